@@ -1,0 +1,1 @@
+namespace Descent; /// <summary>Library entry points.</summary> public static partial class Torch {}
