@@ -1,0 +1,258 @@
+using Descent.Tensors;
+
+namespace Descent.Autograd;
+
+// Local derivatives of the elementwise ops. Broadcast inputs get their gradient summed back to their shape.
+
+/// <summary>a ± alpha·b: ∂a = g, ∂b = ±alpha·g.</summary>
+internal sealed class AddBackward(int[] aShape, int[] bShape, double alpha, bool subtract) : Node
+{
+    public override string Name => subtract ? "SubBackward0" : "AddBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        double k = subtract ? -alpha : alpha;
+        var gb = k == 1 ? g : g.Mul(k);
+        return [Next[0] is null ? null : g.SumToShape(aShape), Next[1] is null ? null : gb.SumToShape(bShape)];
+    }
+}
+
+/// <summary>a·b: ∂a = g·b, ∂b = g·a.</summary>
+internal sealed class MulBackward(Tensor a, Tensor b) : Node
+{
+    private SavedTensor sa = new(a), sb = new(b);
+    private readonly int[] aShape = a.shape, bShape = b.shape;
+    public override string Name => "MulBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        return [Next[0] is null ? null : g.Mul(sb.Value(Name)).SumToShape(aShape),
+                Next[1] is null ? null : g.Mul(sa.Value(Name)).SumToShape(bShape)];
+    }
+    protected override void ReleaseSaved() { sa = default; sb = default; }
+}
+
+/// <summary>a/b: ∂a = g/b, ∂b = -g·a/b².</summary>
+internal sealed class DivBackward(Tensor a, Tensor b) : Node
+{
+    private SavedTensor sa = new(a), sb = new(b);
+    private readonly int[] aShape = a.shape, bShape = b.shape;
+    public override string Name => "DivBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var bv = sb.Value(Name);
+        return [Next[0] is null ? null : g.Div(bv).SumToShape(aShape),
+                Next[1] is null ? null : g.Neg().Mul(sa.Value(Name)).Div(bv.Mul(bv)).SumToShape(bShape)];
+    }
+    protected override void ReleaseSaved() { sa = default; sb = default; }
+}
+
+/// <summary>x^p: ∂x = g·p·x^(p-1) (zero where p = 0, as PyTorch masks it).</summary>
+internal sealed class PowBackward(Tensor x, double p) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "PowBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        if (p == 0) return [Tensor.ZerosLike(g)];
+        var xv = sx.Value(Name);
+        var local = p == 2 ? xv.Mul(2.0) : xv.Pow(p - 1).Mul(p);
+        return [g.Mul(local)];
+    }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>a^b with a tensor exponent: ∂a = g·b·a^(b-1), ∂b = g·a^b·ln a (0 where a = 0 and b ≥ 0).</summary>
+internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Node
+{
+    private SavedTensor sa = new(a), sb = new(b), sr = new(result);
+    private readonly int[] aShape = a.shape, bShape = b.shape;
+    public override string Name => "PowBackward1";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var av = sa.Value(Name);
+        var bv = sb.Value(Name);
+        Tensor? ga = null, gb = null;
+        if (Next[0] is not null) ga = g.Mul(bv).Mul(av.Pow(bv.Sub(1.0))).SumToShape(aShape);
+        if (Next[1] is not null)
+        {
+            var lg = g.Mul(sr.Value(Name)).Mul(av.Log());
+            var zeroBase = av.Eq(0.0).LogicalAnd(bv.Ge(0.0));
+            gb = Tensor.Where(zeroBase, Tensor.ZerosLike(lg), lg).SumToShape(bShape);
+        }
+        return [ga, gb];
+    }
+    protected override void ReleaseSaved() { sa = default; sb = default; sr = default; }
+}
+
+/// <summary>maximum/minimum: the gradient goes to the chosen input, split evenly on ties.</summary>
+internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
+{
+    private SavedTensor sa = new(a), sb = new(b);
+    private readonly int[] aShape = a.shape, bShape = b.shape;
+    public override string Name => max ? "MaximumBackward0" : "MinimumBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var av = sa.Value(Name);
+        var bv = sb.Value(Name);
+        var aWins = (max ? av.Gt(bv) : av.Lt(bv)).To(g.DType);
+        var tie = av.Eq(bv).To(g.DType).Mul(0.5);
+        var wa = aWins.Add(tie);
+        var wb = Tensor.OnesLike(wa).Sub(wa);
+        return [Next[0] is null ? null : g.Mul(wa).SumToShape(aShape), Next[1] is null ? null : g.Mul(wb).SumToShape(bShape)];
+    }
+    protected override void ReleaseSaved() { sa = default; sb = default; }
+}
+
+/// <summary>k·x (and x + c, -x): ∂x = k·g.</summary>
+internal sealed class ScaleBackward(double k, string name) : Node
+{
+    public override string Name => name;
+    protected internal override Tensor?[] Apply(Tensor g) => [k == 1 ? g : g.Mul(k)];
+}
+
+/// <summary>Ops with zero gradient (sign).</summary>
+internal sealed class ZeroBackward(string name) : Node
+{
+    public override string Name => name;
+    protected internal override Tensor?[] Apply(Tensor g) => [Tensor.ZerosLike(g)];
+}
+
+/// <summary>e^x: ∂x = g·e^x (the saved result).</summary>
+internal sealed class ExpBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "ExpBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name))]; }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>ln x: ∂x = g/x.</summary>
+internal sealed class LogBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "LogBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name))]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>√x: ∂x = g / (2√x).</summary>
+internal sealed class SqrtBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "SqrtBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sr.Value(Name).Mul(2.0))]; }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>1/x: ∂x = -g·r².</summary>
+internal sealed class ReciprocalBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "ReciprocalBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var r = sr.Value(Name);
+        return [g.Mul(r.Mul(r)).Neg()];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>|x|: ∂x = g·sign(x).</summary>
+internal sealed class AbsBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "AbsBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sign())]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>clamp: the gradient passes where min ≤ x ≤ max.</summary>
+internal sealed class ClampBackward(Tensor x, double lo, double hi) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "ClampBackward1";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var xv = sx.Value(Name);
+        var pass = xv.Ge(lo).LogicalAnd(xv.Le(hi));
+        return [g.Mul(pass.To(g.DType))];
+    }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>relu: the gradient passes where the output is positive.</summary>
+internal sealed class ReluBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "ReluBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        return [Tensor.ThresholdBackward(g, sr.Value(Name))];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>σ(x): ∂x = g·σ(1-σ).</summary>
+internal sealed class SigmoidBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "SigmoidBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var s = sr.Value(Name);
+        return [g.Mul(s.Mul(s.Neg().Add(1.0)))];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>tanh: ∂x = g·(1 - t²).</summary>
+internal sealed class TanhBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => "TanhBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var t = sr.Value(Name);
+        return [g.Mul(t.Mul(t).Neg().Add(1.0))];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}
+
+/// <summary>softplus: ∂x = g·σ(βx), and g where βx exceeds the threshold.</summary>
+internal sealed class SoftplusBackward(Tensor x, double beta, double threshold) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "SoftplusBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var bx = sx.Value(Name).Mul(beta);
+        var local = Tensor.Where(bx.Gt(threshold), Tensor.OnesLike(bx), bx.Sigmoid());
+        return [g.Mul(local)];
+    }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>where(c, x, y): the gradient goes to x where c, else to y.</summary>
+internal sealed class WhereBackward(Tensor condition, int[] xShape, int[] yShape) : Node
+{
+    private Tensor? cond = condition;
+    public override string Name => "WhereBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var zero = Tensor.ZerosLike(g);
+        return [Next[0] is null ? null : Tensor.Where(cond!, g, zero).SumToShape(xShape),
+                Next[1] is null ? null : Tensor.Where(cond!, zero, g).SumToShape(yShape)];
+    }
+    protected override void ReleaseSaved() => cond = null;
+}

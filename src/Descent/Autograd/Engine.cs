@@ -1,0 +1,137 @@
+using Descent.Tensors;
+
+namespace Descent.Autograd;
+
+/// <summary>
+/// Runs backward passes: an iterative topological walk (no recursion, so deep graphs cannot overflow the
+/// stack) that hands each node the sum of its output's gradients once every consumer has contributed.
+/// </summary>
+public static class Engine
+{
+    private static int passCounter;
+
+    /// <summary>Backpropagates from <paramref name="root"/>; see <see cref="Tensor.Backward"/>.</summary>
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException("element 0 of tensors does not require grad and does not have a grad_fn");
+        if (gradient is null)
+        {
+            if (root.Numel != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
+            gradient = Tensor.OnesLike(root);
+        }
+        else if (!ShapeHelper.SameShape(gradient.shape, root.shape))
+        {
+            throw new ArgumentException(
+                $"Mismatch in shape: grad_output[0] has a shape of torch.Size({ShapeHelper.Format(gradient.shape)}) and output[0] has a shape of torch.Size({ShapeHelper.Format(root.shape)}).");
+        }
+
+        var start = Graph.EdgeOf(root)!;
+        using var _ = GradMode.Set(false);
+        int mark = Interlocked.Increment(ref passCounter);
+
+        // Pass 1: count, for every reachable node, how many edges point at it.
+        var stack = new Stack<Node>();
+        start.VisitMark = mark;
+        start.Dependencies = 0;
+        stack.Push(start);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            foreach (var next in node.Next)
+            {
+                if (next is null) continue;
+                if (next.VisitMark != mark)
+                {
+                    next.VisitMark = mark;
+                    next.Dependencies = 0;
+                    next.PendingGrad = null;
+                    stack.Push(next);
+                }
+                next.Dependencies++;
+            }
+        }
+
+        // Pass 2: run nodes whose consumers have all delivered their gradient.
+        start.PendingGrad = gradient;
+        var ready = new Stack<Node>();
+        ready.Push(start);
+        while (ready.Count > 0)
+        {
+            var node = ready.Pop();
+            var grad = node.PendingGrad;
+            node.PendingGrad = null;
+            // A node all of whose consumers sent no gradient still runs, empty-handed, so that the
+            // dependency counts below it reach zero.
+            Tensor?[] inputGrads = [];
+            if (grad is not null)
+            {
+                if (node.RetainedOutput is { } kept) Retain(kept, grad);
+                inputGrads = node.Apply(grad);
+            }
+            for (int i = 0; i < node.Next.Length; i++)
+            {
+                var next = node.Next[i];
+                if (next is null) continue;
+                var g = i < inputGrads.Length ? inputGrads[i] : null;
+                if (g is not null)
+                    next.PendingGrad = next.PendingGrad is null ? g : next.PendingGrad.Add(g);
+                if (--next.Dependencies == 0) ready.Push(next);
+            }
+            if (!retainGraph && node is not AccumulateGrad) node.Release();
+        }
+    }
+
+    private static void Retain(Tensor t, Tensor grad)
+    {
+        if (t.Grad is null) t.Grad = grad.Detach().Clone();
+        else t.Grad = t.Grad.Add(grad);
+    }
+}
+
+/// <summary>Helpers ops use to record themselves in the graph.</summary>
+internal static class Graph
+{
+    /// <summary>Whether an op on these inputs must record a node.</summary>
+    public static bool Needs(Tensor a) => GradMode.IsEnabled && a.RequiresGrad;
+
+    public static bool Needs(Tensor a, Tensor b) => GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad);
+
+    /// <summary>The node an input's gradient flows to, or null when it needs none.</summary>
+    public static Node? EdgeOf(Tensor t)
+    {
+        if (!t.RequiresGrad) return null;
+        return t.gradFn ?? (t.accumulator ??= new AccumulateGrad(t));
+    }
+
+    /// <summary>Makes <paramref name="node"/> the creator of <paramref name="result"/>.</summary>
+    public static Tensor Attach(Tensor result, Node node, Tensor input)
+    {
+        node.Next = [EdgeOf(input)];
+        result.gradFn = node;
+        return result;
+    }
+
+    public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b)
+    {
+        node.Next = [EdgeOf(a), EdgeOf(b)];
+        result.gradFn = node;
+        return result;
+    }
+
+    public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b, Tensor c)
+    {
+        node.Next = [EdgeOf(a), EdgeOf(b), EdgeOf(c)];
+        result.gradFn = node;
+        return result;
+    }
+
+    public static Tensor Attach(Tensor result, Node node, IReadOnlyList<Tensor> inputs)
+    {
+        var next = new Node?[inputs.Count];
+        for (int i = 0; i < next.Length; i++) next[i] = EdgeOf(inputs[i]);
+        node.Next = next;
+        result.gradFn = node;
+        return result;
+    }
+}

@@ -1,0 +1,90 @@
+using Descent.Tensors;
+
+namespace Descent.Autograd;
+
+/// <summary>
+/// A function in the backward graph (PyTorch's <c>grad_fn</c>): given the gradient of its output, it returns
+/// the gradients of its inputs. Each subclass states one op's local derivative.
+/// </summary>
+public abstract class Node
+{
+    private Tensor? retainedOutput;
+
+    /// <summary>For each input: the node its gradient flows to, or null when the input needs no gradient.</summary>
+    internal Node?[] Next = [];
+
+    // Engine bookkeeping, reused across passes so that a backward pass allocates no dictionaries.
+    internal int Dependencies;
+    internal Tensor? PendingGrad;
+    internal int VisitMark;
+
+    /// <summary>PyTorch's name for this function, e.g. <c>MulBackward0</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Whether <see cref="Release"/> has freed the saved tensors.</summary>
+    protected bool Released { get; private set; }
+
+    /// <summary>The gradients of the inputs, in order; an entry may be null where <see cref="Next"/> is null.</summary>
+    protected internal abstract Tensor?[] Apply(Tensor gradOutput);
+
+    /// <summary>Frees saved tensors once backward is done, unless the graph is retained.</summary>
+    internal void Release()
+    {
+        Released = true;
+        ReleaseSaved();
+    }
+
+    /// <summary>Drops references to saved tensors.</summary>
+    protected virtual void ReleaseSaved() { }
+
+    /// <summary>Throws PyTorch's message when saved tensors were already freed.</summary>
+    protected void EnsureNotReleased()
+    {
+        if (Released)
+            throw new InvalidOperationException(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+                "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+                "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+    }
+
+    internal void RetainOutput(Tensor t) => retainedOutput = t;
+
+    internal Tensor? RetainedOutput => retainedOutput;
+
+    /// <summary>The nodes that gradients flow to, like <c>grad_fn.next_functions</c>.</summary>
+    public IReadOnlyList<Node?> NextFunctions => Next;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"<{Name}>";
+}
+
+/// <summary>A tensor saved for backward, with the storage version it had so in-place changes are caught.</summary>
+internal readonly struct SavedTensor
+{
+    private readonly Tensor tensor;
+    private readonly int version;
+
+    public SavedTensor(Tensor t)
+    {
+        tensor = t;
+        version = t.storage.Version;
+    }
+
+    public Tensor Value(string nodeName)
+    {
+        if (tensor.storage.Version != version)
+            throw new InvalidOperationException(
+                $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
+                $"[{LegacyTypeName(tensor.DType)} {ShapeHelper.Format(tensor.shape)}], which is output 0 of {nodeName}, " +
+                $"is at version {tensor.storage.Version}; expected version {version} instead.");
+        return tensor;
+    }
+
+    private static string LegacyTypeName(DType d) => d switch
+    {
+        DType.Float32 => "torch.FloatTensor",
+        DType.Float64 => "torch.DoubleTensor",
+        DType.Int64 => "torch.LongTensor",
+        _ => "torch.BoolTensor",
+    };
+}

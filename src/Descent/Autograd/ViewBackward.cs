@@ -1,0 +1,60 @@
+using Descent.Tensors;
+
+namespace Descent.Autograd;
+
+/// <summary>Backward of view, reshape, squeeze, unsqueeze, clone: the gradient takes the input's shape back.</summary>
+internal sealed class ViewBackward(int[] inputShape, string name) : Node
+{
+    public override string Name => name;
+    protected internal override Tensor?[] Apply(Tensor g) => [g.Reshape(inputShape)];
+}
+
+/// <summary>Backward of permute/transpose: the inverse permutation.</summary>
+internal sealed class PermuteBackward(int[] perm) : Node
+{
+    public override string Name => perm.Length == 2 ? "TransposeBackward0" : "PermuteBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        var inverse = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
+        return [g.Permute(inverse)];
+    }
+}
+
+/// <summary>Backward of slicing/narrow: the gradient lands in the slice of a zero tensor.</summary>
+internal sealed class SliceBackward(int[] inputShape, int dim, int start, int step) : Node
+{
+    public override string Name => "SliceBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        var r = Tensor.Zeros(inputShape, g.DType);
+        r.Slice(dim, start, start + (g.Size(dim) - 1) * step + 1, step).CopyFromUnchecked(g);
+        return [r];
+    }
+}
+
+/// <summary>Backward of select / <c>x[i]</c>.</summary>
+internal sealed class SelectBackward(int[] inputShape, int dim, int index) : Node
+{
+    public override string Name => "SelectBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        var r = Tensor.Zeros(inputShape, g.DType);
+        r.Select(dim, index).CopyFromUnchecked(g);
+        return [r];
+    }
+}
+
+/// <summary>Backward of expand: sums over the broadcast dimensions.</summary>
+internal sealed class ExpandBackward(int[] inputShape) : Node
+{
+    public override string Name => "ExpandBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) => [g.SumToShape(inputShape)];
+}
+
+/// <summary>Backward of a dtype conversion.</summary>
+internal sealed class ToCopyBackward(DType inputType) : Node
+{
+    public override string Name => "ToCopyBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) => [g.To(inputType)];
+}

@@ -1,0 +1,110 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Descent.Kernels;
+
+/// <summary>The unary ops tensors use: TensorPrimitives where it has them, vector operators otherwise.</summary>
+public static class UnaryOps
+{
+    public readonly struct Neg : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, d);
+    }
+
+    public readonly struct Exp : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, d);
+    }
+
+    public readonly struct Log : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d);
+    }
+
+    public readonly struct Sqrt : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d);
+    }
+
+    public readonly struct Abs : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d);
+    }
+
+    public readonly struct Tanh : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, d);
+    }
+
+    public readonly struct Sigmoid : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, d);
+    }
+
+    public readonly struct Reciprocal : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Reciprocal(x, d);
+    }
+
+    /// <summary>sign(x): -1, 0 or 1 (NaN stays NaN), like <c>torch.sign</c>.</summary>
+    public readonly struct Sign : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new SignOp<T>());
+    }
+
+    /// <summary>max(x, 0).</summary>
+    public readonly struct Relu : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new ReluOp<T>());
+    }
+
+    /// <summary>min(max(x, lo), hi); an absent bound is ±∞.</summary>
+    public readonly struct Clamp(double min, double max) : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Elementwise.Map(x, d, new ClampOp<T>(T.CreateTruncating(min), T.CreateTruncating(max)));
+    }
+
+    /// <summary>log(1 + exp(beta x)) / beta, linear above the threshold, like <c>torch.nn.functional.softplus</c>.</summary>
+    public readonly struct Softplus(double beta, double threshold) : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            T b = T.CreateTruncating(beta), th = T.CreateTruncating(threshold);
+            for (int i = 0; i < x.Length; i++)
+            {
+                T bx = x[i] * b;
+                d[i] = bx > th ? x[i] : T.LogP1(T.Exp(bx)) / b;
+            }
+        }
+    }
+
+    internal readonly struct SignOp<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+        public Vector<T> Invoke(Vector<T> x)
+        {
+            var pos = Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
+            var neg = Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
+            // x - x keeps NaN as NaN and zeros as zeros, so the sum is right for every input.
+            return pos - neg + (x - x);
+        }
+    }
+
+    internal readonly struct ReluOp<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x) => x > T.Zero ? x : (T.IsNaN(x) ? x : T.Zero);
+        public Vector<T> Invoke(Vector<T> x) =>
+            Vector.ConditionalSelect(Vector.LessThanOrEqual(x, Vector<T>.Zero), Vector<T>.Zero, x);
+    }
+
+    internal readonly struct ClampOp<T>(T lo, T hi) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x) => T.IsNaN(x) ? x : x < lo ? lo : x > hi ? hi : x;
+        public Vector<T> Invoke(Vector<T> x)
+        {
+            var r = Vector.ConditionalSelect(Vector.LessThan(x, new Vector<T>(lo)), new Vector<T>(lo), x);
+            return Vector.ConditionalSelect(Vector.GreaterThan(r, new Vector<T>(hi)), new Vector<T>(hi), r);
+        }
+    }
+}

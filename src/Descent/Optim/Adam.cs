@@ -1,0 +1,104 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015, "Adam: A Method for Stochastic Optimization"), like <c>torch.optim.Adam</c>;
+/// with amsgrad the variant of Reddi et al. (2018), with decoupledWeightDecay it is AdamW (Loshchilov &amp; Hutter, 2019).
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p   (decoupled: p ← p·(1 − lr·weight_decay) instead)
+/// m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  v̂ ← max(v̂, v) with amsgrad
+/// p ← p − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// </code>
+/// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, amsgrad false, maximize false, decoupled_weight_decay false.
+/// State per parameter: <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, and <c>max_exp_avg_sq</c> only with amsgrad.
+/// </summary>
+public class Adam : Optimizer
+{
+    /// <summary>Adam over one group of parameters.</summary>
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool amsgrad = false, bool maximize = false, bool decoupledWeightDecay = false)
+        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+
+    /// <summary>Adam over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool amsgrad = false, bool maximize = false, bool decoupledWeightDecay = false)
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+
+    private protected static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps,
+        double weightDecay, bool amsgrad, bool maximize, bool decoupledWeightDecay)
+    {
+        Check.Lr(lr);
+        Check.Eps(eps);
+        Check.Betas(betas);
+        Check.WeightDecay(weightDecay);
+        return new()
+        {
+            ["lr"] = lr, ["betas"] = betas, ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad,
+            ["maximize"] = maximize, ["foreach"] = null, ["capturable"] = false, ["differentiable"] = false,
+            ["fused"] = null, ["decoupled_weight_decay"] = decoupledWeightDecay,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
+        bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
+        bool decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, GetType().Name);
+            var s = GetState(p, q => new AdamState
+            {
+                ExpAvg = Tensor.ZerosLike(q),
+                ExpAvgSq = Tensor.ZerosLike(q),
+                MaxExpAvgSq = amsgrad ? Tensor.ZerosLike(q) : null,
+            });
+            if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
+            s.Step++;
+            var h = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
+            AdamKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(),
+                s.MaxExpAvgSq is null ? default : s.MaxExpAvgSq.AsSpan(), h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new AdamState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
+            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
+            MaxExpAvgSq = ParamState.ReadOptionalBuffer(entries, "max_exp_avg_sq", param, paramName),
+        };
+}
+
+/// <summary>Adam's state: step count, first and second moments, and the running maximum with amsgrad.</summary>
+public sealed class AdamState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>exp_avg</c> (first moment).</summary>
+    public required Tensor ExpAvg { get; init; }
+
+    /// <summary>PyTorch's <c>exp_avg_sq</c> (second moment).</summary>
+    public required Tensor ExpAvgSq { get; init; }
+
+    /// <summary>PyTorch's <c>max_exp_avg_sq</c>, only with amsgrad.</summary>
+    public Tensor? MaxExpAvgSq { get; set; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("exp_avg", ExpAvg);
+        yield return new("exp_avg_sq", ExpAvgSq);
+        if (MaxExpAvgSq is not null) yield return new("max_exp_avg_sq", MaxExpAvgSq);
+    }
+}

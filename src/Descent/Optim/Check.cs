@@ -1,0 +1,41 @@
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>Argument checks with PyTorch's messages; each throws before anything is changed.</summary>
+internal static class Check
+{
+    public static string Num(double v) => OptionText.Number(v);
+
+    public static void Lr(double lr)
+    {
+        if (!(lr >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid learning rate: {Num(lr)}");
+    }
+
+    public static void Eps(double eps, string label = "epsilon")
+    {
+        if (!(eps >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid {label} value: {Num(eps)}");
+    }
+
+    public static void Momentum(double momentum)
+    {
+        if (!(momentum >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid momentum value: {Num(momentum)}");
+    }
+
+    public static void WeightDecay(double wd)
+    {
+        if (!(wd >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid weight_decay value: {Num(wd)}");
+    }
+
+    public static void Betas((double, double) betas)
+    {
+        if (!(betas.Item1 >= 0 && betas.Item1 < 1)) throw new ArgumentOutOfRangeException(null, $"Invalid beta parameter at index 0: {Num(betas.Item1)}");
+        if (!(betas.Item2 >= 0 && betas.Item2 < 1)) throw new ArgumentOutOfRangeException(null, $"Invalid beta parameter at index 1: {Num(betas.Item2)}");
+    }
+
+    public static void Float32(Tensor p, string optimizer)
+    {
+        if (p.DType != DType.Float32)
+            throw new NotSupportedException($"{optimizer} steps float32 parameters; got {p.DType.TorchName()}.");
+    }
+}

@@ -1,0 +1,98 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// RMSprop (Hinton, Lecture 6e of "Neural Networks for Machine Learning"; centred form from Graves, 2013),
+/// like <c>torch.optim.RMSprop</c>.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p;  v ← αv + (1 − α)g²
+/// centred: ḡ ← αḡ + (1 − α)g, a ← √(v − ḡ²) + ε; else a ← √v + ε
+/// momentum: b ← μb + g/a, p ← p − lr·b;  else p ← p − lr·g/a
+/// </code>
+/// Defaults: lr 1e-2, alpha 0.99, eps 1e-8, weight_decay 0, momentum 0, centered false, maximize false.
+/// State per parameter: <c>step</c>, <c>square_avg</c>, <c>momentum_buffer</c> (momentum &gt; 0), <c>grad_avg</c> (centred).
+/// </summary>
+public sealed class RMSprop : Optimizer
+{
+    /// <summary>RMSprop over one group of parameters.</summary>
+    public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
+
+    /// <summary>RMSprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+        : base(groups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double alpha, double eps, double weightDecay,
+        double momentum, bool centered, bool maximize)
+    {
+        Check.Lr(lr);
+        Check.Eps(eps);
+        Check.Momentum(momentum);
+        Check.WeightDecay(weightDecay);
+        if (!(alpha >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid alpha value: {Check.Num(alpha)}");
+        return new()
+        {
+            ["lr"] = lr, ["momentum"] = momentum, ["alpha"] = alpha, ["eps"] = eps, ["centered"] = centered,
+            ["weight_decay"] = weightDecay, ["capturable"] = false, ["foreach"] = null, ["maximize"] = maximize,
+            ["differentiable"] = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var h = new RmspropHyper((float)group.Lr, (float)group.GetDouble("alpha"), (float)group.GetDouble("eps"),
+            (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"));
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(RMSprop));
+            var s = GetState(p, q => new RmspropState { SquareAvg = Tensor.ZerosLike(q) });
+            if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
+            if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
+            s.Step++;
+            RmspropKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.SquareAvg.AsSpan(),
+                s.GradAvg is null ? default : s.GradAvg.AsSpan(), s.MomentumBuffer is null ? default : s.MomentumBuffer.AsSpan(), h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new RmspropState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
+            MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName),
+            GradAvg = ParamState.ReadOptionalBuffer(entries, "grad_avg", param, paramName),
+        };
+}
+
+/// <summary>RMSprop's state.</summary>
+public sealed class RmspropState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>square_avg</c>.</summary>
+    public required Tensor SquareAvg { get; init; }
+
+    /// <summary>PyTorch's <c>momentum_buffer</c>, only with momentum.</summary>
+    public Tensor? MomentumBuffer { get; set; }
+
+    /// <summary>PyTorch's <c>grad_avg</c>, only when centred.</summary>
+    public Tensor? GradAvg { get; set; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("square_avg", SquareAvg);
+        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
+        if (GradAvg is not null) yield return new("grad_avg", GradAvg);
+    }
+}

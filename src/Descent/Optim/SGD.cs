@@ -1,0 +1,87 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Stochastic gradient descent, optionally with momentum (Polyak, or Nesterov per Sutskever et al., 2013),
+/// like <c>torch.optim.SGD</c>.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p
+/// b ← g (first step) | momentum·b + (1 − dampening)·g;   g ← g + momentum·b (nesterov) | b
+/// p ← p − lr·g
+/// </code>
+/// Defaults: lr 1e-3, momentum 0, dampening 0, weight_decay 0, nesterov false, maximize false.
+/// State per parameter: <c>momentum_buffer</c> (only when momentum ≠ 0).
+/// </summary>
+public sealed class SGD : Optimizer
+{
+    /// <summary>SGD over one group of parameters.</summary>
+    public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : base(parameters, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
+
+    /// <summary>SGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public SGD(IEnumerable<ParamGroup> groups, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+        : base(groups, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
+
+    private static Dictionary<string, object?> Defaults_(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
+    {
+        Check.Lr(lr);
+        Check.Momentum(momentum);
+        Check.WeightDecay(weightDecay);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        return new()
+        {
+            ["lr"] = lr, ["momentum"] = momentum, ["dampening"] = dampening, ["weight_decay"] = weightDecay,
+            ["nesterov"] = nesterov, ["maximize"] = maximize, ["foreach"] = null, ["differentiable"] = false, ["fused"] = null,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void ValidateGroup(ParamGroup group)
+    {
+        if (group.GetBool("nesterov") && (group.GetDouble("momentum") <= 0 || group.GetDouble("dampening") != 0))
+            throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var h = new SgdHyper((float)group.Lr, (float)group.GetDouble("momentum"), (float)group.GetDouble("dampening"),
+            (float)group.GetDouble("weight_decay"), group.GetBool("nesterov"), group.GetBool("maximize"));
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(SGD));
+            bool first = false;
+            var s = GetState(p, _ => new SgdState());
+            if (h.Momentum != 0 && s.MomentumBuffer is null)
+            {
+                s.MomentumBuffer = Tensor.ZerosLike(p);
+                first = true;
+            }
+            SgdKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer is null ? default : s.MomentumBuffer.AsSpan(), h, first);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new SgdState { MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName) };
+}
+
+/// <summary>SGD's state: the momentum buffer, absent without momentum.</summary>
+public sealed class SgdState : ParamState
+{
+    /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
+    public Tensor? MomentumBuffer { get; set; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
+    }
+}

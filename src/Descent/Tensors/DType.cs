@@ -1,0 +1,48 @@
+namespace Descent.Tensors;
+
+/// <summary>Element type of a tensor, named after PyTorch's <c>torch.dtype</c>.</summary>
+public enum DType
+{
+    /// <summary><c>torch.float32</c>, the default.</summary>
+    Float32,
+    /// <summary><c>torch.float64</c>.</summary>
+    Float64,
+    /// <summary><c>torch.int64</c>: indices, class targets, <c>argmax</c> results.</summary>
+    Int64,
+    /// <summary><c>torch.bool</c>: comparison results and masks.</summary>
+    Bool,
+}
+
+/// <summary>Helpers over <see cref="DType"/>.</summary>
+public static class DTypeExtensions
+{
+    /// <summary>PyTorch's name, e.g. <c>torch.float32</c>.</summary>
+    public static string TorchName(this DType d) => d switch
+    {
+        DType.Float32 => "torch.float32",
+        DType.Float64 => "torch.float64",
+        DType.Int64 => "torch.int64",
+        _ => "torch.bool",
+    };
+
+    /// <summary>Whether the type is a floating-point type (can require gradients).</summary>
+    public static bool IsFloatingPoint(this DType d) => d is DType.Float32 or DType.Float64;
+
+    /// <summary>Bytes per element.</summary>
+    public static int ElementSize(this DType d) => d switch
+    {
+        DType.Float32 => 4,
+        DType.Float64 => 8,
+        DType.Int64 => 8,
+        _ => 1,
+    };
+
+    /// <summary>The type of a binary op's result, by PyTorch's promotion rules for tensors of these types.</summary>
+    public static DType Promote(DType a, DType b)
+    {
+        if (a == b) return a;
+        if (a == DType.Float64 || b == DType.Float64) return DType.Float64;
+        if (a == DType.Float32 || b == DType.Float32) return DType.Float32;
+        return DType.Int64;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace Descent.Tensors;
+
+/// <summary>Shape arithmetic: element counts, contiguous strides, broadcasting, dimension wrapping.</summary>
+internal static class ShapeHelper
+{
+    public static int Numel(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (var s in shape) n *= s;
+        if (n > int.MaxValue) throw new ArgumentException($"Tensor of shape {Format(shape)} is too large.");
+        return (int)n;
+    }
+
+    public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= Math.Max(shape[i], 1);
+        }
+        return strides;
+    }
+
+    public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] == 1) continue;
+            if (strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /// <summary>Wraps a possibly negative dimension, with PyTorch's error text.</summary>
+    public static int WrapDim(int dim, int rank)
+    {
+        int r = Math.Max(rank, 1);
+        if (dim < -r || dim >= r)
+            throw new ArgumentOutOfRangeException(nameof(dim),
+                $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+        return dim < 0 ? dim + r : dim;
+    }
+
+    /// <summary>The broadcast shape of two shapes, PyTorch's rules; throws naming both shapes.</summary>
+    public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int n = Math.Max(a.Length, b.Length);
+        var r = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int da = i < n - a.Length ? 1 : a[i - (n - a.Length)];
+            int db = i < n - b.Length ? 1 : b[i - (n - b.Length)];
+            if (da != db && da != 1 && db != 1)
+                throw new ArgumentException(
+                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}; " +
+                    $"shapes {Format(a)} and {Format(b)} cannot be broadcast together");
+            r[i] = da == 1 ? db : da;
+        }
+        return r;
+    }
+
+    public static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+
+    /// <summary>PyTorch's <c>torch.Size</c> text: <c>[2, 3]</c>.</summary>
+    public static string Format(ReadOnlySpan<int> shape)
+    {
+        var sb = new StringBuilder("[");
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(shape[i]);
+        }
+        return sb.Append(']').ToString();
+    }
+}

@@ -1,0 +1,171 @@
+using Descent.Autograd;
+using Descent.Kernels;
+
+namespace Descent.Tensors;
+
+// In-place ops (PyTorch's trailing underscore). Outside autograd they write straight into the storage; when
+// the graph must record them, the op runs out of place on a copy and this tensor takes over its history.
+public sealed partial class Tensor
+{
+    private bool InPlaceNeedsGraph(Tensor? other = null)
+    {
+        if (!GradMode.IsEnabled) return false;
+        if (IsLeaf && leafRequiresGrad)
+            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
+        return RequiresGrad || (other?.RequiresGrad ?? false);
+    }
+
+    private Tensor RebaseHistory(Func<Tensor, Tensor> op)
+    {
+        // The old value keeps the old history; the result's history becomes this tensor's.
+        var old = new Tensor(Storage.Allocate(DType, Numel), (int[])shape.Clone()) { gradFn = gradFn };
+        old.CopyFromUnchecked(this);
+        var r = op(old);
+        CopyFromUnchecked(r);
+        BumpVersion();
+        gradFn = r.gradFn;
+        return this;
+    }
+
+    /// <summary>this += alpha · other.</summary>
+    public Tensor Add_(Tensor other, double alpha = 1)
+    {
+        if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Add(other, alpha));
+        MapBinaryInPlace(this, alpha == 1 ? other : other.MulNoGrad(alpha), new BinaryOps.Add(), "add_");
+        return this;
+    }
+
+    /// <summary>this += scalar.</summary>
+    public Tensor Add_(double scalar)
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Add(scalar));
+        MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Add(), "add_");
+        return this;
+    }
+
+    /// <summary>this -= alpha · other.</summary>
+    public Tensor Sub_(Tensor other, double alpha = 1) => Add_(other, -alpha);
+
+    /// <summary>this -= scalar.</summary>
+    public Tensor Sub_(double scalar) => Add_(-scalar);
+
+    /// <summary>this *= other.</summary>
+    public Tensor Mul_(Tensor other)
+    {
+        if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Mul(other));
+        MapBinaryInPlace(this, other, new BinaryOps.Mul(), "mul_");
+        return this;
+    }
+
+    /// <summary>this *= scalar.</summary>
+    public Tensor Mul_(double scalar)
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Mul(scalar));
+        MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Mul(), "mul_");
+        return this;
+    }
+
+    /// <summary>this /= other.</summary>
+    public Tensor Div_(Tensor other)
+    {
+        if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Div(other));
+        MapBinaryInPlace(this, other, new BinaryOps.Div(), "div_");
+        return this;
+    }
+
+    /// <summary>this /= scalar.</summary>
+    public Tensor Div_(double scalar)
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Div(scalar));
+        MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Div(), "div_");
+        return this;
+    }
+
+    /// <summary>this = this ^ exponent.</summary>
+    public Tensor Pow_(double exponent)
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Pow(exponent));
+        MapBinaryInPlace(this, ScalarTensor(exponent), new BinaryOps.Pow(), "pow_");
+        return this;
+    }
+
+    /// <summary>this += value · t1 · t2, like <c>addcmul_</c>.</summary>
+    public Tensor Addcmul_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Mul(tensor2), value);
+
+    /// <summary>this += value · t1 / t2, like <c>addcdiv_</c>.</summary>
+    public Tensor Addcdiv_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Div(tensor2), value);
+
+    /// <summary>this += weight · (end - this), like <c>lerp_</c>.</summary>
+    public Tensor Lerp_(Tensor end, double weight) => Add_(end.Sub(this), weight);
+
+    /// <summary>Negates in place.</summary>
+    public Tensor Neg_() => Mul_(-1.0);
+
+    /// <summary>Square root in place.</summary>
+    public Tensor Sqrt_()
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Sqrt());
+        RequireFloat(this, "sqrt_");
+        MapUnaryInPlace(this, new UnaryOps.Sqrt());
+        return this;
+    }
+
+    /// <summary>Exponential in place.</summary>
+    public Tensor Exp_()
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Exp());
+        RequireFloat(this, "exp_");
+        MapUnaryInPlace(this, new UnaryOps.Exp());
+        return this;
+    }
+
+    /// <summary>ReLU in place.</summary>
+    public Tensor Relu_()
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Relu());
+        RequireFloat(this, "relu_");
+        MapUnaryInPlace(this, new UnaryOps.Relu());
+        return this;
+    }
+
+    /// <summary>Clamps in place.</summary>
+    public Tensor Clamp_(double? min = null, double? max = null)
+    {
+        if (min is null && max is null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Clamp(min, max));
+        RequireFloat(this, "clamp_");
+        MapUnaryInPlace(this, new UnaryOps.Clamp(min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
+        return this;
+    }
+
+    /// <summary>Sets every element to zero, like <c>zero_</c>.</summary>
+    public Tensor Zero_() => Fill_(0);
+
+    /// <summary>Sets every element to <paramref name="value"/>, like <c>fill_</c>.</summary>
+    public Tensor Fill_(double value)
+    {
+        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Mul(0.0).Add(value));
+        FillUnchecked(value);
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>Copies <paramref name="src"/> (broadcast, converted) into this tensor, like <c>copy_</c>.</summary>
+    public Tensor Copy_(Tensor src)
+    {
+        var outShape = ShapeHelper.Broadcast(shape, src.shape);
+        if (!ShapeHelper.SameShape(outShape, shape))
+            throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
+        if (InPlaceNeedsGraph(src)) return RebaseHistory(x => x.Mul(0.0).Add(src));
+        CopyFromUnchecked(src);
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>The ReLU gradient: g where x &gt; 0, else 0 (PyTorch's threshold_backward).</summary>
+    internal static Tensor ThresholdBackward(Tensor g, Tensor x)
+    {
+        var mask = x.Gt(0.0).To(g.DType);
+        return g.Mul(mask);
+    }
+}

@@ -1,0 +1,151 @@
+using Descent.Autograd;
+
+namespace Descent.Tensors;
+
+// Joining and index-based gathering: cat, stack, gather, index_select, and the scatter-add their backward needs.
+public sealed partial class Tensor
+{
+    /// <summary>Concatenates along an existing dimension, like <c>torch.cat</c>.</summary>
+    public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
+    {
+        if (tensors.Count == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
+        var first = tensors[0];
+        int d = ShapeHelper.WrapDim(dim, first.Dim);
+        var dtype = first.DType;
+        int total = 0;
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            if (t.Dim != first.Dim)
+                throw new ArgumentException($"Tensors must have same number of dimensions: got {first.Dim} and {t.Dim}");
+            for (int k = 0; k < t.Dim; k++)
+                if (k != d && t.shape[k] != first.shape[k])
+                    throw new ArgumentException(
+                        $"Sizes of tensors must match except in dimension {d}. Expected size {first.shape[k]} but got size {t.shape[k]} for tensor number {i} in the list.");
+            dtype = DTypeExtensions.Promote(dtype, t.DType);
+            total += t.shape[d];
+        }
+        var outShape = (int[])first.shape.Clone();
+        outShape[d] = total;
+        var r = Allocate(dtype, outShape);
+        int at = 0;
+        var sizes = new int[tensors.Count];
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            sizes[i] = tensors[i].shape[d];
+            r.Slice(d, at, at + sizes[i]).CopyFromUnchecked(tensors[i]);
+            at += sizes[i];
+        }
+        bool needs = false;
+        foreach (var t in tensors) needs |= Graph.Needs(t);
+        return needs ? Graph.Attach(r, new CatBackward(d, sizes), tensors) : r;
+    }
+
+    /// <summary>Joins along a new dimension, like <c>torch.stack</c>.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int dim = 0)
+    {
+        if (tensors.Count == 0) throw new ArgumentException("stack expects a non-empty TensorList");
+        for (int i = 1; i < tensors.Count; i++)
+            if (!ShapeHelper.SameShape(tensors[i].shape, tensors[0].shape))
+                throw new ArgumentException(
+                    $"stack expects each tensor to be equal size, but got {ShapeHelper.Format(tensors[0].shape)} at entry 0 and {ShapeHelper.Format(tensors[i].shape)} at entry {i}");
+        int d = ShapeHelper.WrapDim(dim, tensors[0].Dim + 1);
+        var parts = new Tensor[tensors.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = tensors[i].Unsqueeze(d);
+        return Cat(parts, d);
+    }
+
+    private void CheckIndex(Tensor index, string op)
+    {
+        if (index.DType != DType.Int64) throw new ArgumentException($"{op}(): Expected dtype int64 for index");
+    }
+
+    /// <summary>Picks values along <paramref name="dim"/> at <paramref name="index"/>, like <c>torch.gather</c>.</summary>
+    public Tensor Gather(int dim, Tensor index)
+    {
+        CheckIndex(index, "gather");
+        int d = ShapeHelper.WrapDim(dim, Math.Max(Dim, 1));
+        if (index.Dim != Dim)
+            throw new ArgumentException("Index tensor must have the same number of dimensions as input tensor");
+        var idx = index.Contiguous();
+        var r = Allocate(DType, (int[])index.shape.Clone());
+        var ix = idx.Data<long>();
+        int n = r.Numel;
+        Span<int> pos = stackalloc int[Math.Max(Dim, 1)];
+        for (int i = 0; i < n; i++)
+        {
+            Unravel(i, index.shape, pos);
+            long j = ix[idx.offset + i];
+            int size = Dim == 0 ? 1 : shape[d];
+            if (j < -size || j >= size) throw new IndexOutOfRangeException($"index {j} is out of bounds for dimension {d} with size {size}");
+            if (Dim > 0) pos[d] = (int)(j < 0 ? j + size : j);
+            r.SetFlat(i, GetAsDouble(StorageIndex(pos)));
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new GatherBackward(shape, d, index), this) : r;
+    }
+
+    /// <summary>Selects entries along a dimension by an index vector, like <c>torch.index_select</c>.</summary>
+    public Tensor IndexSelect(int dim, Tensor index)
+    {
+        CheckIndex(index, "index_select");
+        if (index.Dim > 1) throw new ArgumentException("index_select(): Index is supposed to be a vector");
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        var ix = index.Reshape(-1).ToArray<long>();
+        var parts = new Tensor[ix.Length];
+        var outShape = (int[])shape.Clone();
+        outShape[d] = ix.Length;
+        var r = Allocate(DType, outShape);
+        for (int i = 0; i < ix.Length; i++)
+        {
+            long j = ix[i];
+            if (j < 0 || j >= shape[d]) throw new IndexOutOfRangeException($"index out of range in self");
+            r.Select(d, i).CopyFromUnchecked(Detach().Select(d, (int)j));
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new IndexSelectBackward(shape, d, ix), this) : r;
+    }
+
+    /// <summary>this[dim][index[i]] += src[i] (no autograd), the backward of gather.</summary>
+    internal void ScatterAddUnchecked(int dim, Tensor index, Tensor src)
+    {
+        var idx = index.Contiguous();
+        var s = src.Contiguous();
+        var ix = idx.Data<long>();
+        int n = idx.Numel;
+        Span<int> pos = stackalloc int[Math.Max(Dim, 1)];
+        for (int i = 0; i < n; i++)
+        {
+            Unravel(i, index.shape, pos);
+            long j = ix[idx.offset + i];
+            if (Dim > 0) pos[dim] = (int)(j < 0 ? j + shape[dim] : j);
+            int at = StorageIndex(pos);
+            SetStorage(at, GetAsDouble(at) + s.GetAsDouble(s.offset + i));
+        }
+    }
+
+    private static void Unravel(int flat, int[] shape, Span<int> pos)
+    {
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            pos[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+    }
+
+    private int StorageIndex(ReadOnlySpan<int> pos)
+    {
+        int at = offset;
+        for (int d = 0; d < Dim; d++) at += pos[d] * strides[d];
+        return at;
+    }
+
+    private void SetStorage(int at, double v)
+    {
+        switch (storage)
+        {
+            case Storage<float> f: f.Data[at] = (float)v; break;
+            case Storage<double> dd: dd.Data[at] = v; break;
+            case Storage<long> l: l.Data[at] = (long)v; break;
+            case Storage<bool> b: b.Data[at] = v != 0; break;
+        }
+    }
+}

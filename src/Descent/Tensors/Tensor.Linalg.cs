@@ -1,0 +1,129 @@
+using System.Numerics;
+using Descent.Autograd;
+using Descent.Kernels;
+
+namespace Descent.Tensors;
+
+// Matrix products. Shape errors name both operands' shapes, with PyTorch's wording.
+public sealed partial class Tensor
+{
+    /// <summary>Matrix product of two 2-D tensors, like <c>torch.mm</c>.</summary>
+    public Tensor Mm(Tensor other)
+    {
+        if (Dim != 2) throw new ArgumentException($"self must be a matrix, got {Dim}-D tensor of shape {ShapeHelper.Format(shape)}");
+        if (other.Dim != 2) throw new ArgumentException($"mat2 must be a matrix, got {other.Dim}-D tensor of shape {ShapeHelper.Format(other.shape)}");
+        if (shape[1] != other.shape[0])
+            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({shape[0]}x{shape[1]} and {other.shape[0]}x{other.shape[1]})");
+        var r = MmRaw(this, other, null, 1, 0);
+        return Graph.Needs(this, other) ? Graph.Attach(r, new MmBackward(this, other, 1), this, other) : r;
+    }
+
+    /// <summary>beta·input + alpha·(mat1 @ mat2), like <c>torch.addmm</c> (what Linear uses).</summary>
+    public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2, double beta = 1, double alpha = 1)
+    {
+        if (mat1.Dim != 2 || mat2.Dim != 2 || mat1.shape[1] != mat2.shape[0])
+            throw new ArgumentException(
+                $"mat1 and mat2 shapes cannot be multiplied ({ShapeHelper.Format(mat1.shape)} and {ShapeHelper.Format(mat2.shape)})");
+        int[] outShape = [mat1.shape[0], mat2.shape[1]];
+        ShapeHelper.Broadcast(input.shape, outShape);
+        var r = MmRaw(mat1, mat2, input, alpha, beta);
+        return Graph.Needs(input) || Graph.Needs(mat1, mat2)
+            ? Graph.Attach(r, new AddmmBackward(input.shape, mat1, mat2, alpha, beta), input, mat1, mat2)
+            : r;
+    }
+
+    /// <summary>Batched matrix product of 3-D tensors, like <c>torch.bmm</c>.</summary>
+    public Tensor Bmm(Tensor other)
+    {
+        if (Dim != 3) throw new ArgumentException($"batch1 must be a 3D tensor");
+        if (other.Dim != 3) throw new ArgumentException($"batch2 must be a 3D tensor");
+        if (other.shape[0] != shape[0] || other.shape[1] != shape[2])
+            throw new ArgumentException(
+                $"Expected size for first two dimensions of batch2 tensor to be: [{shape[0]}, {shape[2]}] but got: [{other.shape[0]}, {other.shape[1]}].");
+        var r = Allocate(FloatResultType(this, other, "bmm"), [shape[0], shape[1], other.shape[2]]);
+        using (GradMode.Set(false))
+            for (int i = 0; i < shape[0]; i++)
+                r.Select(0, i).CopyFromUnchecked(MmRaw(Select(0, i), other.Select(0, i), null, 1, 0));
+        return Graph.Needs(this, other) ? Graph.Attach(r, new BmmBackward(this, other), this, other) : r;
+    }
+
+    /// <summary>
+    /// Matrix product with NumPy/PyTorch semantics (<c>torch.matmul</c>, the <c>@</c> operator): dot for 1-D·1-D,
+    /// matrix-vector, matrix-matrix, and batched products with broadcast batch dimensions.
+    /// </summary>
+    public Tensor Matmul(Tensor other)
+    {
+        if (Dim == 0 || other.Dim == 0)
+            throw new ArgumentException("both arguments to matmul need to be at least 1D, but they are " + $"{Dim}D and {other.Dim}D");
+        if (Dim == 1 && other.Dim == 1)
+        {
+            if (shape[0] != other.shape[0])
+                throw new ArgumentException(
+                    $"inconsistent tensor size, expected tensor [{shape[0]}] and src [{other.shape[0]}] to have the same number of elements, but got {shape[0]} and {other.shape[0]} elements respectively");
+            return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape();
+        }
+        if (Dim == 2 && other.Dim == 1)
+        {
+            if (shape[1] != other.shape[0])
+                throw new ArgumentException($"size mismatch, got input ({shape[0]}), mat ({shape[0]}x{shape[1]}), vec ({other.shape[0]})");
+            return Mm(other.Unsqueeze(1)).Squeeze(1);
+        }
+        if (Dim == 1 && other.Dim == 2)
+        {
+            if (shape[0] != other.shape[0])
+                throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied (1x{shape[0]} and {other.shape[0]}x{other.shape[1]})");
+            return Unsqueeze(0).Mm(other).Squeeze(0);
+        }
+        if (Dim == 2 && other.Dim == 2) return Mm(other);
+
+        // Batched: promote vectors to matrices, broadcast the batch dimensions, run bmm, drop the added dims.
+        var a = Dim == 1 ? Unsqueeze(0) : this;
+        var b = other.Dim == 1 ? other.Unsqueeze(1) : other;
+        int n = a.shape[^2], k = a.shape[^1], k2 = b.shape[^2], p = b.shape[^1];
+        if (k != k2)
+            throw new ArgumentException(
+                $"Expected size for first two dimensions of batch2 tensor to be: [{ShapeHelper.Numel(a.shape.AsSpan(0, a.Dim - 2))}, {k}] but got: [{ShapeHelper.Numel(b.shape.AsSpan(0, b.Dim - 2))}, {k2}].");
+        var batch = ShapeHelper.Broadcast(a.shape.AsSpan(0, a.Dim - 2), b.shape.AsSpan(0, b.Dim - 2));
+        int nb = ShapeHelper.Numel(batch);
+        var ae = a.Expand([.. batch, n, k]).Reshape(nb, n, k);
+        var be = b.Expand([.. batch, k, p]).Reshape(nb, k, p);
+        var r = ae.Bmm(be).Reshape([.. batch, n, p]);
+        if (Dim == 1) r = r.Squeeze(-2);
+        if (other.Dim == 1) r = r.Squeeze(-1);
+        return r;
+    }
+
+    /// <summary>mat1 @ mat2 (+ beta·bias) without autograd; operands may be transposed views.</summary>
+    internal static Tensor MmRaw(Tensor a, Tensor b, Tensor? bias, double alpha, double beta)
+    {
+        var dtype = FloatResultType(a, b, "mm");
+        a = a.To(dtype);
+        b = b.To(dtype);
+        int m = a.shape[0], k = a.shape[1], n = b.shape[1];
+        var r = Allocate(dtype, [m, n]);
+        if (bias is not null && beta != 0) r.CopyFromUnchecked(bias);
+        else beta = 0;
+        if (dtype == DType.Float32) MmInto<float>(a, b, r, (float)alpha, (float)beta);
+        else MmInto<double>(a, b, r, alpha, beta);
+        return r;
+    }
+
+    private static void MmInto<T>(Tensor a, Tensor b, Tensor r, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (ta, lda, ad, ao) = MatrixOperand<T>(a);
+        var (tb, ldb, bd, bo) = MatrixOperand<T>(b);
+        int m = a.shape[0], k = a.shape[1], n = b.shape[1];
+        int aLen = m == 0 || k == 0 ? 0 : (ta ? (k - 1) * lda + m : (m - 1) * lda + k);
+        int bLen = k == 0 || n == 0 ? 0 : (tb ? (n - 1) * ldb + k : (k - 1) * ldb + n);
+        Gemm.Run(ta, tb, m, n, k, alpha, ad.AsSpan(ao, aLen), lda, bd.AsSpan(bo, bLen), ldb, beta, r.AsSpan<T>(), n);
+    }
+
+    /// <summary>A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits.</summary>
+    private static (bool Trans, int Ld, T[] Data, int Offset) MatrixOperand<T>(Tensor t) where T : unmanaged
+    {
+        if (t.strides[1] == 1 || t.shape[1] == 1) return (false, t.shape[1] == 1 && t.strides[1] != 1 ? Math.Max(t.strides[0], 1) : Math.Max(t.strides[0], t.shape[1]), t.Data<T>(), t.offset);
+        if (t.strides[0] == 1 || t.shape[0] == 1) return (true, Math.Max(t.strides[1], t.shape[0]), t.Data<T>(), t.offset);
+        var c = t.Detach().Clone();
+        return (false, c.shape[1], c.Data<T>(), c.offset);
+    }
+}

@@ -1,0 +1,219 @@
+using Descent.Autograd;
+using Descent.Kernels;
+
+namespace Descent.Tensors;
+
+// Elementwise arithmetic with autograd. Results broadcast as in PyTorch; a C# double scalar keeps the tensor's dtype.
+public sealed partial class Tensor
+{
+    /// <summary>this + alpha · other, like <c>torch.add(input, other, alpha=alpha)</c>.</summary>
+    public Tensor Add(Tensor other, double alpha = 1)
+    {
+        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Add(), "add") : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Add(), "add");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new AddBackward(shape, other.shape, alpha, false), this, other) : r;
+    }
+
+    /// <summary>this - alpha · other, like <c>torch.sub</c>.</summary>
+    public Tensor Sub(Tensor other, double alpha = 1)
+    {
+        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Sub(), "sub") : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Sub(), "sub");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new AddBackward(shape, other.shape, alpha, true), this, other) : r;
+    }
+
+    /// <summary>Elementwise product, like <c>torch.mul</c>.</summary>
+    public Tensor Mul(Tensor other)
+    {
+        var r = MapBinary(this, other, new BinaryOps.Mul(), "mul");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new MulBackward(this, other), this, other) : r;
+    }
+
+    /// <summary>Elementwise quotient, like <c>torch.div</c>.</summary>
+    public Tensor Div(Tensor other)
+    {
+        var r = MapBinary(this, other, new BinaryOps.Div(), "div");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new DivBackward(this, other), this, other) : r;
+    }
+
+    /// <summary>Elementwise power with a tensor exponent, like <c>torch.pow(input, exponent)</c>.</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        var r = MapBinary(this, exponent, new BinaryOps.Pow(), "pow");
+        return Graph.Needs(this, exponent) ? Graph.Attach(r, new PowTensorBackward(this, exponent, r), this, exponent) : r;
+    }
+
+    /// <summary>Elementwise maximum, like <c>torch.maximum</c>.</summary>
+    public Tensor Maximum(Tensor other)
+    {
+        var r = MapBinary(this, other, new BinaryOps.Maximum(), "maximum");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new MinMaxBackward(this, other, true), this, other) : r;
+    }
+
+    /// <summary>Elementwise minimum, like <c>torch.minimum</c>.</summary>
+    public Tensor Minimum(Tensor other)
+    {
+        var r = MapBinary(this, other, new BinaryOps.Minimum(), "minimum");
+        return Graph.Needs(this, other) ? Graph.Attach(r, new MinMaxBackward(this, other, false), this, other) : r;
+    }
+
+    /// <summary>this + scalar.</summary>
+    public Tensor Add(double scalar)
+    {
+        RequireFloat(this, "add");
+        var r = MapScalar(this, scalar, new BinaryOps.Add());
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward1"), this) : r;
+    }
+
+    /// <summary>this - scalar.</summary>
+    public Tensor Sub(double scalar) => Add(-scalar);
+
+    /// <summary>this · scalar.</summary>
+    public Tensor Mul(double scalar)
+    {
+        RequireFloat(this, "mul");
+        var r = MapScalar(this, scalar, new BinaryOps.Mul());
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward1"), this) : r;
+    }
+
+    /// <summary>this / scalar.</summary>
+    public Tensor Div(double scalar)
+    {
+        RequireFloat(this, "div");
+        var r = MapScalar(this, scalar, new BinaryOps.Div());
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1 / scalar, "DivBackward1"), this) : r;
+    }
+
+    /// <summary>this ^ exponent, like <c>torch.pow(input, exponent)</c> with a number.</summary>
+    public Tensor Pow(double exponent)
+    {
+        RequireFloat(this, "pow");
+        var r = MapScalar(this, exponent, new BinaryOps.Pow());
+        return Graph.Needs(this) ? Graph.Attach(r, new PowBackward(this, exponent), this) : r;
+    }
+
+    /// <summary>-this.</summary>
+    public Tensor Neg() => Unary(new UnaryOps.Neg(), "neg", x => new ScaleBackward(-1, "NegBackward0"));
+
+    /// <summary>e^this.</summary>
+    public Tensor Exp()
+    {
+        RequireFloat(this, "exp");
+        var r = MapUnary(this, new UnaryOps.Exp());
+        return Graph.Needs(this) ? Graph.Attach(r, new ExpBackward(r), this) : r;
+    }
+
+    /// <summary>Natural logarithm.</summary>
+    public Tensor Log() => Unary(new UnaryOps.Log(), "log", x => new LogBackward(x));
+
+    /// <summary>Square root.</summary>
+    public Tensor Sqrt()
+    {
+        RequireFloat(this, "sqrt");
+        var r = MapUnary(this, new UnaryOps.Sqrt());
+        return Graph.Needs(this) ? Graph.Attach(r, new SqrtBackward(r), this) : r;
+    }
+
+    /// <summary>Absolute value.</summary>
+    public Tensor Abs() => Unary(new UnaryOps.Abs(), "abs", x => new AbsBackward(x));
+
+    /// <summary>-1, 0 or 1; its gradient is zero.</summary>
+    public Tensor Sign() => Unary(new UnaryOps.Sign(), "sign", x => new ZeroBackward("SignBackward0"));
+
+    /// <summary>this², like <c>torch.square</c>.</summary>
+    public Tensor Square() => Pow(2);
+
+    /// <summary>1 / this.</summary>
+    public Tensor Reciprocal()
+    {
+        RequireFloat(this, "reciprocal");
+        var r = MapUnary(this, new UnaryOps.Reciprocal());
+        return Graph.Needs(this) ? Graph.Attach(r, new ReciprocalBackward(r), this) : r;
+    }
+
+    /// <summary>1 / sqrt(this).</summary>
+    public Tensor Rsqrt() => Pow(-0.5);
+
+    /// <summary>Clamps into [min, max] (either bound may be absent), like <c>torch.clamp</c>.</summary>
+    public Tensor Clamp(double? min = null, double? max = null)
+    {
+        if (min is null && max is null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
+        double lo = min ?? double.NegativeInfinity, hi = max ?? double.PositiveInfinity;
+        return Unary(new UnaryOps.Clamp(lo, hi), "clamp", x => new ClampBackward(x, lo, hi));
+    }
+
+    /// <summary>max(this, 0), like <c>torch.relu</c>.</summary>
+    public Tensor Relu()
+    {
+        RequireFloat(this, "relu");
+        var r = MapUnary(this, new UnaryOps.Relu());
+        return Graph.Needs(this) ? Graph.Attach(r, new ReluBackward(r), this) : r;
+    }
+
+    /// <summary>1 / (1 + e^-this), like <c>torch.sigmoid</c>.</summary>
+    public Tensor Sigmoid()
+    {
+        RequireFloat(this, "sigmoid");
+        var r = MapUnary(this, new UnaryOps.Sigmoid());
+        return Graph.Needs(this) ? Graph.Attach(r, new SigmoidBackward(r), this) : r;
+    }
+
+    /// <summary>Hyperbolic tangent, like <c>torch.tanh</c>.</summary>
+    public Tensor Tanh()
+    {
+        RequireFloat(this, "tanh");
+        var r = MapUnary(this, new UnaryOps.Tanh());
+        return Graph.Needs(this) ? Graph.Attach(r, new TanhBackward(r), this) : r;
+    }
+
+    /// <summary>log(1 + e^(β·x)) / β, linear where β·x exceeds the threshold, like <c>F.softplus</c>.</summary>
+    public Tensor Softplus(double beta = 1, double threshold = 20) =>
+        Unary(new UnaryOps.Softplus(beta, threshold), "softplus", x => new SoftplusBackward(x, beta, threshold));
+
+    private Tensor Unary<TOp>(TOp op, string name, Func<Tensor, Node> backward) where TOp : struct, IUnarySpanOp
+    {
+        RequireFloat(this, name);
+        var r = MapUnary(this, op);
+        return Graph.Needs(this) ? Graph.Attach(r, backward(this), this) : r;
+    }
+
+    private Tensor MulNoGrad(double s)
+    {
+        using (GradMode.Set(false)) return To(DTypeExtensions.Promote(DType, DType.Float32)).Mul(s);
+    }
+
+    /// <summary>Chooses elements of <paramref name="x"/> where <paramref name="condition"/> is true, else of <paramref name="y"/>, like <c>torch.where</c>.</summary>
+    public static Tensor Where(Tensor condition, Tensor x, Tensor y)
+    {
+        if (condition.DType != DType.Bool) throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.TorchName()}");
+        var mask = condition.To(FloatResultType(x, y, "where"));
+        // where(c, x, y) = y + c·(x - y) is inexact for large values, so select instead.
+        var shapeXY = ShapeHelper.Broadcast(x.shape, y.shape);
+        var outShape = ShapeHelper.Broadcast(shapeXY, condition.shape);
+        var r = Allocate(mask.DType, outShape);
+        var xe = x.To(r.DType).Detach().Expand(outShape);
+        var ye = y.To(r.DType).Detach().Expand(outShape);
+        var ce = condition.Expand(outShape);
+        var xs = xe.Contiguous();
+        var ys = ye.Contiguous();
+        var cs = ce.Contiguous();
+        var cd = cs.Data<bool>();
+        int n = r.Numel;
+        for (int i = 0; i < n; i++)
+            r.SetFlat(i, cd[cs.offset + i] ? xs.GetAsDouble(xs.offset + i) : ys.GetAsDouble(ys.offset + i));
+        return Graph.Needs(x, y) ? Graph.Attach(r, new WhereBackward(condition, x.shape, y.shape), x, y) : r;
+    }
+
+    // Operators. C# has no == overload here: tensors keep reference equality; use Eq for elementwise.
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator +(Tensor a, double b) => a.Add(b);
+    public static Tensor operator +(double a, Tensor b) => b.Add(a);
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator -(Tensor a, double b) => a.Sub(b);
+    public static Tensor operator -(double a, Tensor b) => b.Neg().Add(a);
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator *(Tensor a, double b) => a.Mul(b);
+    public static Tensor operator *(double a, Tensor b) => b.Mul(a);
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator /(Tensor a, double b) => a.Div(b);
+    public static Tensor operator /(double a, Tensor b) => b.Reciprocal().Mul(a);
+    public static Tensor operator -(Tensor a) => a.Neg();
+}

@@ -1,0 +1,247 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Descent.Autograd;
+
+namespace Descent.Tensors;
+
+/// <summary>What a row reduction computes.</summary>
+internal enum RowReduction { Sum, Max, Min, ArgMax, ArgMin }
+
+// Reductions over all elements or given dimensions, with keepDim as in PyTorch.
+public sealed partial class Tensor
+{
+    /// <summary>Which dims are reduced; an empty list means all, as in PyTorch.</summary>
+    internal bool[] ReduceMask(ReadOnlySpan<int> dims)
+    {
+        var mask = new bool[Dim];
+        if (dims.Length == 0) { Array.Fill(mask, true); return mask; }
+        foreach (var d in dims)
+        {
+            int w = ShapeHelper.WrapDim(d, Dim);
+            if (Dim == 0) continue;
+            if (mask[w]) throw new ArgumentException($"dim {w} appears multiple times in the list of dims");
+            mask[w] = true;
+        }
+        return mask;
+    }
+
+    internal int[] ReducedShape(bool[] mask, bool keepDim)
+    {
+        var r = new List<int>();
+        for (int d = 0; d < Dim; d++)
+        {
+            if (!mask[d]) r.Add(shape[d]);
+            else if (keepDim) r.Add(1);
+        }
+        return r.ToArray();
+    }
+
+    /// <summary>Reduces each group of elements that differ only in the masked dims (no autograd).</summary>
+    internal Tensor ReduceRaw(bool[] mask, bool keepDim, RowReduction kind)
+    {
+        // Move reduced dims last, so each output element owns one contiguous row.
+        var perm = new int[Dim];
+        int k = 0, inner = 1;
+        for (int d = 0; d < Dim; d++) if (!mask[d]) perm[k++] = d;
+        for (int d = 0; d < Dim; d++) if (mask[d]) { perm[k++] = d; inner *= shape[d]; }
+        Tensor x;
+        using (GradMode.Set(false)) x = Detach().Permute(perm).Contiguous();
+        var outShape = ReducedShape(mask, keepDim);
+        bool arg = kind is RowReduction.ArgMax or RowReduction.ArgMin;
+        int outer = ShapeHelper.Numel(outShape);
+        if (inner == 0 && kind != RowReduction.Sum)
+            throw new ArgumentException($"{(arg ? "argmax" : "max")}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        var r = Allocate(arg ? DType.Int64 : DType is DType.Bool or DType.Int64 ? DType.Int64 : DType, outShape);
+        switch (x.storage)
+        {
+            case Storage<float> f: ReduceRows(f.Data, x.offset, outer, inner, r, kind); break;
+            case Storage<double> d: ReduceRows(d.Data, x.offset, outer, inner, r, kind); break;
+            default:
+                var xd = x.To(DType.Float64);
+                ReduceRows(xd.Data<double>(), xd.offset, outer, inner, r, kind);
+                break;
+        }
+        return r;
+    }
+
+    private static void ReduceRows<T>(T[] data, int start, int outer, int inner, Tensor r, RowReduction kind)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var row = new ReadOnlySpan<T>(data, start + o * inner, inner);
+            double v = kind switch
+            {
+                RowReduction.Sum => double.CreateTruncating(TensorPrimitives.Sum(row)),
+                RowReduction.Max => double.CreateTruncating(TensorPrimitives.Max(row)),
+                RowReduction.Min => double.CreateTruncating(TensorPrimitives.Min(row)),
+                RowReduction.ArgMax => TensorPrimitives.IndexOfMax(row),
+                _ => TensorPrimitives.IndexOfMin(row),
+            };
+            r.SetFlat(o, v);
+        }
+    }
+
+    /// <summary>Sum of all elements, like <c>sum()</c>.</summary>
+    public Tensor Sum() => SumImpl(ReduceMask([]), false, "SumBackward0");
+
+    /// <summary>Sum over <paramref name="dims"/>, like <c>sum(dim, keepdim)</c>.</summary>
+    public Tensor Sum(int[] dims, bool keepDim = false) => SumImpl(ReduceMask(dims), keepDim, "SumBackward1");
+
+    /// <summary>Sum over one dimension.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    private Tensor SumImpl(bool[] mask, bool keepDim, string name)
+    {
+        var r = ReduceRaw(mask, keepDim, RowReduction.Sum);
+        return Graph.Needs(this) ? Graph.Attach(r, new ReduceBackward(shape, mask, keepDim, 1.0, name), this) : r;
+    }
+
+    /// <summary>Mean of all elements, like <c>mean()</c>.</summary>
+    public Tensor Mean() => MeanImpl(ReduceMask([]), false, "MeanBackward0");
+
+    /// <summary>Mean over <paramref name="dims"/>.</summary>
+    public Tensor Mean(int[] dims, bool keepDim = false) => MeanImpl(ReduceMask(dims), keepDim, "MeanBackward1");
+
+    /// <summary>Mean over one dimension.</summary>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
+
+    private Tensor MeanImpl(bool[] mask, bool keepDim, string name)
+    {
+        if (!DType.IsFloatingPoint())
+            throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.TorchName()[6..].ToUpperInvariant()[..1]}{DType.TorchName()[7..]}");
+        int count = 1;
+        for (int d = 0; d < Dim; d++) if (mask[d]) count *= shape[d];
+        var r = ReduceRaw(mask, keepDim, RowReduction.Sum);
+        r = MapScalar(r, count, new Kernels.BinaryOps.Div());
+        return Graph.Needs(this) ? Graph.Attach(r, new ReduceBackward(shape, mask, keepDim, 1.0 / count, name), this) : r;
+    }
+
+    /// <summary>The largest element, like <c>max()</c>.</summary>
+    public Tensor Max() => ExtremeAll(true);
+
+    /// <summary>The smallest element, like <c>min()</c>.</summary>
+    public Tensor Min() => ExtremeAll(false);
+
+    private Tensor ExtremeAll(bool max)
+    {
+        var r = ReduceRaw(ReduceMask([]), false, max ? RowReduction.Max : RowReduction.Min);
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, max ? "MaxBackward1" : "MinBackward1"), this) : r;
+    }
+
+    /// <summary>Largest values along a dimension and their indices, like <c>max(dim, keepdim)</c>.</summary>
+    public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeDim(dim, keepDim, true);
+
+    /// <summary>Smallest values along a dimension and their indices, like <c>min(dim, keepdim)</c>.</summary>
+    public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeDim(dim, keepDim, false);
+
+    private (Tensor, Tensor) ExtremeDim(int dim, bool keepDim, bool max)
+    {
+        var mask = ReduceMask([dim]);
+        var idx = ReduceRaw(mask, true, max ? RowReduction.ArgMax : RowReduction.ArgMin);
+        Tensor values;
+        using (GradMode.Set(false)) values = Detach().Gather(ShapeHelper.WrapDim(dim, Math.Max(Dim, 1)), idx);
+        if (!keepDim && Dim > 0)
+        {
+            int d = ShapeHelper.WrapDim(dim, Dim);
+            idx = idx.Squeeze(d);
+            values = values.Squeeze(d);
+        }
+        if (Graph.Needs(this))
+            values = Graph.Attach(values.Detach(), new IndexReduceBackward(shape, ShapeHelper.WrapDim(dim, Math.Max(Dim, 1)), idx, keepDim, max ? "MaxBackward0" : "MinBackward0"), this);
+        return (values, idx);
+    }
+
+    /// <summary>Index of the largest element (flattened), like <c>argmax()</c>.</summary>
+    public Tensor Argmax() => Reshape(-1).ReduceRaw([true], false, RowReduction.ArgMax);
+
+    /// <summary>Indices of the largest elements along a dimension, like <c>argmax(dim, keepdim)</c>.</summary>
+    public Tensor Argmax(int dim, bool keepDim = false) => ReduceRaw(ReduceMask([dim]), keepDim, RowReduction.ArgMax);
+
+    /// <summary>Index of the smallest element (flattened), like <c>argmin()</c>.</summary>
+    public Tensor Argmin() => Reshape(-1).ReduceRaw([true], false, RowReduction.ArgMin);
+
+    /// <summary>Indices of the smallest elements along a dimension.</summary>
+    public Tensor Argmin(int dim, bool keepDim = false) => ReduceRaw(ReduceMask([dim]), keepDim, RowReduction.ArgMin);
+
+    /// <summary>Variance over all elements, with Bessel's correction unless <paramref name="unbiased"/> is false.</summary>
+    public Tensor Var(bool unbiased = true) => Var([], unbiased, false);
+
+    /// <summary>Variance over <paramref name="dims"/>, like <c>var(dim, unbiased, keepdim)</c>.</summary>
+    public Tensor Var(int[] dims, bool unbiased = true, bool keepDim = false)
+    {
+        var mask = ReduceMask(dims);
+        int n = 1;
+        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
+        var allDims = new List<int>();
+        for (int d = 0; d < Dim; d++) if (mask[d]) allDims.Add(d);
+        var centered = Sub(Mean(allDims.ToArray(), keepDim: true));
+        return centered.Mul(centered).Sum(allDims.ToArray(), keepDim).Div(Math.Max(n - (unbiased ? 1 : 0), 0));
+    }
+
+    /// <summary>Variance over one dimension.</summary>
+    public Tensor Var(int dim, bool unbiased = true, bool keepDim = false) => Var([dim], unbiased, keepDim);
+
+    /// <summary>Standard deviation over all elements.</summary>
+    public Tensor Std(bool unbiased = true) => Var(unbiased).Sqrt();
+
+    /// <summary>Standard deviation over <paramref name="dims"/>.</summary>
+    public Tensor Std(int[] dims, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
+
+    /// <summary>Standard deviation over one dimension.</summary>
+    public Tensor Std(int dim, bool unbiased = true, bool keepDim = false) => Std([dim], unbiased, keepDim);
+
+    /// <summary>
+    /// The p-norm over all elements or <paramref name="dims"/>, like <c>torch.norm</c> / <c>linalg.vector_norm</c>:
+    /// p = 2 (default), 1, ∞ (max |x|), -∞ (min |x|), 0 (count of non-zeros) or any other real.
+    /// </summary>
+    public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
+    {
+        dims ??= [];
+        if (double.IsPositiveInfinity(p) || double.IsNegativeInfinity(p))
+        {
+            var a = Abs();
+            if (dims.Length == 0 && !keepDim) return double.IsPositiveInfinity(p) ? a.Max() : a.Min();
+            var mask = ReduceMask(dims);
+            Tensor r = a;
+            for (int d = Dim - 1; d >= 0; d--)
+                if (mask[d]) r = double.IsPositiveInfinity(p) ? r.Max(d, keepDim).Values : r.Min(d, keepDim).Values;
+            return r;
+        }
+        if (p == 0)
+        {
+            using (GradMode.Set(false)) return Ne(0.0).To(DType).Sum(dims, keepDim);
+        }
+        if (p == 1) return Abs().Sum(dims, keepDim);
+        if (p == 2)
+        {
+            Tensor sumsq;
+            using (GradMode.Set(false)) sumsq = Detach().Mul(Detach()).Sum(dims, keepDim);
+            var r = MapUnary(sumsq, new Kernels.UnaryOps.Sqrt());
+            return Graph.Needs(this) ? Graph.Attach(r, new Norm2Backward(this, r, ReduceMask(dims), keepDim), this) : r;
+        }
+        return Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
+    }
+
+    /// <summary>log Σ exp over a dimension, computed stably, like <c>torch.logsumexp</c>.</summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false)
+    {
+        Tensor m;
+        using (GradMode.Set(false)) m = Detach().Max(dim, keepDim: true).Values;
+        m = Where(m.Abs().Eq(double.PositiveInfinity), ZerosLike(m), m);
+        var r = Sub(m).Exp().Sum(dim, keepDim: true).Log().Add(m);
+        return keepDim ? r : r.Squeeze(dim);
+    }
+
+    /// <summary>Sums a broadcast gradient back to <paramref name="target"/>'s shape.</summary>
+    internal Tensor SumToShape(int[] target)
+    {
+        if (ShapeHelper.SameShape(shape, target)) return this;
+        int lead = Dim - target.Length;
+        var dims = new List<int>();
+        for (int d = 0; d < Dim; d++)
+            if (d < lead || (target[d - lead] == 1 && shape[d] != 1)) dims.Add(d);
+        var r = dims.Count == 0 ? this : Sum(dims.ToArray(), keepDim: true);
+        return r.Reshape(target);
+    }
+}

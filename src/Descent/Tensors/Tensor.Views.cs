@@ -1,0 +1,319 @@
+using Descent.Autograd;
+
+namespace Descent.Tensors;
+
+// Views share storage with their base; each records a node whose backward undoes the view.
+public sealed partial class Tensor
+{
+    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) => new(storage, newOffset, newShape, newStrides);
+
+    /// <summary>Resolves a -1 entry and checks the element count, with PyTorch's message.</summary>
+    private int[] InferShape(ReadOnlySpan<int> requested)
+    {
+        var r = requested.ToArray();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < r.Length; i++)
+        {
+            if (r[i] == -1)
+            {
+                if (infer >= 0) throw new ArgumentException("only one dimension can be inferred");
+                infer = i;
+            }
+            else if (r[i] < 0) throw new ArgumentException($"invalid shape dimension {r[i]}");
+            else known *= r[i];
+        }
+        int n = Numel;
+        if (infer >= 0 && known != 0 && n % known == 0) r[infer] = (int)(n / known);
+        else if (infer >= 0 || known != n)
+            throw new ArgumentException($"shape '{ShapeHelper.Format(requested)}' is invalid for input of size {n}");
+        return r;
+    }
+
+    /// <summary>
+    /// A view with a new shape (one entry may be -1), like <c>view</c>. Needs compatible strides; use
+    /// <see cref="Reshape"/> otherwise.
+    /// </summary>
+    public Tensor View(params ReadOnlySpan<int> shape)
+    {
+        var newShape = InferShape(shape);
+        if (!IsContiguous)
+            throw new InvalidOperationException(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        var r = ViewOf(newShape, ShapeHelper.ContiguousStrides(newShape), offset);
+        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(this.shape, "ViewBackward0"), this) : r;
+    }
+
+    /// <summary>Like <see cref="View"/> when possible, otherwise a copy, like <c>reshape</c>.</summary>
+    public Tensor Reshape(params ReadOnlySpan<int> shape)
+    {
+        return IsContiguous ? View(shape) : Contiguous().View(shape);
+    }
+
+    /// <summary>Flattens dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one.</summary>
+    public Tensor Flatten(int startDim = 0, int endDim = -1)
+    {
+        if (Dim == 0) return Reshape(1);
+        int s = ShapeHelper.WrapDim(startDim, Dim), e = ShapeHelper.WrapDim(endDim, Dim);
+        if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        var ns = new List<int>();
+        for (int i = 0; i < s; i++) ns.Add(shape[i]);
+        int m = 1;
+        for (int i = s; i <= e; i++) m *= shape[i];
+        ns.Add(m);
+        for (int i = e + 1; i < Dim; i++) ns.Add(shape[i]);
+        return Reshape(ns.ToArray());
+    }
+
+    /// <summary>Swaps two dimensions, like <c>transpose</c>.</summary>
+    public Tensor Transpose(int dim0, int dim1)
+    {
+        int a = ShapeHelper.WrapDim(dim0, Dim), b = ShapeHelper.WrapDim(dim1, Dim);
+        var perm = new int[Dim];
+        for (int i = 0; i < perm.Length; i++) perm[i] = i;
+        if (Dim > 0) (perm[a], perm[b]) = (perm[b], perm[a]);
+        return Permute(perm);
+    }
+
+    /// <summary>The transpose of a matrix (≤ 2 dimensions), like <c>t()</c> and <c>.T</c>.</summary>
+    public Tensor T()
+    {
+        if (Dim > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim}D");
+        return Dim < 2 ? this : Transpose(0, 1);
+    }
+
+    /// <summary>Reorders dimensions, like <c>permute</c>.</summary>
+    public Tensor Permute(params ReadOnlySpan<int> dims)
+    {
+        if (dims.Length != Dim)
+            throw new ArgumentException(
+                $"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim} is not equal to len(dims) = {dims.Length}");
+        var seen = new bool[Dim];
+        var ns = new int[Dim];
+        var nst = new int[Dim];
+        var perm = new int[Dim];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            int d = ShapeHelper.WrapDim(dims[i], Dim);
+            if (seen[d]) throw new ArgumentException("permute(): duplicate dims are not allowed.");
+            seen[d] = true;
+            perm[i] = d;
+            ns[i] = shape[d];
+            nst[i] = strides[d];
+        }
+        var r = ViewOf(ns, nst, offset);
+        return Graph.Needs(this) ? Graph.Attach(r, new PermuteBackward(perm), this) : r;
+    }
+
+    /// <summary>Elements <paramref name="start"/>..start+length of one dimension, like <c>narrow</c>.</summary>
+    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length, 1, checkNarrow: true);
+
+    /// <summary>
+    /// Python-style slicing of one dimension (<c>x[:, start:end:step]</c>): bounds clamp like Python's and may be
+    /// negative; <paramref name="step"/> must be positive.
+    /// </summary>
+    public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1) => Slice(dim, start, end, step, false);
+
+    private Tensor Slice(int dim, int? start, int? end, int step, bool checkNarrow)
+    {
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        if (step <= 0) throw new ArgumentException("slice step must be positive");
+        int n = shape[d];
+        int s = start ?? 0, e = end ?? n;
+        if (checkNarrow)
+        {
+            if (s < -n || s > n) throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-n}, {n}], but got {s})");
+            if (s < 0) s += n;
+            if (e - s < 0 || e > n) throw new ArgumentOutOfRangeException(nameof(end), $"start ({s}) + length ({e - s}) exceeds dimension size ({n}).");
+        }
+        if (s < 0) s += n;
+        if (e < 0) e += n;
+        s = Math.Clamp(s, 0, n);
+        e = Math.Clamp(e, s, n);
+        var ns = (int[])shape.Clone();
+        var nst = (int[])strides.Clone();
+        ns[d] = (e - s + step - 1) / step;
+        nst[d] = strides[d] * step;
+        var r = ViewOf(ns, nst, offset + s * strides[d]);
+        return Graph.Needs(this) ? Graph.Attach(r, new SliceBackward(shape, d, s, step), this) : r;
+    }
+
+    /// <summary>Removes a dimension by taking one index of it, like <c>select</c> and <c>x[i]</c>.</summary>
+    public Tensor Select(int dim, int index)
+    {
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        int n = shape[d];
+        if (index < -n || index >= n)
+            throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {n}");
+        if (index < 0) index += n;
+        var ns = new int[Dim - 1];
+        var nst = new int[Dim - 1];
+        for (int i = 0, j = 0; i < Dim; i++)
+        {
+            if (i == d) continue;
+            ns[j] = shape[i];
+            nst[j++] = strides[i];
+        }
+        var r = ViewOf(ns, nst, offset + index * strides[d]);
+        return Graph.Needs(this) ? Graph.Attach(r, new SelectBackward(shape, d, index), this) : r;
+    }
+
+    /// <summary><c>x[i]</c>: selects along the first dimension.</summary>
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[int index] => Select(0, index);
+
+    /// <summary><c>x[a:b]</c>: slices the first dimension.</summary>
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[Range range]
+    {
+        get
+        {
+            var (s, len) = range.GetOffsetAndLength(shape.Length == 0 ? 0 : shape[0]);
+            return Slice(0, s, s + len);
+        }
+    }
+
+    /// <summary>Removes all size-1 dimensions, like <c>squeeze()</c>.</summary>
+    public Tensor Squeeze()
+    {
+        int keep = 0;
+        foreach (var s in shape) if (s != 1) keep++;
+        if (keep == Dim) return AliasView();
+        var ns = new int[keep];
+        var nst = new int[keep];
+        for (int i = 0, j = 0; i < Dim; i++)
+        {
+            if (shape[i] == 1) continue;
+            ns[j] = shape[i];
+            nst[j++] = strides[i];
+        }
+        return ShapeView(ns, nst, "SqueezeBackward0");
+    }
+
+    /// <summary>Removes one dimension if its size is 1, like <c>squeeze(dim)</c>.</summary>
+    public Tensor Squeeze(int dim)
+    {
+        if (Dim == 0) return AliasView();
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        if (shape[d] != 1) return AliasView();
+        var ns = new int[Dim - 1];
+        var nst = new int[Dim - 1];
+        for (int i = 0, j = 0; i < Dim; i++)
+        {
+            if (i == d) continue;
+            ns[j] = shape[i];
+            nst[j++] = strides[i];
+        }
+        return ShapeView(ns, nst, "SqueezeBackward1");
+    }
+
+    /// <summary>Inserts a size-1 dimension, like <c>unsqueeze</c>.</summary>
+    public Tensor Unsqueeze(int dim)
+    {
+        int d = ShapeHelper.WrapDim(dim, Dim + 1);
+        var ns = new int[Dim + 1];
+        var nst = new int[Dim + 1];
+        for (int i = 0, j = 0; i <= Dim; i++)
+        {
+            if (i == d)
+            {
+                ns[i] = 1;
+                nst[i] = d < Dim ? shape[d] * strides[d] : 1;
+            }
+            else
+            {
+                ns[i] = shape[j];
+                nst[i] = strides[j++];
+            }
+        }
+        return ShapeView(ns, nst, "UnsqueezeBackward0");
+    }
+
+    private Tensor ShapeView(int[] ns, int[] nst, string name)
+    {
+        var r = ViewOf(ns, nst, offset);
+        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, name), this) : r;
+    }
+
+    private Tensor AliasView()
+    {
+        var r = ViewOf(shape, strides, offset);
+        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, "AliasBackward0"), this) : r;
+    }
+
+    /// <summary>Broadcasts size-1 dimensions to a larger size without copying, like <c>expand</c> (-1 keeps a size).</summary>
+    public Tensor Expand(params ReadOnlySpan<int> sizes)
+    {
+        if (sizes.Length < Dim)
+            throw new ArgumentException(
+                $"expand(torch.FloatTensor{{{ShapeHelper.Format(shape)}}}, size={ShapeHelper.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
+        var ns = new int[sizes.Length];
+        var nst = new int[sizes.Length];
+        int lead = sizes.Length - Dim;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            int own = i >= lead ? shape[i - lead] : 1;
+            int want = sizes[i] == -1 ? own : sizes[i];
+            if (i < lead && sizes[i] == -1)
+                throw new ArgumentException($"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}");
+            if (own != want && own != 1)
+                throw new ArgumentException(
+                    $"The expanded size of the tensor ({want}) must match the existing size ({own}) at non-singleton dimension {i}.  Target sizes: {ShapeHelper.Format(sizes)}.  Tensor sizes: {ShapeHelper.Format(shape)}");
+            ns[i] = want;
+            nst[i] = i < lead || (own == 1 && want != 1) ? 0 : strides[i - lead];
+        }
+        var r = ViewOf(ns, nst, offset);
+        return Graph.Needs(this) ? Graph.Attach(r, new ExpandBackward(shape), this) : r;
+    }
+
+    /// <summary>Expands to another tensor's shape, like <c>expand_as</c>.</summary>
+    public Tensor ExpandAs(Tensor other) => Expand(other.shape);
+
+    /// <summary>A contiguous tensor with the same values: this one when already contiguous, like <c>contiguous()</c>.</summary>
+    public Tensor Contiguous() => IsContiguous ? this : Clone();
+
+    /// <summary>A copy with its own storage that stays in the graph, like <c>clone()</c>.</summary>
+    public Tensor Clone()
+    {
+        var r = Allocate(DType, (int[])shape.Clone());
+        r.CopyFromUnchecked(this);
+        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, "CloneBackward0"), this) : r;
+    }
+
+    /// <summary>Converts to another dtype (this tensor when already of it), like <c>to(dtype)</c>.</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var r = Allocate(dtype, (int[])shape.Clone());
+        ConvertInto(r);
+        if (Graph.Needs(this) && dtype.IsFloatingPoint())
+            return Graph.Attach(r, new ToCopyBackward(DType), this);
+        return r;
+    }
+
+    /// <summary>Converts to float32, like <c>float()</c>.</summary>
+    public Tensor Float() => To(DType.Float32);
+
+    /// <summary>Converts to float64, like <c>double()</c>.</summary>
+    public Tensor Double() => To(DType.Float64);
+
+    /// <summary>Converts to int64 (truncating), like <c>long()</c>.</summary>
+    public Tensor Long() => To(DType.Int64);
+
+    private void ConvertInto(Tensor r)
+    {
+        var src = Contiguous();
+        int n = Numel;
+        for (int i = 0; i < n; i++)
+        {
+            int si = src.offset + i;
+            switch (r.storage)
+            {
+                case Storage<float> f: f.Data[i] = src.storage is Storage<double> sd ? (float)sd.Data[si] : (float)src.GetAsDouble(si); break;
+                case Storage<double> d: d.Data[i] = src.GetAsDouble(si); break;
+                case Storage<long> l: l.Data[i] = (long)src.GetAsDouble(si); break;
+                case Storage<bool> b: b.Data[i] = src.GetAsDouble(si) != 0; break;
+            }
+        }
+    }
+}
