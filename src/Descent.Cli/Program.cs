@@ -5,7 +5,7 @@ namespace Descent.Cli
     /// <summary>The <c>descent</c> command line: one verb per experiment or tool.</summary>
     public static class Cli
     {
-        private const string Usage = "usage: descent <verb> [options]; verbs: compare";
+        private const string Usage = "usage: descent <verb> [options]; verbs: compare, bench";
 
         /// <summary>Runs a verb; user errors print one line to stderr and return non-zero, never a stack trace.</summary>
         public static int Main(string[] args)
@@ -17,10 +17,10 @@ namespace Descent.Cli
             }
             try
             {
-                var rest = new CliArgs(args.Skip(1));
                 return args[0] switch
                 {
-                    "compare" => CompareVerb.Run(rest),
+                    "compare" => CompareVerb.Run(new CliArgs(args.Skip(1))),
+                    "bench" => BenchVerb.Run(args[1..]),
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
             }

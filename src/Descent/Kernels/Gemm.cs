@@ -5,16 +5,34 @@ namespace Descent.Kernels;
 
 /// <summary>
 /// General matrix multiply over row-major spans: C = alpha·op(A)·op(B) + beta·C, where op transposes when asked.
-/// A row of C is accumulated as a sequence of vectorised axpy's over rows of B, which keeps the inner loop
-/// contiguous; a transposed B is packed once so that loop stays contiguous.
+/// float32 products large enough to pay for packing run on <see cref="PackedSgemm"/>; small ones (the tutorial's
+/// 32×20 layers) and float64 accumulate each row of C as vectorised axpy's over rows of B.
 /// </summary>
 public static class Gemm
 {
+    /// <summary>Below this many multiply-adds, packing costs more than it saves.</summary>
+    private const long PackedThreshold = 48L * 48 * 48;
+
+    /// <summary>Largest number of threads a float32 multiply may use (all cores by default).</summary>
+    public static int MaxThreads
+    {
+        get => PackedSgemm.MaxThreads;
+        set => PackedSgemm.MaxThreads = Math.Max(1, value);
+    }
+
     /// <summary>C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C.</summary>
     public static void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && (long)m * n * k >= PackedThreshold)
+        {
+            RunPacked(transA, transB, m, n, k, System.Runtime.CompilerServices.Unsafe.As<T, float>(ref alpha),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a), lda,
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b), ldb, System.Runtime.CompilerServices.Unsafe.As<T, float>(ref beta),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), ldc);
+            return;
+        }
         T[]? packed = null;
         if (transB && k > 0 && n > 0)
         {
@@ -37,5 +55,12 @@ public static class Gemm
                 TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, row, row);
             }
         }
+    }
+
+    private static unsafe void RunPacked(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        fixed (float* pa = a, pb = b, pc = c)
+            PackedSgemm.Run(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
     }
 }
