@@ -1,1 +1,6 @@
-namespace Descent; /// <summary>Library entry points.</summary> public static partial class Torch {}
+namespace Descent;
+
+/// <summary>Library entry points.</summary>
+public static partial class Torch
+{
+}
