@@ -95,7 +95,8 @@ public static class Ticks
     /// <summary>
     /// Log10 ticks for [<paramref name="min"/>, <paramref name="max"/>]: labelled decades (every 2nd, 5th … decade on
     /// very wide ranges), plus labelled 2 and 5 minor ticks when the axis spans at most two decades and
-    /// unlabelled 2–9 minor ticks on wider ones. Non-positive or non-finite limits are ignored.
+    /// unlabelled 2–9 minor ticks on wider ones. Labels are plain decimals within [0.001, 10000], otherwise
+    /// all in "1e-5" form. Non-positive or non-finite limits are ignored.
     /// </summary>
     public static TickSet Log(double min, double max, bool expand = true)
     {
@@ -140,6 +141,8 @@ public static class Ticks
         bool labelMinors = decades <= 2 + Eps;
         bool unlabelledMinors = !labelMinors && stride == 1 && decades <= 10;
 
+        // Like matplotlib: once any decade needs an exponent, every label uses one, for a uniform axis.
+        bool scientific = Math.Log10(axisMin) < -3 - Eps || Math.Log10(axisMax) > 4 + Eps;
         var ticks = new List<Tick>();
         for (int e = (int)Math.Floor(Math.Log10(axisMin) + Eps); e <= (int)Math.Ceiling(Math.Log10(axisMax) - Eps); e++)
         {
@@ -158,7 +161,7 @@ public static class Ticks
                     continue;
                 }
 
-                string label = major || labelledMinor ? LogLabel(m, e) : "";
+                string label = !major && !labelledMinor ? "" : scientific ? NumberText.Scientific(m, e) : NumberText.Decimal(m, e);
                 ticks.Add(new Tick(v, label, major));
             }
         }
@@ -178,9 +181,6 @@ public static class Ticks
     /// quotient, never so much that data a visible fraction of a step outside would be left uncovered.
     /// </summary>
     private static double Tolerance(double quotient) => Math.Max(1e-12, Math.Abs(quotient) * 1e-15);
-
-    private static string LogLabel(int m, int e) =>
-        e is >= -3 and <= 4 ? NumberText.Decimal(m, e) : NumberText.Scientific(m, e);
 
     private static (double Min, double Max) Sanitize(double min, double max, double fallbackMin = 0, double fallbackMax = 1)
     {
