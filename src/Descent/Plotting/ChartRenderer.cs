@@ -11,6 +11,9 @@ internal static class ChartRenderer
     private const double MinorTickLength = 3;
     private const double Edge = 12;
 
+    /// <summary>Share of the best inside legend position that may cover data before Auto moves the legend outside.</summary>
+    private const double AutoOutsideOverlap = 0.12;
+
     public static string Render(Chart chart, string idPrefix)
     {
         string prefix = SanitizeId(idPrefix);
@@ -50,14 +53,22 @@ internal static class ChartRenderer
         }
 
         var legend = new Legend(entries);
-        bool legendOutside = chart.Legend == LegendPosition.OutsideRight && !legend.IsEmpty;
-        PlotArea area = Layout(chart, xTicks, yTicks, barSeries, legendOutside ? legend.Width : 0);
-        Scale xScale = chart.X.Log
-            ? Scale.Log(xTicks.Min, xTicks.Max, area.Left, area.Right)
-            : Scale.Linear(xTicks.Min, xTicks.Max, area.Left, area.Right);
-        Scale yScale = chart.Y.Log
-            ? Scale.Log(yTicks.Min, yTicks.Max, area.Bottom, area.Top)
-            : Scale.Linear(yTicks.Min, yTicks.Max, area.Bottom, area.Top);
+        bool showLegend = !legend.IsEmpty && chart.Legend != LegendPosition.None;
+        bool legendOutside = showLegend && chart.Legend == LegendPosition.OutsideRight;
+        (PlotArea area, Scale xScale, Scale yScale) = Arrange(chart, xTicks, yTicks, barSeries, legendOutside ? legend.Width : 0);
+        (double X, double Y) legendAt = default;
+        if (showLegend && !legendOutside)
+        {
+            OccupancyGrid grid = Occupancy(series, new RenderContext(new SvgWriter(), xScale, yScale, area, prefix));
+            (legendAt, double overlap) = legend.Place(chart.Legend, area, grid);
+
+            // When every corner hides data, give the legend its own space beside the plot.
+            if (chart.Legend == LegendPosition.Auto && overlap > AutoOutsideOverlap)
+            {
+                legendOutside = true;
+                (area, xScale, yScale) = Arrange(chart, xTicks, yTicks, barSeries, legend.Width);
+            }
+        }
 
         var w = new SvgWriter();
         var ctx = new RenderContext(w, xScale, yScale, area, prefix);
@@ -100,25 +111,37 @@ internal static class ChartRenderer
             rightX += ColorBar.Width(barSeries) + 16;
         }
 
-        if (!legend.IsEmpty && chart.Legend != LegendPosition.None)
+        if (showLegend)
         {
-            (double lx, double ly) = legendOutside
-                ? (rightX, area.Top)
-                : legend.Place(chart.Legend, area, () =>
-                {
-                    var grid = new OccupancyGrid(area);
-                    foreach (Series s in series)
-                    {
-                        s.MarkOccupancy(ctx, grid);
-                    }
-
-                    return grid;
-                });
+            (double lx, double ly) = legendOutside ? (rightX, area.Top) : legendAt;
             legend.Render(w, lx, ly);
         }
 
         w.End("svg");
         return w.ToString();
+    }
+
+    private static (PlotArea Area, Scale X, Scale Y) Arrange(Chart chart, TickSet xTicks, TickSet yTicks, ContourSeries? barSeries, double outsideLegendWidth)
+    {
+        PlotArea area = Layout(chart, xTicks, yTicks, barSeries, outsideLegendWidth);
+        Scale x = chart.X.Log
+            ? Scale.Log(xTicks.Min, xTicks.Max, area.Left, area.Right)
+            : Scale.Linear(xTicks.Min, xTicks.Max, area.Left, area.Right);
+        Scale y = chart.Y.Log
+            ? Scale.Log(yTicks.Min, yTicks.Max, area.Bottom, area.Top)
+            : Scale.Linear(yTicks.Min, yTicks.Max, area.Bottom, area.Top);
+        return (area, x, y);
+    }
+
+    private static OccupancyGrid Occupancy(IReadOnlyList<Series> series, RenderContext ctx)
+    {
+        var grid = new OccupancyGrid(ctx.Area);
+        foreach (Series s in series)
+        {
+            s.MarkOccupancy(ctx, grid);
+        }
+
+        return grid;
     }
 
     private static PlotArea Layout(Chart chart, TickSet xTicks, TickSet yTicks, ContourSeries? barSeries, double outsideLegendWidth)
@@ -161,7 +184,7 @@ internal static class ChartRenderer
                 continue;
             }
 
-            w.Open("g").Attr("stroke", major ? "#e4e4e4" : "#f1f1f1").Attr("shape-rendering", "crispEdges").EndStart();
+            w.Open("g").Attr("stroke", major ? "#e0e0e0" : "#eeeeee").Attr("shape-rendering", "crispEdges").EndStart();
             foreach (Tick t in ticks.Ticks)
             {
                 double p = scale.Map(t.Value);

@@ -30,8 +30,12 @@ internal sealed class Legend
 
     public double Height { get; }
 
-    /// <summary>Top-left corner for <paramref name="position"/>; Auto picks the inside corner covering the fewest occupied cells.</summary>
-    public (double X, double Y) Place(LegendPosition position, PlotArea area, Func<OccupancyGrid> occupancy)
+    /// <summary>
+    /// Top-left corner for an inside <paramref name="position"/>, and the fraction of the box that covers
+    /// marked cells of <paramref name="grid"/>. Auto picks the corner with the least overlap (ties in the
+    /// order top-right, top-left, bottom-right, bottom-left).
+    /// </summary>
+    public ((double X, double Y) At, double Overlap) Place(LegendPosition position, PlotArea area, OccupancyGrid grid)
     {
         (double X, double Y) Corner(LegendPosition p) => p switch
         {
@@ -41,26 +45,30 @@ internal sealed class Legend
             _ => (area.Right - Inset - Width, area.Top + Inset),
         };
 
-        if (position != LegendPosition.Auto)
+        double Overlap((double X, double Y) at)
         {
-            return Corner(position);
+            (int marked, int total) = grid.Count(at.X - 2, at.Y - 2, Width + 4, Height + 4);
+            return total == 0 ? 0 : (double)marked / total;
         }
 
-        OccupancyGrid grid = occupancy();
-        LegendPosition best = LegendPosition.TopRight;
-        int bestCount = int.MaxValue;
+        if (position != LegendPosition.Auto)
+        {
+            return (Corner(position), Overlap(Corner(position)));
+        }
+
+        (double X, double Y) best = Corner(LegendPosition.TopRight);
+        double bestOverlap = double.PositiveInfinity;
         foreach (LegendPosition p in (LegendPosition[])[LegendPosition.TopRight, LegendPosition.TopLeft, LegendPosition.BottomRight, LegendPosition.BottomLeft])
         {
-            (double x, double y) = Corner(p);
-            int count = grid.Count(x - 2, y - 2, Width + 4, Height + 4);
-            if (count < bestCount)
+            double overlap = Overlap(Corner(p));
+            if (overlap < bestOverlap)
             {
-                bestCount = count;
-                best = p;
+                bestOverlap = overlap;
+                best = Corner(p);
             }
         }
 
-        return Corner(best);
+        return (best, bestOverlap);
     }
 
     public void Render(SvgWriter w, double x, double y)

@@ -50,14 +50,15 @@ internal sealed class OccupancyGrid
         }
     }
 
-    /// <summary>Number of marked cells overlapping the pixel rectangle.</summary>
-    public int Count(double left, double top, double width, double height)
+    /// <summary>Marked cells overlapping the pixel rectangle, and all cells it overlaps.</summary>
+    public (int Marked, int Total) Count(double left, double top, double width, double height)
     {
         int c0 = Math.Max(0, (int)((left - _area.Left) / CellSize));
         int c1 = Math.Min(_cols - 1, (int)((left + width - _area.Left) / CellSize));
         int r0 = Math.Max(0, (int)((top - _area.Top) / CellSize));
         int r1 = Math.Min(_rows - 1, (int)((top + height - _area.Top) / CellSize));
         int count = 0;
+        int total = Math.Max(0, r1 - r0 + 1) * Math.Max(0, c1 - c0 + 1);
         for (int r = r0; r <= r1; r++)
         {
             for (int c = c0; c <= c1; c++)
@@ -66,6 +67,6 @@ internal sealed class OccupancyGrid
             }
         }
 
-        return count;
+        return (count, total);
     }
 }

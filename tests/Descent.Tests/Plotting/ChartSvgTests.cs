@@ -225,6 +225,25 @@ public class ChartSvgTests
     }
 
     [Fact]
+    public void AutoLegendMovesOutsideWhenEveryCornerIsBusy()
+    {
+        var rng = new Random(2);
+        double[] x = Enumerable.Range(0, 3000).Select(_ => rng.NextDouble()).ToArray();
+        double[] y = Enumerable.Range(0, 3000).Select(_ => rng.NextDouble()).ToArray();
+        var chart = new Chart();
+        chart.AddScatter(x, y, "uniform cloud");
+        XDocument doc = Parse(chart.ToSvg());
+        XElement frame = doc.Descendants(Svg + "rect").Single(r => (string?)r.Parent!.Attribute("stroke") == "#444" && (string?)r.Attribute("fill") == "none");
+        double frameRight = Number(frame, "x") + Number(frame, "width");
+        XElement box = doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "legend").Element(Svg + "rect")!;
+        Assert.True(Number(box, "x") > frameRight, "legend sits right of the plot area");
+        Assert.True(Number(box, "x") + Number(box, "width") <= chart.Width);
+    }
+
+    private static double Number(XElement e, string attribute) =>
+        double.Parse((string)e.Attribute(attribute)!, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public void ExplicitLimitsAreHonoured()
     {
         var chart = new Chart();
