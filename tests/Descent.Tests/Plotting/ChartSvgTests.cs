@@ -294,6 +294,32 @@ public class ChartSvgTests
     }
 
     [Fact]
+    public void DegenerateInputsStillRenderValidSvg()
+    {
+        double[] xs = Grid.Linspace(0, 1, 5);
+        var flat = new Chart();
+        ContourSeries constant = flat.AddContour(xs, xs, Grid.Evaluate(xs, xs, (_, _) => 2.0));
+        Assert.Empty(constant.ResolveLevels());
+        flat.AddPath([0.5], [0.5], "one step");
+        flat.AddScatter([], [], "nothing");
+        Parse(flat.ToSvg());
+
+        var logOfNothing = new Chart();
+        logOfNothing.X.Log = true;
+        logOfNothing.Y.Log = true;
+        logOfNothing.AddLine([-1.0, 0], [0.0, -5]);
+        ContourSeries negative = logOfNothing.AddContour(xs, xs, Grid.Evaluate(xs, xs, (x, y) => -x - y));
+        negative.LogLevels = true;
+        string svg = logOfNothing.ToSvg();
+        Parse(svg);
+        Assert.DoesNotContain("NaN", svg);
+
+        var onlyReference = new Chart();
+        onlyReference.AddVerticalLine(3, "x = 3");
+        Parse(onlyReference.ToSvg());
+    }
+
+    [Fact]
     public void EmptyChartStillRenders()
     {
         XDocument doc = Parse(new Chart().ToSvg());
