@@ -46,10 +46,10 @@ public sealed class Adagrad : Optimizer
     private void InitAllState()
     {
         foreach (var g in ParamGroups)
-            foreach (var p in g.Params) State(p, g);
+            foreach (var p in g.Params) StateOf(p, g);
     }
 
-    private AdagradState State(Tensor p, ParamGroup g) =>
+    private AdagradState StateOf(Tensor p, ParamGroup g) =>
         GetState(p, q => new AdagradState { Sum = Tensor.FullLike(q, g.GetDouble("initial_accumulator_value")) });
 
     /// <inheritdoc/>
@@ -61,7 +61,7 @@ public sealed class Adagrad : Optimizer
         {
             if (p.Grad is null) continue;
             Check.Float32(p, nameof(Adagrad));
-            var s = State(p, group);
+            var s = StateOf(p, group);
             s.Step++;
             AdagradKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Sum.AsSpan(), AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize));
             p.BumpVersion();
