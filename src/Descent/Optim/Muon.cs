@@ -96,20 +96,10 @@ public sealed class Muon : Optimizer
             Check.Float32(p, nameof(Muon));
             if (p.Grad.Dim != 2) throw new ArgumentException("Param gradient must be a 2D matrix");
             var s = GetState(p, q => new MuonState { MomentumBuffer = Tensor.ZerosLike(q) });
-            int rows = p.Size(0), cols = p.Size(1), n = rows * cols;
-            var grad = p.Grad.Contiguous().AsSpan();
-            var buf = s.MomentumBuffer.AsSpan();
-            var update = new float[n];
-            for (int i = 0; i < n; i++)
-            {
-                buf[i] = Fp.Lerp(buf[i], grad[i], w);
-                update[i] = nesterov ? Fp.Lerp(grad[i], buf[i], mu) : buf[i];
-            }
-            var ortho = new float[n];
-            MuonKernel.Orthogonalize(update, rows, cols, ortho, new float[MuonKernel.ScratchLength(rows, cols)], ns);
-            float decay = (float)(1 - lr * wd), negLr = (float)-AdjustLr(lr, adjust, rows, cols);
-            var param = p.AsSpan();
-            for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], negLr, param[i] * decay);
+            int rows = p.Size(0), cols = p.Size(1);
+            var h = new MuonHyper(w, mu, nesterov, (float)(1 - lr * wd), (float)-AdjustLr(lr, adjust, rows, cols), ns);
+            MuonKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(),
+                new float[MuonKernel.StepScratchLength(rows, cols)], rows, cols, h);
             p.BumpVersion();
         }
     }

@@ -3,6 +3,9 @@ namespace Descent.Optim.Kernels;
 /// <summary>Muon's Newton–Schulz settings: the quintic's coefficients (a, b, c), iterations, ε, and whether addmm fuses the products.</summary>
 public readonly record struct NewtonSchulzHyper(float A, float B, float C, int Steps, float Eps, bool UseAddmm);
 
+/// <summary>Muon's per-step scalars: lerp weights, nesterov, the decay factor and the adjusted (negated) lr.</summary>
+public readonly record struct MuonHyper(float MomentumWeight, float Momentum, bool Nesterov, float Decay, float NegLr, NewtonSchulzHyper Ns);
+
 /// <summary>
 /// Muon's orthogonalization, current PyTorch's <c>_zeropower_via_newtonschulz</c>: the iteration runs in bfloat16,
 /// as PyTorch's does, so every tensor op's result is rounded to bfloat16 (products accumulate in float32):
@@ -15,6 +18,29 @@ public static class MuonKernel
     {
         int m = Math.Min(rows, cols), n = Math.Max(rows, cols);
         return 2 * m * n + 3 * m * m;
+    }
+
+    /// <summary>Scratch floats <see cref="Step"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> parameter.</summary>
+    public static int StepScratchLength(int rows, int cols) => 2 * rows * cols + ScratchLength(rows, cols);
+
+    /// <summary>
+    /// One Muon step, current PyTorch's <c>_single_tensor_muon</c>: B ← lerp(B, g, 1 − μ); U ← lerp(g, B, μ) (nesterov)
+    /// or B; O ← NS(U); p ← p·(1 − lr·λ) − adjusted_lr·O.
+    /// </summary>
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> scratch,
+        int rows, int cols, in MuonHyper h)
+    {
+        int n = rows * cols;
+        if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
+        var update = scratch[..n];
+        var ortho = scratch.Slice(n, n);
+        for (int i = 0; i < n; i++)
+        {
+            momentumBuffer[i] = Fp.Lerp(momentumBuffer[i], grad[i], h.MomentumWeight);
+            update[i] = h.Nesterov ? Fp.Lerp(grad[i], momentumBuffer[i], h.Momentum) : momentumBuffer[i];
+        }
+        Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
+        for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], h.NegLr, param[i] * h.Decay);
     }
 
     /// <summary>Writes the orthogonalized <paramref name="g"/> (row-major, rows × cols) into <paramref name="output"/>.</summary>
