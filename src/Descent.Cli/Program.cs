@@ -5,7 +5,7 @@ namespace Descent.Cli
     /// <summary>The <c>descent</c> command line: one verb per experiment or tool.</summary>
     public static class Cli
     {
-        private const string Usage = "usage: descent <verb> [options]; verbs: compare, bench";
+        private const string Usage = "usage: descent <verb> [options]; verbs: compare, replay, bench";
 
         /// <summary>Runs a verb; user errors print one line to stderr and return non-zero, never a stack trace.</summary>
         public static int Main(string[] args)
@@ -20,6 +20,7 @@ namespace Descent.Cli
                 return args[0] switch
                 {
                     "compare" => CompareVerb.Run(new CliArgs(args.Skip(1))),
+                    "replay" => ReplayVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
@@ -29,7 +30,7 @@ namespace Descent.Cli
                 Console.Error.WriteLine($"descent: {e.Message}");
                 return 2;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException or InvalidDataException or FormatException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException or InvalidDataException or FormatException or InvalidCastException)
             {
                 Console.Error.WriteLine($"descent: {e.Message.Split('\n')[0]}");
                 return 1;

@@ -33,6 +33,15 @@ internal static class Check
         if (!(betas.Item2 >= 0 && betas.Item2 < 1)) throw new ArgumentOutOfRangeException(null, $"Invalid beta parameter at index 1: {Num(betas.Item2)}");
     }
 
+    /// <summary>A value that must be ≥ 0, with PyTorch's "Invalid NAME value: V" message.</summary>
+    public static void NonNegative(double v, string name)
+    {
+        if (!(v >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid {name} value: {Num(v)}");
+    }
+
+    /// <summary>A bare throw with PyTorch's exact text.</summary>
+    public static ArgumentOutOfRangeException OutOfRange(string message) => new(null, message);
+
     public static void Float32(Tensor p, string optimizer)
     {
         if (p.DType != DType.Float32)

@@ -12,6 +12,9 @@ internal static class OptionText
         double d => Number(d),
         float f => Number(f),
         ValueTuple<double, double> t => $"({Number(t.Item1)}, {Number(t.Item2)})",
+        ValueTuple<double?, double> t => $"({(t.Item1 is double a ? Number(a) : "None")}, {Number(t.Item2)})",
+        ValueTuple<double, double, double> t => $"({Number(t.Item1)}, {Number(t.Item2)}, {Number(t.Item3)})",
+        int i => i.ToString(CultureInfo.InvariantCulture),
         string s => s,
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "",
     };

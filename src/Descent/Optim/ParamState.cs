@@ -29,6 +29,13 @@ public abstract class ParamState
     internal static Tensor? ReadOptionalBuffer(IReadOnlyDictionary<string, object> entries, string key, Tensor param, string paramName) =>
         entries.TryGetValue(key, out var v) && v is Tensor ? ReadBuffer(entries, key, param, paramName) : null;
 
+    /// <summary>Reads a scalar stored as a one-element tensor or a number.</summary>
+    internal static double ReadScalar(IReadOnlyDictionary<string, object> entries, string key, string paramName)
+    {
+        if (!entries.TryGetValue(key, out var v)) throw new ArgumentException($"state of parameter {paramName} is missing '{key}'");
+        return ParamGroup.ToDouble(v, key);
+    }
+
     /// <summary>Reads a step count stored as a tensor or a number.</summary>
     internal static long ReadStep(IReadOnlyDictionary<string, object> entries, string paramName, string key = "step")
     {

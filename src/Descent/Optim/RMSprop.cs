@@ -46,7 +46,8 @@ public sealed class RMSprop : Optimizer
     protected override void StepGroup(ParamGroup group)
     {
         var h = new RmspropHyper((float)group.Lr, (float)group.GetDouble("alpha"), (float)group.GetDouble("eps"),
-            (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"));
+            (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"))
+        { OneMinusAlpha = (float)(1 - group.GetDouble("alpha")) };
         foreach (var p in group.Params)
         {
             if (p.Grad is null) continue;

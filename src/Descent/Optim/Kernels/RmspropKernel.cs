@@ -1,7 +1,11 @@
 namespace Descent.Optim.Kernels;
 
 /// <summary>RMSprop's hyperparameters for one step.</summary>
-public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, float WeightDecay, float Momentum, bool Centered, bool Maximize);
+public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, float WeightDecay, float Momentum, bool Centered, bool Maximize)
+{
+    /// <summary>1 − α as PyTorch passes it: computed in double, then rounded (1f − α differs in the last bit).</summary>
+    public float OneMinusAlpha { get; init; } = 1 - Alpha;
+}
 
 /// <summary>
 /// RMSprop's update rule over spans, PyTorch's <c>_single_tensor_rmsprop</c> in float32:
@@ -16,7 +20,7 @@ public static class RmspropKernel
     {
         if (grad.Length != param.Length || squareAvg.Length != param.Length)
             throw new ArgumentException("RMSprop state and param lengths differ");
-        float oneMinusAlpha = 1 - h.Alpha, negLr = -h.Lr;
+        float oneMinusAlpha = h.OneMinusAlpha, negLr = -h.Lr;
         for (int i = 0; i < param.Length; i++)
         {
             float g = h.Maximize ? -grad[i] : grad[i];

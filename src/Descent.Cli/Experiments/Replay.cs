@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json;
+using Descent.Optim;
+using Descent.Tensors;
+
+namespace Descent.Cli.Experiments;
+
+/// <summary>
+/// A replay's trajectory: after each step, all parameters' values concatenated, each group's lr, and (for the
+/// rosenbrock objective) the objective's value at that step.
+/// </summary>
+public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<double[]> Lr, IReadOnlyList<float>? Loss)
+{
+    /// <summary>The OUT document of <c>descent replay</c>: <c>{"params": [...], "lr": [...], "loss": [...]}</c>.</summary>
+    public string ToJson()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("params");
+            foreach (var step in Params)
+            {
+                w.WriteStartArray();
+                foreach (var v in step) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("lr");
+            foreach (var step in Lr)
+            {
+                w.WriteStartArray();
+                foreach (var v in step) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+            if (Loss is not null)
+            {
+                w.WriteStartArray("loss");
+                foreach (var v in Loss) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+}
+
+/// <summary>
+/// Replays a conformance spec (docs/conformance.md): builds the parameters, groups and optimizer the spec names,
+/// runs its steps on its objective, and records the trajectory.
+/// </summary>
+public static class Replay
+{
+    /// <summary>Parses and runs a spec given as JSON text.</summary>
+    public static ReplayResult Run(string specJson) => Run(ReplaySpec.Parse(specJson));
+
+    /// <summary>Runs a parsed spec.</summary>
+    public static ReplayResult Run(ReplaySpec spec)
+    {
+        var ps = spec.Params.Select(p => Tensor.FromArray((float[])p.Values.Clone(), p.Shape).RequiresGrad_()).ToList();
+        var groups = new List<ParamGroup>();
+        if (spec.Groups is null) groups.Add(new ParamGroup(ps));
+        else
+            foreach (var g in spec.Groups)
+            {
+                var group = new ParamGroup(g.Params.Select(i => ps[i]).ToList());
+                foreach (var (k, v) in g.Options) group[k] = OptimizerRegistry.ConvertOption(spec.Optimizer.Name, k, v);
+                groups.Add(group);
+            }
+        var optimizer = OptimizerRegistry.Create(spec.Optimizer.Name, groups, spec.Optimizer.Options);
+        var scheduler = spec.Scheduler is null ? null : ReplaySchedulers.Create(spec.Scheduler, optimizer);
+        bool rosenbrock = spec.Objective == "rosenbrock";
+        if (optimizer is LBFGS && !rosenbrock) throw new InvalidDataException("LBFGS needs a closure: use the 'rosenbrock' objective");
+
+        var trajectory = new List<float[]>(spec.Steps);
+        var lrs = new List<double[]>(spec.Steps);
+        var losses = rosenbrock ? new List<float>(spec.Steps) : null;
+        Tensor Closure()
+        {
+            optimizer.ZeroGrad();
+            var loss = Rosenbrock(ps);
+            loss.Backward();
+            return loss;
+        }
+        for (int step = 0; step < spec.Steps; step++)
+        {
+            if (rosenbrock)
+            {
+                Tensor loss;
+                if (optimizer is LBFGS) loss = optimizer.Step(Closure)!;
+                else
+                {
+                    loss = Closure();
+                    optimizer.Step();
+                }
+                losses!.Add((float)loss.Item());
+            }
+            else
+            {
+                for (int i = 0; i < ps.Count; i++) ps[i].Grad = Tensor.FromArray((float[])spec.Grads![step][i].Clone(), spec.Params[i].Shape);
+                optimizer.Step();
+            }
+            scheduler?.Step();
+            trajectory.Add(Concat(ps));
+            lrs.Add(optimizer.ParamGroups.Select(g => g.Lr).ToArray());
+        }
+        return new ReplayResult(trajectory, lrs, losses);
+    }
+
+    /// <summary>Σᵢ (1 − zᵢ)² + 100 (zᵢ₊₁ − zᵢ²)² over z = all parameters flattened and concatenated in order.</summary>
+    public static Tensor Rosenbrock(IReadOnlyList<Tensor> ps)
+    {
+        var z = Tensor.Cat(ps.Select(p => p.Reshape(-1)).ToList());
+        int n = z.Numel;
+        if (n < 2) throw new InvalidDataException("the rosenbrock objective needs at least 2 values in all");
+        var head = z.Slice(0, 0, n - 1);
+        var tail = z.Slice(0, 1, n);
+        return ((1 - head).Pow(2) + 100 * (tail - head.Pow(2)).Pow(2)).Sum();
+    }
+
+    private static float[] Concat(IReadOnlyList<Tensor> ps)
+    {
+        int n = 0;
+        foreach (var p in ps) n += p.Numel;
+        var r = new float[n];
+        int o = 0;
+        foreach (var p in ps)
+        {
+            p.Detach().ToArray().CopyTo(r, o);
+            o += p.Numel;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+
+namespace Descent.Cli.Experiments;
+
+/// <summary>One initial parameter of a replay spec: its shape and flattened float32 values.</summary>
+public sealed record ReplayParam(int[] Shape, float[] Values);
+
+/// <summary>A parameter group of a replay spec: indices into the parameters and per-group option overrides (JSON values).</summary>
+public sealed record ReplayGroup(int[] Params, IReadOnlyDictionary<string, object?> Options);
+
+/// <summary>A PyTorch class name with keyword arguments (JSON values: double, bool, string, null, lists).</summary>
+public sealed record ReplayComponent(string Name, IReadOnlyDictionary<string, object?> Options);
+
+/// <summary>
+/// A parsed conformance spec (docs/conformance.md): optimizer, parameters, optional groups, step count, objective,
+/// optional scheduler. Unknown keys (such as <c>expected</c>) are ignored. Every malformed part throws
+/// <see cref="InvalidDataException"/> with a one-line message naming the part.
+/// </summary>
+public sealed record ReplaySpec(
+    ReplayComponent Optimizer, IReadOnlyList<ReplayParam> Params, IReadOnlyList<ReplayGroup>? Groups, int Steps,
+    string Objective, IReadOnlyList<float[][]>? Grads, ReplayComponent? Scheduler)
+{
+    /// <summary>Parses a spec from JSON text.</summary>
+    public static ReplaySpec Parse(string json)
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e) { throw new InvalidDataException($"spec is not valid JSON: {e.Message.Split('\n')[0]}"); }
+        using (doc) return Parse(doc.RootElement);
+    }
+
+    /// <summary>Parses a spec from a JSON element.</summary>
+    public static ReplaySpec Parse(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw Bad("spec must be a JSON object");
+        var optimizer = Component(Required(root, "optimizer"), "optimizer");
+        var ps = new List<ReplayParam>();
+        var paramsEl = Required(root, "params");
+        if (paramsEl.ValueKind != JsonValueKind.Array || paramsEl.GetArrayLength() == 0) throw Bad("'params' must be a non-empty array");
+        foreach (var p in paramsEl.EnumerateArray())
+        {
+            int i = ps.Count;
+            if (p.ValueKind != JsonValueKind.Object) throw Bad($"params[{i}] must be an object with 'shape' and 'values'");
+            var shape = Ints(Required(p, "shape", $"params[{i}]"), $"params[{i}].shape");
+            foreach (var d in shape) if (d < 0) throw Bad($"params[{i}].shape has a negative size");
+            var values = Floats(Required(p, "values", $"params[{i}]"), $"params[{i}].values");
+            long numel = 1;
+            foreach (var d in shape) numel *= d;
+            if (values.Length != numel)
+                throw Bad($"params[{i}] has {values.Length} values but shape [{string.Join(", ", shape)}] holds {numel}");
+            ps.Add(new ReplayParam(shape, values));
+        }
+
+        List<ReplayGroup>? groups = null;
+        if (root.TryGetProperty("groups", out var groupsEl) && groupsEl.ValueKind != JsonValueKind.Null)
+        {
+            if (groupsEl.ValueKind != JsonValueKind.Array) throw Bad("'groups' must be an array");
+            groups = [];
+            foreach (var g in groupsEl.EnumerateArray())
+            {
+                string where = $"groups[{groups.Count}]";
+                if (g.ValueKind != JsonValueKind.Object) throw Bad($"{where} must be an object");
+                var idx = Ints(Required(g, "params", where), $"{where}.params");
+                foreach (var k in idx)
+                    if (k < 0 || k >= ps.Count) throw Bad($"{where}.params has index {k}, but there are {ps.Count} params");
+                var opts = g.TryGetProperty("options", out var o) ? Options(o, $"{where}.options") : new Dictionary<string, object?>();
+                groups.Add(new ReplayGroup(idx, opts));
+            }
+        }
+
+        var stepsEl = Required(root, "steps");
+        if (stepsEl.ValueKind != JsonValueKind.Number || !stepsEl.TryGetInt32(out int steps) || steps < 0)
+            throw Bad("'steps' must be a non-negative integer");
+
+        var objective = Required(root, "objective");
+        if (objective.ValueKind != JsonValueKind.Object) throw Bad("'objective' must be an object");
+        var objName = String(Required(objective, "name", "objective"), "objective.name");
+        List<float[][]>? grads = null;
+        switch (objName)
+        {
+            case "rosenbrock":
+                break;
+            case "grads":
+                var gEl = Required(objective, "grads", "objective");
+                if (gEl.ValueKind != JsonValueKind.Array) throw Bad("objective.grads must be an array");
+                grads = [];
+                foreach (var step in gEl.EnumerateArray())
+                {
+                    string where = $"objective.grads[{grads.Count}]";
+                    if (step.ValueKind != JsonValueKind.Array || step.GetArrayLength() != ps.Count)
+                        throw Bad($"{where} must hold one gradient per param ({ps.Count})");
+                    var perParam = new float[ps.Count][];
+                    int i = 0;
+                    foreach (var g in step.EnumerateArray())
+                    {
+                        perParam[i] = Floats(g, $"{where}[{i}]");
+                        if (perParam[i].Length != ps[i].Values.Length)
+                            throw Bad($"{where}[{i}] has {perParam[i].Length} values but params[{i}] has {ps[i].Values.Length}");
+                        i++;
+                    }
+                    grads.Add(perParam);
+                }
+                if (grads.Count < steps) throw Bad($"objective.grads has {grads.Count} steps but 'steps' is {steps}");
+                break;
+            default:
+                throw Bad($"unknown objective '{objName}' (expected 'grads' or 'rosenbrock')");
+        }
+
+        ReplayComponent? scheduler = null;
+        if (root.TryGetProperty("scheduler", out var s) && s.ValueKind != JsonValueKind.Null) scheduler = Component(s, "scheduler");
+        return new ReplaySpec(optimizer, ps, groups, steps, objName, grads, scheduler);
+    }
+
+    private static ReplayComponent Component(JsonElement e, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw Bad($"'{where}' must be an object with 'name' and 'options'");
+        var name = String(Required(e, "name", where), $"{where}.name");
+        var opts = e.TryGetProperty("options", out var o) ? Options(o, $"{where}.options") : new Dictionary<string, object?>();
+        return new ReplayComponent(name, opts);
+    }
+
+    private static Dictionary<string, object?> Options(JsonElement e, string where)
+    {
+        if (e.ValueKind == JsonValueKind.Null) return [];
+        if (e.ValueKind != JsonValueKind.Object) throw Bad($"{where} must be an object");
+        var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in e.EnumerateObject()) d[p.Name] = Value(p.Value, $"{where}.{p.Name}");
+        return d;
+    }
+
+    private static object? Value(JsonElement e, string where) => e.ValueKind switch
+    {
+        JsonValueKind.Number => e.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Null => null,
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Array => e.EnumerateArray().Select((x, i) => Value(x, $"{where}[{i}]")).ToList(),
+        _ => throw Bad($"{where} must be a number, bool, string, null or list"),
+    };
+
+    private static JsonElement Required(JsonElement e, string key, string? where = null) =>
+        e.TryGetProperty(key, out var v) ? v : throw Bad(where is null ? $"spec has no '{key}'" : $"{where} has no '{key}'");
+
+    private static string String(JsonElement e, string where) =>
+        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad($"{where} must be a string");
+
+    private static int[] Ints(JsonElement e, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Array) throw Bad($"{where} must be an array of integers");
+        var r = new int[e.GetArrayLength()];
+        int i = 0;
+        foreach (var x in e.EnumerateArray())
+            r[i++] = x.ValueKind == JsonValueKind.Number && x.TryGetInt32(out var v) ? v : throw Bad($"{where} must be an array of integers");
+        return r;
+    }
+
+    private static float[] Floats(JsonElement e, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Array) throw Bad($"{where} must be an array of numbers");
+        var r = new float[e.GetArrayLength()];
+        int i = 0;
+        foreach (var x in e.EnumerateArray())
+            r[i++] = x.ValueKind == JsonValueKind.Number ? x.GetSingle() : throw Bad($"{where} must be an array of numbers");
+        return r;
+    }
+
+    private static InvalidDataException Bad(string message) => new(message);
+}

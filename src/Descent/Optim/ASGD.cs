@@ -1,0 +1,94 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Averaged stochastic gradient descent (Polyak &amp; Juditsky, 1992, "Acceleration of Stochastic Approximation by
+/// Averaging"), like <c>torch.optim.ASGD</c>.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p
+/// p ← p·(1 − λη);  p ← p − η·g;  ā ← ā + μ(p − ā)  (ā ← p while μ = 1)
+/// η ← lr / (1 + λ·lr·t)^α;  μ ← 1 / max(1, t − t₀)
+/// </code>
+/// Defaults: lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6, weight_decay 0, maximize false.
+/// State per parameter: <c>step</c>, <c>eta</c>, <c>mu</c> (float32 scalars, as PyTorch keeps them), <c>ax</c> (the average).
+/// </summary>
+public sealed class ASGD : Optimizer
+{
+    /// <summary>ASGD over one group of parameters.</summary>
+    public ASGD(IEnumerable<Tensor> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6,
+        double weightDecay = 0, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
+
+    /// <summary>ASGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public ASGD(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6,
+        double weightDecay = 0, bool maximize = false)
+        : base(groups, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double lambd, double alpha, double t0, double weightDecay, bool maximize)
+    {
+        Check.Lr(lr);
+        Check.WeightDecay(weightDecay);
+        return new()
+        {
+            ["lr"] = lr, ["lambd"] = lambd, ["alpha"] = alpha, ["t0"] = t0, ["weight_decay"] = weightDecay,
+            ["foreach"] = null, ["maximize"] = maximize, ["differentiable"] = false, ["capturable"] = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        double lr = group.Lr, lambd = group.GetDouble("lambd"), alpha = group.GetDouble("alpha"), t0 = group.GetDouble("t0");
+        double wd = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(ASGD));
+            // η starts at the group's lr when the state is created, as PyTorch's torch.tensor(group["lr"]).
+            var s = GetState(p, q => new AsgdState { Eta = (float)lr, Ax = Tensor.ZerosLike(q) });
+            s.Step++;
+            AsgdKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Ax.AsSpan(), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize));
+            s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
+            s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new AsgdState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            Eta = (float)ParamState.ReadScalar(entries, "eta", paramName),
+            Mu = (float)ParamState.ReadScalar(entries, "mu", paramName),
+            Ax = ParamState.ReadBuffer(entries, "ax", param, paramName),
+        };
+}
+
+/// <summary>ASGD's state.</summary>
+public sealed class AsgdState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>eta</c>: the current step size.</summary>
+    public float Eta { get; set; }
+
+    /// <summary>PyTorch's <c>mu</c>: the averaging weight (1 until t₀ steps have passed).</summary>
+    public float Mu { get; set; } = 1;
+
+    /// <summary>PyTorch's <c>ax</c>: the averaged parameter.</summary>
+    public required Tensor Ax { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("eta", Tensor.Scalar(Eta));
+        yield return new("mu", Tensor.Scalar(Mu));
+        yield return new("ax", Ax);
+    }
+}

@@ -1,0 +1,84 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Adadelta (Zeiler, 2012, "ADADELTA: An Adaptive Learning Rate Method"), like <c>torch.optim.Adadelta</c>.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p
+/// v ← ρv + (1 − ρ)g²;  Δ ← √(u + ε)/√(v + ε) · g;  u ← ρu + (1 − ρ)Δ²;  p ← p − lr·Δ
+/// </code>
+/// Defaults: lr 1.0, rho 0.9, eps 1e-6, weight_decay 0, maximize false.
+/// State per parameter: <c>step</c>, <c>square_avg</c>, <c>acc_delta</c>.
+/// </summary>
+public sealed class Adadelta : Optimizer
+{
+    /// <summary>Adadelta over one group of parameters.</summary>
+    public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
+        double weightDecay = 0, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
+
+    /// <summary>Adadelta over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
+        double weightDecay = 0, bool maximize = false)
+        : base(groups, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double rho, double eps, double weightDecay, bool maximize)
+    {
+        Check.Lr(lr);
+        if (!(rho >= 0 && rho <= 1)) throw Check.OutOfRange($"Invalid rho value: {Check.Num(rho)}");
+        Check.Eps(eps);
+        Check.WeightDecay(weightDecay);
+        return new()
+        {
+            ["lr"] = lr, ["rho"] = rho, ["eps"] = eps, ["weight_decay"] = weightDecay, ["maximize"] = maximize,
+            ["capturable"] = false, ["foreach"] = null, ["differentiable"] = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var h = AdadeltaHyper.For(group.Lr, group.GetDouble("rho"), group.GetDouble("eps"), group.GetDouble("weight_decay"), group.GetBool("maximize"));
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(Adadelta));
+            var s = GetState(p, q => new AdadeltaState { SquareAvg = Tensor.ZerosLike(q), AccDelta = Tensor.ZerosLike(q) });
+            s.Step++;
+            AdadeltaKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.SquareAvg.AsSpan(), s.AccDelta.AsSpan(), h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new AdadeltaState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
+            AccDelta = ParamState.ReadBuffer(entries, "acc_delta", param, paramName),
+        };
+}
+
+/// <summary>Adadelta's state.</summary>
+public sealed class AdadeltaState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>square_avg</c> (running mean of g²).</summary>
+    public required Tensor SquareAvg { get; init; }
+
+    /// <summary>PyTorch's <c>acc_delta</c> (running mean of Δ²).</summary>
+    public required Tensor AccDelta { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("square_avg", SquareAvg);
+        yield return new("acc_delta", AccDelta);
+    }
+}

@@ -1,0 +1,135 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Adafactor (Shazeer &amp; Stern, 2018, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost"), like
+/// current PyTorch's <c>torch.optim.Adafactor</c> (which PyTorch 1.13 lacks), including its deviations from the paper:
+/// lr caps the relative step size and scales the (decoupled) weight decay, and ε₁ is applied to the estimate.
+/// <code>
+/// g ← ∇ (negated when maximize);  β̂₂ₜ ← 1 − t^τ;  ρₜ ← min(lr, 1/√t);  α ← max(ε₂, RMS(p))·ρₜ;  p ← p·(1 − lr·λ)
+/// dim ≥ 2: R ← β̂₂ₜR + (1 − β̂₂ₜ)·mean₋₁(g²);  C ← β̂₂ₜC + (1 − β̂₂ₜ)·mean₋₂(g²);  V̂ ← R·C / max(mean(R), ε₁)
+/// else:    V̂ ← β̂₂ₜV̂ + (1 − β̂₂ₜ)g²
+/// u ← g / √max(V̂, ε₁²);  p ← p − α·u / max(1, RMS(u)/d)
+/// </code>
+/// Defaults: lr 1e-2, beta2_decay −0.8 (τ), eps (None, 1e-3) — ε₁ None means float32's machine epsilon —,
+/// d 1.0, weight_decay 0.0 (λ), maximize false.
+/// State per parameter: <c>step</c>, and <c>row_var</c> and <c>col_var</c> (shapes with the last, resp. second-to-last,
+/// dimension 1) for tensors of two or more dimensions, else <c>variance</c>.
+/// </summary>
+public sealed class Adafactor : Optimizer
+{
+    /// <summary>Adafactor over one group of parameters; <paramref name="eps"/> is (ε₁, ε₂), ε₁ null for machine epsilon.</summary>
+    public Adafactor(IEnumerable<Tensor> parameters, double lr = 1e-2, double beta2Decay = -0.8, (double? Eps1, double Eps2)? eps = null,
+        double d = 1.0, double weightDecay = 0.0, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, beta2Decay, eps ?? (null, 1e-3), d, weightDecay, maximize)) { }
+
+    /// <summary>Adafactor over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Adafactor(IEnumerable<ParamGroup> groups, double lr = 1e-2, double beta2Decay = -0.8, (double? Eps1, double Eps2)? eps = null,
+        double d = 1.0, double weightDecay = 0.0, bool maximize = false)
+        : base(groups, MakeDefaults(lr, beta2Decay, eps ?? (null, 1e-3), d, weightDecay, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double beta2Decay, (double? Eps1, double Eps2) eps,
+        double d, double weightDecay, bool maximize)
+    {
+        if (!(0.0 <= lr)) throw Check.OutOfRange($"Learning rate should be >= 0 but is: {Check.Num(lr)}");
+        if (!(0.0 >= beta2Decay)) throw Check.OutOfRange($"beta2_decay should be <= 0 but is: {Check.Num(beta2Decay)}");
+        if (eps.Eps1 is double e1 && !(0.0 <= e1)) throw Check.OutOfRange($"epsilon1 should be >= 0 but is: {Check.Num(e1)}");
+        if (!(0.0 <= eps.Eps2)) throw Check.OutOfRange($"epsilon2 should be >= 0 but is: {Check.Num(eps.Eps2)}");
+        if (!(1.0 <= d)) throw Check.OutOfRange($"Clipping threshold d should be >= 1 but is: {Check.Num(d)}");
+        if (!(0.0 <= weightDecay)) throw Check.OutOfRange($"weight_decay should be >= 0 but is: {Check.Num(weightDecay)}");
+        return new()
+        {
+            ["lr"] = lr, ["beta2_decay"] = beta2Decay, ["eps"] = eps, ["d"] = d, ["weight_decay"] = weightDecay,
+            ["foreach"] = null, ["maximize"] = maximize,
+        };
+    }
+
+    /// <summary>The group's (ε₁, ε₂): a tuple, or a two-element list whose first item may be None.</summary>
+    private static (double? Eps1, double Eps2) ReadEps(ParamGroup group) => group["eps"] switch
+    {
+        ValueTuple<double?, double> t => t,
+        ValueTuple<double, double> t => (t.Item1, t.Item2),
+        double[] { Length: 2 } a => (a[0], a[1]),
+        IReadOnlyList<object?> { Count: 2 } l => (l[0] is null ? null : ParamGroup.ToDouble(l[0], "eps"), ParamGroup.ToDouble(l[1], "eps")),
+        var v => throw new InvalidCastException($"option 'eps' is {OptionText.Format(v)}, not a pair (eps1 or None, eps2)"),
+    };
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var (eps1, eps2) = ReadEps(group);
+        double lr = group.Lr, beta2Decay = group.GetDouble("beta2_decay"), d = group.GetDouble("d"), wd = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(Adafactor));
+            var s = GetState(p, NewState);
+            s.Step++;
+            var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1, eps2, d, wd, maximize);
+            int rows = p.Dim > 1 ? p.Size(-2) : 0, cols = p.Dim > 1 ? p.Size(-1) : 0;
+            var scratch = new float[p.Numel];
+            AdafactorKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(),
+                s.RowVar is null ? default : s.RowVar.AsSpan(), s.ColVar is null ? default : s.ColVar.AsSpan(),
+                s.Variance is null ? default : s.Variance.AsSpan(), scratch, rows, cols, h);
+            p.BumpVersion();
+        }
+    }
+
+    private static AdafactorState NewState(Tensor p)
+    {
+        if (p.Dim <= 1) return new AdafactorState { Variance = Tensor.ZerosLike(p) };
+        var rowShape = p.Shape;
+        rowShape[^1] = 1;
+        var colShape = p.Shape;
+        colShape[^2] = 1;
+        return new AdafactorState { RowVar = Tensor.Zeros(rowShape, p.DType), ColVar = Tensor.Zeros(colShape, p.DType) };
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName)
+    {
+        var s = NewState(param);
+        s.Step = ParamState.ReadStep(entries, paramName);
+        if (s.Variance is not null) ParamState.ReadBuffer(entries, "variance", param, paramName).AsSpan().CopyTo(s.Variance.AsSpan());
+        else
+        {
+            ReadInto(entries, "row_var", s.RowVar!, paramName);
+            ReadInto(entries, "col_var", s.ColVar!, paramName);
+        }
+        return s;
+    }
+
+    private static void ReadInto(IReadOnlyDictionary<string, object> entries, string key, Tensor target, string paramName)
+    {
+        // row_var/col_var do not have the parameter's shape, so check them against the freshly made buffer.
+        ParamState.ReadBuffer(entries, key, target, paramName).AsSpan().CopyTo(target.AsSpan());
+    }
+}
+
+/// <summary>Adafactor's state: factored second moments for matrices (and higher), a full one for vectors and scalars.</summary>
+public sealed class AdafactorState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>row_var</c>, only for tensors of two or more dimensions.</summary>
+    public Tensor? RowVar { get; init; }
+
+    /// <summary>PyTorch's <c>col_var</c>, only for tensors of two or more dimensions.</summary>
+    public Tensor? ColVar { get; init; }
+
+    /// <summary>PyTorch's <c>variance</c>, only for tensors of fewer than two dimensions.</summary>
+    public Tensor? Variance { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        if (RowVar is not null) yield return new("row_var", RowVar);
+        if (ColVar is not null) yield return new("col_var", ColVar);
+        if (Variance is not null) yield return new("variance", Variance);
+    }
+}

@@ -1,0 +1,95 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Adagrad (Duchi, Hazan &amp; Singer, 2011, "Adaptive Subgradient Methods for Online Learning and Stochastic
+/// Optimization"), like <c>torch.optim.Adagrad</c>.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p;  clr ← lr / (1 + (t − 1)·lr_decay)
+/// s ← s + g²;  p ← p − clr · g / (√s + ε)
+/// </code>
+/// Defaults: lr 1e-2, lr_decay 0, weight_decay 0, initial_accumulator_value 0, eps 1e-10, maximize false.
+/// State per parameter: <c>step</c>, <c>sum</c> (starting at initial_accumulator_value). As in PyTorch the state
+/// of every parameter given to the constructor exists from the start, before any step.
+/// </summary>
+public sealed class Adagrad : Optimizer
+{
+    /// <summary>Adagrad over one group of parameters.</summary>
+    public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
+
+    /// <summary>Adagrad over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : base(groups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double lrDecay, double weightDecay,
+        double initialAccumulatorValue, double eps, bool maximize)
+    {
+        Check.Lr(lr);
+        Check.NonNegative(lrDecay, "lr_decay");
+        Check.WeightDecay(weightDecay);
+        Check.NonNegative(initialAccumulatorValue, "initial_accumulator_value");
+        Check.Eps(eps);
+        return new()
+        {
+            ["lr"] = lr, ["lr_decay"] = lrDecay, ["eps"] = eps, ["weight_decay"] = weightDecay,
+            ["initial_accumulator_value"] = initialAccumulatorValue, ["foreach"] = null, ["maximize"] = maximize,
+            ["differentiable"] = false, ["fused"] = null,
+        };
+    }
+
+    // PyTorch's Adagrad fills its state in __init__, so state_dict() lists every parameter even before a step.
+    private void InitAllState()
+    {
+        foreach (var g in ParamGroups)
+            foreach (var p in g.Params) StateOf(p, g);
+    }
+
+    private AdagradState StateOf(Tensor p, ParamGroup g) =>
+        GetState(p, q => new AdagradState { Sum = Tensor.FullLike(q, g.GetDouble("initial_accumulator_value")) });
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(Adagrad));
+            var s = StateOf(p, group);
+            s.Step++;
+            AdagradKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Sum.AsSpan(), AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize));
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new AdagradState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            Sum = ParamState.ReadBuffer(entries, "sum", param, paramName),
+        };
+}
+
+/// <summary>Adagrad's state.</summary>
+public sealed class AdagradState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>sum</c> (accumulated g²).</summary>
+    public required Tensor Sum { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("sum", Sum);
+    }
+}

@@ -1,0 +1,123 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Muon, momentum orthogonalized by Newton–Schulz (Jordan et al., 2024, "Muon: An optimizer for hidden layers in
+/// neural networks"; lr matching from Liu et al., 2025, "Muon is Scalable for LLM Training"), like current PyTorch's
+/// <c>torch.optim.Muon</c> (which PyTorch 1.13 lacks). For 2-D parameters only.
+/// <code>
+/// B ← μB + (1 − μ)g  (PyTorch's lerp);  U ← lerp(g, B, μ) when nesterov, else B
+/// O ← NewtonSchulz_k^(a,b,c)(U; ε) in bfloat16;  p ← p·(1 − lr·λ);  p ← p − AdjustLR(lr, A×B)·O
+/// AdjustLR: "original" (default) lr·√max(1, A/B);  "match_rms_adamw" 0.2·lr·√max(A, B)
+/// </code>
+/// Defaults: lr 1e-3, weight_decay 0.1 (λ), momentum 0.95, nesterov true, ns_coefficients (3.4445, −4.775, 2.0315),
+/// eps 1e-7, ns_steps 5, adjust_lr_fn None ("original"), use_addmm false.
+/// State per parameter: <c>momentum_buffer</c>.
+/// </summary>
+public sealed class Muon : Optimizer
+{
+    /// <summary>Muon over one group of 2-D parameters.</summary>
+    public Muon(IEnumerable<Tensor> parameters, double lr = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true,
+        (double A, double B, double C)? nsCoefficients = null, double eps = 1e-7, int nsSteps = 5, string? adjustLrFn = null, bool useAddmm = false)
+        : base(parameters, MakeDefaults(lr, weightDecay, momentum, nesterov, nsCoefficients ?? DefaultCoefficients, eps, nsSteps, adjustLrFn, useAddmm))
+        => CheckShapes();
+
+    /// <summary>Muon over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Muon(IEnumerable<ParamGroup> groups, double lr = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true,
+        (double A, double B, double C)? nsCoefficients = null, double eps = 1e-7, int nsSteps = 5, string? adjustLrFn = null, bool useAddmm = false)
+        : base(groups, MakeDefaults(lr, weightDecay, momentum, nesterov, nsCoefficients ?? DefaultCoefficients, eps, nsSteps, adjustLrFn, useAddmm))
+        => CheckShapes();
+
+    /// <summary>Keller Jordan's quintic coefficients (a, b, c).</summary>
+    public static readonly (double A, double B, double C) DefaultCoefficients = (3.4445, -4.7750, 2.0315);
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, double weightDecay, double momentum, bool nesterov,
+        (double, double, double) nsCoefficients, double eps, int nsSteps, string? adjustLrFn, bool useAddmm)
+    {
+        if (!(0.0 <= lr)) throw Check.OutOfRange($"Learning rate should be >= 0 but is: {Check.Num(lr)}");
+        if (!(0.0 <= momentum)) throw Check.OutOfRange($"momentum should be >= 0 but is: {Check.Num(momentum)}");
+        if (!(0.0 <= weightDecay)) throw Check.OutOfRange($"weight decay should be >= 0 but is: {Check.Num(weightDecay)}");
+        if (adjustLrFn is not null and not "original" and not "match_rms_adamw")
+            throw new ArgumentException($"Adjust learning rate function {adjustLrFn} is not supported");
+        return new()
+        {
+            ["lr"] = lr, ["weight_decay"] = weightDecay, ["momentum"] = momentum, ["nesterov"] = nesterov,
+            ["ns_coefficients"] = nsCoefficients, ["eps"] = eps, ["ns_steps"] = nsSteps, ["adjust_lr_fn"] = adjustLrFn,
+            ["use_addmm"] = useAddmm,
+        };
+    }
+
+    private void CheckShapes()
+    {
+        foreach (var g in ParamGroups)
+            foreach (var p in g.Params)
+                if (p.Dim != 2)
+                    throw new ArgumentException(
+                        $"Muon only supports 2D parameters whereas we found a parameter with size: torch.Size([{string.Join(", ", p.Shape)}])");
+    }
+
+    /// <summary>The learning rate scaled for a <paramref name="rows"/> × <paramref name="cols"/> matrix, like PyTorch's <c>_adjust_lr</c>.</summary>
+    public static double AdjustLr(double lr, string? adjustLrFn, int rows, int cols)
+    {
+        double ratio = adjustLrFn switch
+        {
+            null or "original" => Math.Sqrt(Math.Max(1, (double)rows / cols)),
+            "match_rms_adamw" => 0.2 * Math.Sqrt(Math.Max(rows, cols)),
+            _ => 1.0,
+        };
+        return lr * ratio;
+    }
+
+    private static (double, double, double) ReadCoefficients(ParamGroup group) => group["ns_coefficients"] switch
+    {
+        ValueTuple<double, double, double> t => t,
+        double[] { Length: 3 } a => (a[0], a[1], a[2]),
+        IReadOnlyList<object> { Count: 3 } l => (ParamGroup.ToDouble(l[0], "ns_coefficients"), ParamGroup.ToDouble(l[1], "ns_coefficients"),
+            ParamGroup.ToDouble(l[2], "ns_coefficients")),
+        _ => throw new ArgumentException("Coefficients must be a tuple of exactly 3 values"),
+    };
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        double lr = group.Lr, wd = group.GetDouble("weight_decay"), momentum = group.GetDouble("momentum");
+        bool nesterov = group.GetBool("nesterov");
+        int nsSteps = group.GetInt("ns_steps");
+        if (nsSteps >= 100) throw new ArgumentException("Number of steps must be less than 100 for computational efficiency");
+        var (a, b, c) = ReadCoefficients(group);
+        var ns = new NewtonSchulzHyper((float)a, (float)b, (float)c, nsSteps, (float)group.GetDouble("eps"), group.GetBool("use_addmm"));
+        string? adjust = group.GetString("adjust_lr_fn");
+        float w = (float)(1 - momentum), mu = (float)momentum;
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(Muon));
+            if (p.Grad.Dim != 2) throw new ArgumentException("Param gradient must be a 2D matrix");
+            var s = GetState(p, q => new MuonState { MomentumBuffer = Tensor.ZerosLike(q) });
+            int rows = p.Size(0), cols = p.Size(1);
+            var h = new MuonHyper(w, mu, nesterov, (float)(1 - lr * wd), (float)-AdjustLr(lr, adjust, rows, cols), ns);
+            MuonKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(),
+                new float[MuonKernel.StepScratchLength(rows, cols)], rows, cols, h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new MuonState { MomentumBuffer = ParamState.ReadBuffer(entries, "momentum_buffer", param, paramName) };
+}
+
+/// <summary>Muon's state.</summary>
+public sealed class MuonState : ParamState
+{
+    /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
+    public required Tensor MomentumBuffer { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("momentum_buffer", MomentumBuffer);
+    }
+}

@@ -1,0 +1,96 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// RAdam, rectified Adam (Liu et al., 2020, "On the Variance of the Adaptive Learning Rate and Beyond"), like
+/// current <c>torch.optim.RAdam</c>; with decoupledWeightDecay the weight decay is AdamW's.
+/// <code>
+/// g ← ∇ (negated when maximize) + weight_decay·p   (decoupled: p ← p·(1 − lr·weight_decay) instead)
+/// m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  m̂ ← m/(1 − β₁ᵗ)
+/// ρ∞ ← 2/(1 − β₂) − 1;  ρₜ ← ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)
+/// ρₜ &gt; 5: r ← √((ρₜ−4)(ρₜ−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρₜ)),  p ← p − lr·m̂·√(1 − β₂ᵗ)/(√v + ε)·r;  else p ← p − lr·m̂
+/// </code>
+/// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0, decoupled_weight_decay false, maximize false.
+/// State per parameter: <c>step</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>.
+/// </summary>
+public sealed class RAdam : Optimizer
+{
+    /// <summary>RAdam over one group of parameters.</summary>
+    public RAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool decoupledWeightDecay = false, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, decoupledWeightDecay, maximize)) { }
+
+    /// <summary>RAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public RAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool decoupledWeightDecay = false, bool maximize = false)
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, decoupledWeightDecay, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay,
+        bool decoupledWeightDecay, bool maximize)
+    {
+        Check.Lr(lr);
+        Check.Eps(eps);
+        Check.Betas(betas);
+        Check.WeightDecay(weightDecay);
+        return new()
+        {
+            ["lr"] = lr, ["betas"] = betas, ["eps"] = eps, ["weight_decay"] = weightDecay, ["maximize"] = maximize,
+            ["foreach"] = null, ["capturable"] = false, ["decoupled_weight_decay"] = decoupledWeightDecay, ["differentiable"] = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
+        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(RAdam));
+            var s = GetState(p, q => new RadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+            long t = ++s.Step;
+            double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
+            double rhoInf = 2 / (1 - beta2) - 1;
+            double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
+            double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
+            var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
+            RadamKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(), h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new RadamState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
+            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
+        };
+}
+
+/// <summary>RAdam's state.</summary>
+public sealed class RadamState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>exp_avg</c>.</summary>
+    public required Tensor ExpAvg { get; init; }
+
+    /// <summary>PyTorch's <c>exp_avg_sq</c>.</summary>
+    public required Tensor ExpAvgSq { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("exp_avg", ExpAvg);
+        yield return new("exp_avg_sq", ExpAvgSq);
+    }
+}

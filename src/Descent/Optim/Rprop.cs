@@ -1,0 +1,88 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// Rprop, resilient backpropagation (Riedmiller &amp; Braun, 1993, "A Direct Adaptive Method for Faster
+/// Backpropagation Learning: The RPROP Algorithm"), like <c>torch.optim.Rprop</c>.
+/// <code>
+/// g ← ∇ (negated when maximize);  s ← sign(g·g_prev)
+/// Δ ← clamp(Δ·η₊, …, Δmax) where s &gt; 0;  clamp(Δ·η₋, Δmin, …) and g ← 0 where s &lt; 0
+/// p ← p − sign(g)·Δ;  g_prev ← g
+/// </code>
+/// Defaults: lr 1e-2 (the initial Δ), etas (0.5, 1.2) as (η₋, η₊), step_sizes (1e-6, 50) as (Δmin, Δmax), maximize false.
+/// State per parameter: <c>step</c>, <c>prev</c>, <c>step_size</c>.
+/// </summary>
+public sealed class Rprop : Optimizer
+{
+    /// <summary>Rprop over one group of parameters.</summary>
+    public Rprop(IEnumerable<Tensor> parameters, double lr = 1e-2, (double, double)? etas = null, (double, double)? stepSizes = null,
+        bool maximize = false)
+        : base(parameters, MakeDefaults(lr, etas ?? (0.5, 1.2), stepSizes ?? (1e-6, 50), maximize)) { }
+
+    /// <summary>Rprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public Rprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, (double, double)? etas = null, (double, double)? stepSizes = null,
+        bool maximize = false)
+        : base(groups, MakeDefaults(lr, etas ?? (0.5, 1.2), stepSizes ?? (1e-6, 50), maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) etas, (double, double) stepSizes, bool maximize)
+    {
+        Check.Lr(lr);
+        if (!(0.0 < etas.Item1 && etas.Item1 < 1.0 && 1.0 < etas.Item2))
+            throw Check.OutOfRange($"Invalid eta values: {Check.Num(etas.Item1)}, {Check.Num(etas.Item2)}");
+        return new()
+        {
+            ["lr"] = lr, ["etas"] = etas, ["step_sizes"] = stepSizes, ["foreach"] = null, ["maximize"] = maximize,
+            ["differentiable"] = false, ["capturable"] = false,
+        };
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var (etaMinus, etaPlus) = group.GetPair("etas");
+        var (min, max) = group.GetPair("step_sizes");
+        var h = new RpropHyper((float)etaMinus, (float)etaPlus, (float)min, (float)max, group.GetBool("maximize"));
+        double lr = group.Lr;
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(Rprop));
+            var s = GetState(p, q => new RpropState { Prev = Tensor.ZerosLike(q), StepSize = Tensor.FullLike(q, lr) });
+            s.Step++;
+            RpropKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Prev.AsSpan(), s.StepSize.AsSpan(), h);
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new RpropState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            Prev = ParamState.ReadBuffer(entries, "prev", param, paramName),
+            StepSize = ParamState.ReadBuffer(entries, "step_size", param, paramName),
+        };
+}
+
+/// <summary>Rprop's state.</summary>
+public sealed class RpropState : ParamState
+{
+    /// <summary>Steps taken.</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>prev</c>: the previous (masked) gradient.</summary>
+    public required Tensor Prev { get; init; }
+
+    /// <summary>PyTorch's <c>step_size</c>: each element's current Δ.</summary>
+    public required Tensor StepSize { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", StepTensor(Step));
+        yield return new("prev", Prev);
+        yield return new("step_size", StepSize);
+    }
+}

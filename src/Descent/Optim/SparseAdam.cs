@@ -1,0 +1,102 @@
+using Descent.Optim.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Optim;
+
+/// <summary>
+/// SparseAdam, the lazy Adam for row-sparse gradients such as an embedding table's, like <c>torch.optim.SparseAdam</c>:
+/// only the rows present in the gradient are updated, and only their moments decay.
+/// <code>
+/// for each present row:  m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂)
+///                        p ← p − lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)
+/// </code>
+/// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, maximize false.
+/// State per parameter: <c>step</c> (a plain integer, as in PyTorch), <c>exp_avg</c>, <c>exp_avg_sq</c>.
+/// <para>
+/// Row-sparse gradients: Descent has no sparse layout, so a gradient is read as row-sparse along dimension 0 —
+/// a row (slice <c>p[i]</c>) whose gradient is all zeros is absent, any other row is present. This is exactly
+/// PyTorch's <c>grad.to_sparse(1)</c> of the dense gradient; the one difference from a hand-built sparse gradient
+/// is that an explicitly stored all-zero row, which PyTorch would count as present (decaying its moments), is absent here.
+/// </para>
+/// </summary>
+public sealed class SparseAdam : Optimizer
+{
+    /// <summary>SparseAdam over one group of parameters.</summary>
+    public SparseAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
+        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, maximize)) { }
+
+    /// <summary>SparseAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
+    public SparseAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
+        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, maximize)) { }
+
+    private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, bool maximize)
+    {
+        // SparseAdam, unlike the others, refuses a zero lr or eps.
+        if (!(lr > 0)) throw Check.OutOfRange($"Invalid learning rate: {Check.Num(lr)}");
+        if (!(eps > 0)) throw Check.OutOfRange($"Invalid epsilon value: {Check.Num(eps)}");
+        Check.Betas(betas);
+        return new() { ["lr"] = lr, ["betas"] = betas, ["eps"] = eps, ["maximize"] = maximize };
+    }
+
+    /// <summary>The rows of <paramref name="grad"/> (slices along dimension 0) that are not all zero.</summary>
+    public static int[] PresentRows(ReadOnlySpan<float> grad, int rows)
+    {
+        int rowLength = rows == 0 ? 0 : grad.Length / rows;
+        var present = new List<int>(rows);
+        for (int r = 0; r < rows; r++)
+            if (grad.Slice(r * rowLength, rowLength).ContainsAnyExcept(0f)) present.Add(r);
+        return [.. present];
+    }
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps");
+        bool maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is null) continue;
+            Check.Float32(p, nameof(SparseAdam));
+            var s = GetState(p, q => new SparseAdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+            s.Step++;
+            var grad = p.Grad.Contiguous().AsSpan();
+            int rows = p.Dim == 0 ? 1 : p.Size(0);
+            var present = PresentRows(grad, rows);
+            if (present.Length == 0) continue;
+            SparseAdamKernel.Step(p.AsSpan(), grad, s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(), present, grad.Length / rows,
+                SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize));
+            p.BumpVersion();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        new SparseAdamState
+        {
+            Step = ParamState.ReadStep(entries, paramName),
+            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
+            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
+        };
+}
+
+/// <summary>SparseAdam's state.</summary>
+public sealed class SparseAdamState : ParamState
+{
+    /// <summary>Steps taken (PyTorch keeps a plain int here, not a tensor).</summary>
+    public long Step { get; set; }
+
+    /// <summary>PyTorch's <c>exp_avg</c> (dense).</summary>
+    public required Tensor ExpAvg { get; init; }
+
+    /// <summary>PyTorch's <c>exp_avg_sq</c> (dense).</summary>
+    public required Tensor ExpAvgSq { get; init; }
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    {
+        yield return new("step", Step);
+        yield return new("exp_avg", ExpAvg);
+        yield return new("exp_avg_sq", ExpAvgSq);
+    }
+}

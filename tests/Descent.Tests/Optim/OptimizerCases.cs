@@ -1,0 +1,125 @@
+using Descent.Optim;
+using Descent.Tensors;
+
+namespace Descent.Tests.Optim;
+
+/// <summary>
+/// The optimizer table for the behaviour tests, in the style of PyTorch's common_optimizers.py: per optimizer,
+/// option configurations to run every base behaviour with, and error inputs with PyTorch's exact messages.
+/// </summary>
+public static class OptimizerCases
+{
+    /// <summary>Option configurations (PyTorch keyword arguments) per optimizer.</summary>
+    public static readonly Dictionary<string, Dictionary<string, object?>[]> Configs = new()
+    {
+        ["SGD"] = [new() { ["lr"] = 0.1 }, new() { ["lr"] = 0.1, ["momentum"] = 0.9, ["nesterov"] = true, ["weight_decay"] = 0.1 }],
+        ["Adam"] = [new(), new() { ["amsgrad"] = true, ["maximize"] = true, ["weight_decay"] = 0.1 }],
+        ["AdamW"] = [new(), new() { ["amsgrad"] = true }],
+        ["Adadelta"] = [new(), new() { ["rho"] = 0.5, ["weight_decay"] = 0.1 }],
+        ["Adagrad"] = [new(), new() { ["lr_decay"] = 0.1, ["initial_accumulator_value"] = 0.3 }],
+        ["Adamax"] = [new(), new() { ["weight_decay"] = 0.1, ["maximize"] = true }],
+        ["ASGD"] = [new(), new() { ["t0"] = 1.0 }],
+        ["NAdam"] = [new(), new() { ["decoupled_weight_decay"] = true, ["weight_decay"] = 0.1 }],
+        ["RAdam"] = [new(), new() { ["decoupled_weight_decay"] = true, ["weight_decay"] = 0.1 }],
+        ["RMSprop"] = [new(), new() { ["centered"] = true, ["momentum"] = 0.9 }],
+        ["Rprop"] = [new(), new() { ["etas"] = new List<object?> { 0.3, 1.5 } }],
+        ["LBFGS"] = [new(), new() { ["line_search_fn"] = "strong_wolfe", ["history_size"] = 3 }],
+        ["SparseAdam"] = [new()],
+        ["Adafactor"] = [new(), new() { ["weight_decay"] = 0.1 }],
+        ["Muon"] = [new(), new() { ["nesterov"] = false, ["use_addmm"] = true }],
+    };
+
+    /// <summary>Error inputs: optimizer, options, expected exception type and PyTorch's message.</summary>
+    public static readonly (string Name, Dictionary<string, object?> Options, Type Error, string Message)[] Errors =
+    [
+        ("SGD", new() { ["lr"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Invalid learning rate: -0.1"),
+        ("SGD", new() { ["momentum"] = -0.5 }, typeof(ArgumentOutOfRangeException), "Invalid momentum value: -0.5"),
+        ("SGD", new() { ["weight_decay"] = -1.0 }, typeof(ArgumentOutOfRangeException), "Invalid weight_decay value: -1.0"),
+        ("SGD", new() { ["nesterov"] = true }, typeof(ArgumentException), "Nesterov momentum requires a momentum and zero dampening"),
+        ("SGD", new() { ["nesterov"] = true, ["momentum"] = 0.9, ["dampening"] = 0.1 }, typeof(ArgumentException), "Nesterov momentum requires a momentum and zero dampening"),
+        ("Adam", new() { ["lr"] = -0.01 }, typeof(ArgumentOutOfRangeException), "Invalid learning rate: -0.01"),
+        ("Adam", new() { ["eps"] = -1e-8 }, typeof(ArgumentOutOfRangeException), "Invalid epsilon value: -1e-08"),
+        ("Adam", new() { ["betas"] = new List<object?> { 1.5, 0.999 } }, typeof(ArgumentOutOfRangeException), "Invalid beta parameter at index 0: 1.5"),
+        ("Adam", new() { ["betas"] = new List<object?> { 0.9, 1.0 } }, typeof(ArgumentOutOfRangeException), "Invalid beta parameter at index 1: 1.0"),
+        ("Adam", new() { ["weight_decay"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Invalid weight_decay value: -0.1"),
+        ("AdamW", new() { ["betas"] = new List<object?> { -0.1, 0.999 } }, typeof(ArgumentOutOfRangeException), "Invalid beta parameter at index 0: -0.1"),
+        ("Adadelta", new() { ["rho"] = 1.1 }, typeof(ArgumentOutOfRangeException), "Invalid rho value: 1.1"),
+        ("Adadelta", new() { ["eps"] = -1.0 }, typeof(ArgumentOutOfRangeException), "Invalid epsilon value: -1.0"),
+        ("Adagrad", new() { ["lr_decay"] = -0.5 }, typeof(ArgumentOutOfRangeException), "Invalid lr_decay value: -0.5"),
+        ("Adagrad", new() { ["initial_accumulator_value"] = -0.5 }, typeof(ArgumentOutOfRangeException), "Invalid initial_accumulator_value value: -0.5"),
+        ("Adamax", new() { ["betas"] = new List<object?> { 0.9, 1.5 } }, typeof(ArgumentOutOfRangeException), "Invalid beta parameter at index 1: 1.5"),
+        ("ASGD", new() { ["weight_decay"] = -0.5 }, typeof(ArgumentOutOfRangeException), "Invalid weight_decay value: -0.5"),
+        ("NAdam", new() { ["momentum_decay"] = -0.2 }, typeof(ArgumentOutOfRangeException), "Invalid momentum_decay value: -0.2"),
+        ("RAdam", new() { ["eps"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Invalid epsilon value: -0.1"),
+        ("RMSprop", new() { ["alpha"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Invalid alpha value: -0.1"),
+        ("RMSprop", new() { ["momentum"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Invalid momentum value: -0.1"),
+        ("Rprop", new() { ["etas"] = new List<object?> { 1.0, 1.2 } }, typeof(ArgumentOutOfRangeException), "Invalid eta values: 1.0, 1.2"),
+        ("Rprop", new() { ["etas"] = new List<object?> { 0.5, 0.9 } }, typeof(ArgumentOutOfRangeException), "Invalid eta values: 0.5, 0.9"),
+        ("LBFGS", new() { ["lr"] = -1.0 }, typeof(ArgumentOutOfRangeException), "Invalid learning rate: -1.0"),
+        ("SparseAdam", new() { ["lr"] = 0.0 }, typeof(ArgumentOutOfRangeException), "Invalid learning rate: 0.0"),
+        ("SparseAdam", new() { ["eps"] = 0.0 }, typeof(ArgumentOutOfRangeException), "Invalid epsilon value: 0.0"),
+        ("Adafactor", new() { ["lr"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Learning rate should be >= 0 but is: -0.1"),
+        ("Adafactor", new() { ["beta2_decay"] = 0.5 }, typeof(ArgumentOutOfRangeException), "beta2_decay should be <= 0 but is: 0.5"),
+        ("Adafactor", new() { ["eps"] = new List<object?> { -1.0, 1e-3 } }, typeof(ArgumentOutOfRangeException), "epsilon1 should be >= 0 but is: -1.0"),
+        ("Adafactor", new() { ["eps"] = new List<object?> { null, -1e-3 } }, typeof(ArgumentOutOfRangeException), "epsilon2 should be >= 0 but is: -0.001"),
+        ("Adafactor", new() { ["d"] = 0.5 }, typeof(ArgumentOutOfRangeException), "Clipping threshold d should be >= 1 but is: 0.5"),
+        ("Adafactor", new() { ["weight_decay"] = -0.1 }, typeof(ArgumentOutOfRangeException), "weight_decay should be >= 0 but is: -0.1"),
+        ("Muon", new() { ["lr"] = -0.1 }, typeof(ArgumentOutOfRangeException), "Learning rate should be >= 0 but is: -0.1"),
+        ("Muon", new() { ["momentum"] = -0.1 }, typeof(ArgumentOutOfRangeException), "momentum should be >= 0 but is: -0.1"),
+        ("Muon", new() { ["weight_decay"] = -0.1 }, typeof(ArgumentOutOfRangeException), "weight decay should be >= 0 but is: -0.1"),
+        ("Muon", new() { ["adjust_lr_fn"] = "foo" }, typeof(ArgumentException), "Adjust learning rate function foo is not supported"),
+    ];
+
+    /// <summary>Every (optimizer, config index) pair.</summary>
+    public static IEnumerable<object[]> All()
+    {
+        foreach (var (name, configs) in Configs)
+            for (int i = 0; i < configs.Length; i++) yield return [name, i];
+    }
+
+    /// <summary>Fresh 2-D parameters (Muon takes nothing else), deterministic values.</summary>
+    public static List<Tensor> Params(int count = 3, int seed = 0)
+    {
+        var ps = new List<Tensor>();
+        for (int k = 0; k < count; k++)
+        {
+            var v = new float[6];
+            for (int i = 0; i < v.Length; i++) v[i] = MathF.Sin(1 + i + 7 * k + 13 * seed) * 0.8f;
+            ps.Add(Tensor.FromArray(v, 2, 3).RequiresGrad_());
+        }
+        return ps;
+    }
+
+    /// <summary>Creates <paramref name="name"/> with config <paramref name="config"/> over one group of <paramref name="ps"/>.</summary>
+    public static Optimizer Make(string name, int config, IEnumerable<Tensor> ps) => Make(name, config, [new ParamGroup(ps)]);
+
+    /// <summary>Creates <paramref name="name"/> with config <paramref name="config"/> over <paramref name="groups"/>.</summary>
+    public static Optimizer Make(string name, int config, IEnumerable<ParamGroup> groups) =>
+        OptimizerRegistry.Create(name, groups, Configs[name][config]);
+
+    /// <summary>The closure: Σ weights·p² + Σ p over every parameter, differentiated.</summary>
+    public static Tensor Loss(Optimizer opt)
+    {
+        opt.ZeroGrad();
+        Tensor? total = null;
+        int k = 0;
+        foreach (var g in opt.ParamGroups)
+            foreach (var p in g.Params)
+            {
+                var term = (p * p * (1.0 + k) + p * 0.3).Sum();
+                total = total is null ? term : total + term;
+                k++;
+            }
+        total!.Backward();
+        return total;
+    }
+
+    /// <summary>One step the way each optimizer takes it (LBFGS through its closure).</summary>
+    public static Tensor StepOnce(Optimizer opt)
+    {
+        if (opt is LBFGS) return opt.Step(() => Loss(opt))!;
+        var loss = Loss(opt);
+        opt.Step();
+        return loss;
+    }
+}
