@@ -42,6 +42,12 @@ LAMBDAS = {
 }
 
 
+SCALE_FNS = {
+    "inv_tenth": lambda x: 1 / (1 + 0.1 * x),
+    "inv_cycle": lambda x: 1.0 / x,
+}
+
+
 def make_optimizer(kind):
     w1 = torch.nn.Parameter(torch.zeros(3))
     w2 = torch.nn.Parameter(torch.zeros(2))
@@ -54,8 +60,8 @@ def make_optimizer(kind):
 # PORT: current PyTorch's CyclicLR (momentum or beta1), on 1.13's scheduler base.
 class CyclicLRPort(L._LRScheduler):
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
-                 gamma=1.0, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8, max_momentum=0.9,
-                 last_epoch=-1):
+                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
+                 max_momentum=0.9, last_epoch=-1):
         n = len(optimizer.param_groups)
         per_group = lambda v: list(v) if isinstance(v, (list, tuple)) else [v] * n
         base_lrs = per_group(base_lr)
@@ -68,7 +74,9 @@ class CyclicLRPort(L._LRScheduler):
         self.total_size = up + down
         self.step_ratio = up / self.total_size
         self.mode, self.gamma = mode, gamma
-        if mode == "triangular":
+        if scale_fn is not None:
+            self.scale, self.scale_mode = scale_fn, scale_mode
+        elif mode == "triangular":
             self.scale, self.scale_mode = (lambda x: 1.0), "cycle"
         elif mode == "triangular2":
             self.scale, self.scale_mode = (lambda x: 1 / (2.0 ** (x - 1))), "cycle"
@@ -116,6 +124,8 @@ def build(spec, opt):
         return L.ChainedScheduler([build(s, opt) for s in spec["schedulers"]])
     if kind == "SequentialLR":
         return L.SequentialLR(opt, [build(s, opt) for s in spec["schedulers"]], spec["milestones"])
+    if "scale_fn" in spec:
+        spec["scale_fn"] = SCALE_FNS[spec["scale_fn"]]
     if kind == "SWALR":
         return swa_utils.SWALR(opt, **spec)
     if kind == "CyclicLR" and "betas" in opt.defaults and spec.get("cycle_momentum", True):
@@ -157,7 +167,10 @@ def check_cyclic_port():
     """The port must agree with 1.13's CyclicLR wherever 1.13 can run it (SGD momentum)."""
     for kw in [dict(base_lr=0.01, max_lr=0.1, step_size_up=7),
                dict(base_lr=[0.01, 0.02], max_lr=[0.1, 0.3], step_size_up=5, step_size_down=9, mode="triangular2"),
-               dict(base_lr=0.01, max_lr=0.1, step_size_up=6, mode="exp_range", gamma=0.97)]:
+               dict(base_lr=0.01, max_lr=0.1, step_size_up=6, mode="exp_range", gamma=0.97),
+               dict(base_lr=0.01, max_lr=0.1, step_size_up=8, scale_fn=SCALE_FNS["inv_tenth"], scale_mode="iterations"),
+               dict(base_lr=[0.01, 0.005], max_lr=0.1, step_size_up=3, step_size_down=5, scale_fn=SCALE_FNS["inv_cycle"],
+                    base_momentum=[0.7, 0.8])]:
         a, b = make_optimizer("sgd"), make_optimizer("sgd")
         sa, sb = L.CyclicLR(a, **kw), CyclicLRPort(b, **kw)
         for _ in range(70):
@@ -210,6 +223,10 @@ def scheduler_cases():
                                   "step_size_down": 9, "mode": "triangular2", "base_momentum": 0.85, "max_momentum": 0.95}),
         ("CyclicLR_exp_range", {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 6, "mode": "exp_range",
                                 "gamma": 0.97}),
+        ("CyclicLR_custom_iterations", {"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 8,
+                                        "scale_fn": "inv_tenth", "scale_mode": "iterations"}),
+        ("CyclicLR_custom_cycle", {"type": "CyclicLR", "base_lr": [0.01, 0.005], "max_lr": 0.1, "step_size_up": 3,
+                                   "step_size_down": 5, "scale_fn": "inv_cycle", "base_momentum": [0.7, 0.8]}),
         ("CyclicLR_no_momentum", {"type": "CyclicLR", "base_lr": 0.001, "max_lr": 0.01, "step_size_up": 4,
                                   "cycle_momentum": False}),
         ("OneCycleLR_cos", {"type": "OneCycleLR", "max_lr": 0.5, "total_steps": 61}),
