@@ -102,6 +102,19 @@ internal static class SchedulerGolden
         }
     }
 
+    /// <summary>The scheduler step the generator took at step <paramref name="i"/>: with a metric, an epoch, or plain.</summary>
+    public static void StepOnce(LRScheduler sched, JsonElement c, int i)
+    {
+        if (c.TryGetProperty("metrics", out var metrics)) sched.StepAfterOptimizer(metrics[i].GetDouble());
+        else if (c.TryGetProperty("epochs", out var epochs))
+        {
+            double e = epochs[i].GetDouble();
+            if (sched is CosineAnnealingWarmRestarts w) w.Step(e);
+            else sched.Step((int)e);
+        }
+        else sched.Step();
+    }
+
     /// <summary>|a − b| / max(|b|, tiny); 0 when both are equal (zeros included).</summary>
     public static double RelErr(double actual, double expected)
     {

@@ -39,19 +39,10 @@ public class SchedulerGoldenTests(ITestOutputHelper output)
 
         Check(0);
         int steps = lrs.GetArrayLength() - 1;
-        bool hasMetrics = c.TryGetProperty("metrics", out var metrics);
-        bool hasEpochs = c.TryGetProperty("epochs", out var epochs);
         for (int i = 0; i < steps; i++)
         {
             opt.Step();
-            if (hasMetrics) sched.StepAfterOptimizer(metrics[i].GetDouble());
-            else if (hasEpochs)
-            {
-                double e = epochs[i].GetDouble();
-                if (sched is CosineAnnealingWarmRestarts w) w.Step(e);
-                else sched.Step((int)e);
-            }
-            else sched.Step();
+            SchedulerGolden.StepOnce(sched, c, i);
             Check(i + 1);
         }
         return worst;

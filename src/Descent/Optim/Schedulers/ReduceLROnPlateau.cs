@@ -181,7 +181,7 @@ public sealed class ReduceLROnPlateau : LRScheduler
         ArgumentNullException.ThrowIfNull(stateDict);
         var d = stateDict;
         if (d.TryGetValue("factor", out var v)) factor = StateValue.Double(v, "factor");
-        if (d.TryGetValue("default_min_lr", out v)) defaultMinLr = v is null ? null : StateValue.Double(v, "default_min_lr");
+        if (d.TryGetValue("default_min_lr", out v)) defaultMinLr = StateValue.IsNone(v) ? null : StateValue.Double(v, "default_min_lr");
         if (d.TryGetValue("min_lrs", out v)) minLrs = StateValue.Doubles(v, "min_lrs");
         if (d.TryGetValue("patience", out v)) patience = StateValue.Int(v, "patience");
         if (d.TryGetValue("cooldown", out v)) cooldown = StateValue.Int(v, "cooldown");

@@ -10,6 +10,9 @@ namespace Descent.Optim.Schedulers;
 /// </summary>
 internal static class StateValue
 {
+    /// <summary>Whether the entry is Python's None (null, or a JSON null).</summary>
+    public static bool IsNone(object? v) => v is null or JsonElement { ValueKind: JsonValueKind.Null };
+
     public static double Double(object? v, string key) => v switch
     {
         double d => d,
