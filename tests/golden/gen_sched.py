@@ -113,6 +113,39 @@ class CyclicLRPort(L._LRScheduler):
         return lrs
 
 
+# PORT: current PyTorch's ParamwiseScheduler (not in 1.13), composing 1.13's schedulers.
+class ParamwisePort:
+    def __init__(self, schedulers):
+        self._schedulers = schedulers
+        self.optimizer = schedulers[0].optimizer
+        for g in self.optimizer.param_groups:
+            g["lr"] = g["initial_lr"]
+
+        def undo(s):
+            if hasattr(s, "_schedulers"):
+                for c in s._schedulers:
+                    undo(c)
+            else:
+                s.last_epoch -= 1
+        undo(self)
+        self._is_initial = True
+        self.step()
+        self._is_initial = False
+
+    def step(self):
+        groups = self.optimizer.param_groups
+        lrs = [g["lr"] for g in groups]
+        for s in self._schedulers:
+            if self._is_initial:
+                s._initial_step()
+            else:
+                s.step()
+            for g, lr in zip(groups, lrs):
+                g["lr"] = lr
+        for i, (g, s) in enumerate(zip(groups, self._schedulers)):
+            g["lr"] = s.get_last_lr()[i]
+
+
 def build(spec, opt):
     spec = dict(spec)
     kind = spec.pop("type")
@@ -122,6 +155,8 @@ def build(spec, opt):
         return getattr(L, kind)(opt, fn, **spec)
     if kind == "ChainedScheduler":
         return L.ChainedScheduler([build(s, opt) for s in spec["schedulers"]])
+    if kind == "ParamwiseScheduler":
+        return ParamwisePort([build(s, opt) for s in spec["schedulers"]])
     if kind == "SequentialLR":
         return L.SequentialLR(opt, [build(s, opt) for s in spec["schedulers"]], spec["milestones"])
     if "scale_fn" in spec:
@@ -247,6 +282,12 @@ def scheduler_cases():
         ("SequentialLR_three", {"type": "SequentialLR", "milestones": [5, 30], "schedulers": [
             {"type": "ConstantLR", "factor": 0.5, "total_iters": 5}, {"type": "StepLR", "step_size": 4, "gamma": 0.7},
             {"type": "ExponentialLR", "gamma": 0.9}]}),
+        ("ParamwiseScheduler", {"type": "ParamwiseScheduler", "schedulers": [
+            {"type": "StepLR", "step_size": 10, "gamma": 0.5}, {"type": "ExponentialLR", "gamma": 0.97}]}),
+        ("ParamwiseScheduler_nested", {"type": "ParamwiseScheduler", "schedulers": [
+            {"type": "CosineAnnealingLR", "T_max": 20},
+            {"type": "ChainedScheduler", "schedulers": [{"type": "LinearLR", "start_factor": 0.5, "total_iters": 8},
+                                                        {"type": "StepLR", "step_size": 15, "gamma": 0.3}]}]}),
         ("SWALR_cos", {"type": "SWALR", "swa_lr": 0.01, "anneal_epochs": 5}),
         ("SWALR_linear_per_group", {"type": "SWALR", "swa_lr": [0.02, 0.2], "anneal_epochs": 12, "anneal_strategy": "linear"}),
         ("SWALR_no_annealing", {"type": "SWALR", "swa_lr": 0.03, "anneal_epochs": 0}),

@@ -144,6 +144,9 @@ public class SchedulerArgumentTests
         var e = Assert.Throws<ArgumentException>(() => new SequentialLR(opt, [a, foreign], [3]));
         Assert.StartsWith("SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler StepLR at index 1 has SGD (", e.Message);
         Assert.EndsWith("which is different from SGD.", e.Message);
+        Fails("Number of schedulers must match the number of parameter groups in the optimizer. Got 1 schedulers and 2 parameter groups.",
+            () => new ParamwiseScheduler([a]));
+        Fails("All schedulers must use the same optimizer instance.", () => new ParamwiseScheduler([a, foreign]));
         e = Assert.Throws<ArgumentException>(() => new ChainedScheduler([a, foreign]));
         Assert.StartsWith("ChainedScheduler expects all schedulers to belong to the same optimizer, but got scheduler StepLR at index 1", e.Message);
     }

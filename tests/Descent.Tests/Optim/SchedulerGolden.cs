@@ -93,6 +93,8 @@ internal static class SchedulerGolden
                 }
             case "ChainedScheduler":
                 return new ChainedScheduler(spec.GetProperty("schedulers").EnumerateArray().Select(s => Build(s, opt)).ToList());
+            case "ParamwiseScheduler":
+                return new ParamwiseScheduler(spec.GetProperty("schedulers").EnumerateArray().Select(s => Build(s, opt)).ToList());
             case "SequentialLR":
                 return new SequentialLR(opt, spec.GetProperty("schedulers").EnumerateArray().Select(s => Build(s, opt)).ToList(),
                     spec.GetProperty("milestones").EnumerateArray().Select(e => e.GetInt32()).ToList());
