@@ -430,6 +430,73 @@ def clip_cases():
             "norm": cases, "value": value_cases, "nonfinite": nonfinite}
 
 
+# ---- an end-to-end training loop ------------------------------------------------------------------------
+
+class TutorialNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = torch.nn.Linear(1, 20)
+        self.predict = torch.nn.Linear(20, 1)
+
+    def forward(self, x):
+        return self.predict(torch.relu(self.hidden(x)))
+
+
+def tutorial_data(seed):
+    torch.manual_seed(seed)
+    x = torch.unsqueeze(torch.linspace(-1, 1, 1000), dim=1)
+    y = x.pow(2) + 0.1 * torch.normal(torch.zeros(*x.size()))
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=32, shuffle=True)
+    return loader
+
+
+def training_cases():
+    """The tutorial's data and 1-20-1 net, trained with a scheduler, clipping and an EMA copy."""
+    loss_fn = torch.nn.MSELoss()
+    # One-cycle SGD stepped per batch, gradient norm clipping, EMA of the weights.
+    loader = tutorial_data(1)
+    net = TutorialNet()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    sched = L.OneCycleLR(opt, max_lr=0.1, epochs=3, steps_per_epoch=len(loader))
+    ema = swa_utils.AveragedModel(net, avg_fn=lambda a, m, n: 0.95 * a + (1 - 0.95) * m)
+    one = {"losses": [], "norms": [], "lrs": [], "momenta": []}
+    for epoch in range(3):
+        for bx, by in loader:
+            loss = loss_fn(net(bx), by)
+            opt.zero_grad()
+            loss.backward()
+            norm = torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            ema.update_parameters(net)
+            one["losses"].append(loss.item())
+            one["norms"].append(norm.item())
+            one["lrs"].append(opt.param_groups[0]["lr"])
+            one["momenta"].append(opt.param_groups[0]["momentum"])
+    one["ema"] = {k: v.reshape(-1).tolist() for k, v in ema.module.state_dict().items()}
+
+    # Adam with ReduceLROnPlateau on the epoch's mean loss, gradient value clipping.
+    loader = tutorial_data(2)
+    net = TutorialNet()
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    sched = L.ReduceLROnPlateau(opt, patience=0, factor=0.5, threshold=0.05)
+    two = {"losses": [], "epoch_lrs": []}
+    for epoch in range(5):
+        total, count = 0.0, 0
+        for bx, by in loader:
+            loss = loss_fn(net(bx), by)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_value_(net.parameters(), 0.05)
+            opt.step()
+            two["losses"].append(loss.item())
+            total += loss.item()
+            count += 1
+        sched.step(total / count)
+        two["epoch_lrs"].append(opt.param_groups[0]["lr"])
+    return {"one_cycle_clip_ema": one, "plateau_clip_value": two}
+
+
 def main():
     check_cyclic_port()
     data = {
@@ -438,6 +505,7 @@ def main():
         "schedulers": scheduler_cases(),
         "averaging": averaging_cases(),
         "clipping": clip_cases(),
+        "training": training_cases(),
     }
     with open(OUT, "w") as f:
         json.dump(data, f, indent=None, separators=(",", ":"))
