@@ -30,7 +30,7 @@ public sealed class ConstantLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * (factor + (LastEpoch >= totalIters ? 1 : 0) * (1 - factor))).ToArray();
 
     /// <inheritdoc/>

@@ -36,7 +36,7 @@ public sealed class CosineAnnealingLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / tMax)) / 2).ToArray();
 
     /// <inheritdoc/>

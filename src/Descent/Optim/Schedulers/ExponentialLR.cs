@@ -24,7 +24,7 @@ public sealed class ExponentialLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(gamma, LastEpoch)).ToArray();
 
     /// <inheritdoc/>

@@ -125,8 +125,14 @@ public abstract class LRScheduler
     /// <summary>The chainable form itself, for <see cref="LastEpoch"/>; see <see cref="GetLr"/>.</summary>
     protected abstract double[] ComputeLr();
 
-    /// <summary>The closed form for <see cref="LastEpoch"/> (from <see cref="BaseLrs"/>), or null where PyTorch has none.</summary>
-    protected internal virtual double[]? GetClosedFormLr() => null;
+    /// <summary>
+    /// The closed form: the lrs for <see cref="LastEpoch"/> computed from <see cref="BaseLrs"/> alone (PyTorch's
+    /// <c>_get_closed_form_lr</c>), or null where PyTorch has none. <see cref="Step(int)"/> uses it.
+    /// </summary>
+    public double[]? GetClosedFormLr() => ClosedFormLr();
+
+    /// <summary>The closed form itself; null (the default) where the scheduler has none.</summary>
+    protected virtual double[]? ClosedFormLr() => null;
 
     /// <summary>Advances one epoch and sets every group's lr, like <c>step()</c>.</summary>
     public virtual void Step()
@@ -174,7 +180,7 @@ public abstract class LRScheduler
             else
             {
                 LastEpoch = epoch.Value;
-                values = GetClosedFormLr() ?? ComputeLr();
+                values = ClosedFormLr() ?? ComputeLr();
             }
         }
         finally { getLrCalledWithinStep = false; }

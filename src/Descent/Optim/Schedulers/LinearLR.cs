@@ -37,7 +37,7 @@ public sealed class LinearLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * (startFactor + (endFactor - startFactor) * Math.Min(totalIters, LastEpoch) / totalIters)).ToArray();
 
     /// <inheritdoc/>

@@ -40,7 +40,7 @@ public sealed class MultiStepLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr()
+    protected override double[]? ClosedFormLr()
     {
         var sorted = milestones.SelectMany(kv => Enumerable.Repeat(kv.Key, kv.Value)).Order().ToArray();
         int k = PyMath.BisectRight(sorted, LastEpoch);

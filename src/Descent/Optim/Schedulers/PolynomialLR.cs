@@ -29,7 +29,7 @@ public sealed class PolynomialLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(1.0 - (double)Math.Min(totalIters, LastEpoch) / totalIters, power)).ToArray();
 
     /// <inheritdoc/>

@@ -29,7 +29,7 @@ public sealed class StepLR : LRScheduler
     }
 
     /// <inheritdoc/>
-    protected internal override double[]? GetClosedFormLr() =>
+    protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(gamma, PyMath.FloorDiv(LastEpoch, stepSize))).ToArray();
 
     /// <inheritdoc/>

@@ -12,7 +12,7 @@ namespace Descent.Optim.Swa;
 /// too; otherwise they are copied from the model on every update.
 /// <para>
 /// C# cannot deep-copy an arbitrary module, so the caller passes a factory that builds a fresh module of the
-/// same architecture; its parameters and buffers are then overwritten from <paramref name="model"/>'s state dict.
+/// same architecture; its parameters and buffers are then overwritten from the model's state dict.
 /// The default generator's state is saved around the factory call, so building the copy draws no random numbers,
 /// like Python's <c>deepcopy</c>. The averaging functions are not part of the state dict, as in PyTorch.
 /// </para>

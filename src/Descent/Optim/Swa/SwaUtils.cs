@@ -17,7 +17,7 @@ public delegate void MultiAvgFn(IReadOnlyList<Tensor> averaged, IReadOnlyList<Te
 
 /// <summary>
 /// The functions of <c>torch.optim.swa_utils</c>: averaging rules for <see cref="AveragedModel"/> and
-/// <see cref="UpdateBn"/>.
+/// <c>UpdateBn</c>.
 /// </summary>
 public static class SwaUtils
 {
