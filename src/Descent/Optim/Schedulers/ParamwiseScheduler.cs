@@ -71,18 +71,21 @@ public sealed class ParamwiseScheduler : LRScheduler
     /// <summary>Not available: the lrs come from the per-group schedulers.</summary>
     protected override double[] ComputeLr() => throw new NotSupportedException("ParamwiseScheduler has no get_lr()");
 
-    /// <summary>The base attributes plus each scheduler's state under <c>_schedulers</c>.</summary>
-    public override Dictionary<string, object?> StateDict()
+    /// <summary>PyTorch's attributes of this scheduler (it has no base lrs or epoch) and each scheduler's state under <c>_schedulers</c>.</summary>
+    public override Dictionary<string, object?> StateDict() => new()
     {
-        var d = base.StateDict();
-        d["_schedulers"] = CompositeCheck.SaveChildren(schedulers);
-        return d;
-    }
+        ["_step_count"] = StepCount,
+        ["_is_initial"] = IsInitial,
+        ["_last_lr"] = LastLr.ToArray(),
+        ["_schedulers"] = CompositeCheck.SaveChildren(schedulers),
+    };
 
     /// <inheritdoc/>
     public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
     {
-        base.LoadStateDict(stateDict);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        if (stateDict.TryGetValue("_step_count", out var v)) StepCount = StateValue.Int(v, "_step_count");
+        if (stateDict.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
         CompositeCheck.LoadChildren(schedulers, stateDict);
     }
 }
