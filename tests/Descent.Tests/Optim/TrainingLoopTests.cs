@@ -107,4 +107,36 @@ public class TrainingLoopTests(ITestOutputHelper output)
         }
         output.WriteLine($"worst loss difference {worst:E2}");
     }
+
+    [Fact]
+    public void DocsExampleRuns()
+    {
+        // docs/schedulers.md's loop, for 3 epochs.
+        var loader = TutorialData(3);
+        var net = new TutorialNet();
+        var lossFn = new MSELoss();
+        var opt = new SGD(net.Parameters(), lr: 0.1, momentum: 0.9);
+        var warmup = new LinearLR(opt, startFactor: 0.1, totalIters: 5);
+        var cosine = new CosineAnnealingLR(opt, tMax: 95);
+        var sched = new SequentialLR(opt, [warmup, cosine], milestones: [5]);
+        var swa = new AveragedModel(net, () => new TutorialNet(), multiAvgFn: SwaUtils.GetEmaMultiAvgFn(0.999));
+        var lrs = new List<double>();
+        for (int epoch = 0; epoch < 3; epoch++)
+        {
+            foreach (var batch in loader)
+            {
+                opt.ZeroGrad();
+                lossFn.Forward(net.Forward(batch[0]), batch[1]).Backward();
+                ClipGrad.ClipGradNorm_(net.Parameters(), maxNorm: 1.0);
+                opt.Step();
+                swa.UpdateParameters(net);
+            }
+            sched.Step();
+            lrs.Add(opt.ParamGroups[0].Lr);
+        }
+        // LinearLR warm-up: 0.1 · (0.1 + 0.9·t/5) at epochs 1..3.
+        Assert.Equal([0.028, 0.046, 0.064], lrs.Select(v => Math.Round(v, 12)));
+        Assert.Equal(3L * loader.Count, swa.NAveraged.Item<long>());
+        Assert.All(swa.Module.Parameters().SelectMany(p => p.ToArray()), v => Assert.True(float.IsFinite(v)));
+    }
 }
