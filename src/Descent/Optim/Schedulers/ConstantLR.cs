@@ -1,0 +1,49 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Multiplies each group's lr by a constant factor until epoch <c>total_iters</c>, like
+/// <c>torch.optim.lr_scheduler.ConstantLR</c>: <c>lr = base_lr · (factor if last_epoch &lt; total_iters else 1)</c>.
+/// Defaults: factor 1/3, total_iters 5.
+/// </summary>
+public sealed class ConstantLR : LRScheduler
+{
+    private double factor;
+    private int totalIters;
+
+    /// <summary>Scales by <paramref name="factor"/> (in [0, 1]) for the first <paramref name="totalIters"/> epochs.</summary>
+    public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
+    {
+        if (factor > 1.0 || factor < 0)
+            throw new ArgumentException("Constant multiplicative factor expected to be between 0 and 1.");
+        this.factor = factor;
+        this.totalIters = totalIters;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        if (LastEpoch == 0) return lrs.Select(lr => lr * factor).ToArray();
+        if (LastEpoch != totalIters) return lrs;
+        return lrs.Select(lr => lr * (1.0 / factor)).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => b * (factor + (LastEpoch >= totalIters ? 1 : 0) * (1 - factor))).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["factor"] = factor;
+        state["total_iters"] = totalIters;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("factor", out var v)) factor = StateValue.Double(v, "factor");
+        if (state.TryGetValue("total_iters", out v)) totalIters = StateValue.Int(v, "total_iters");
+    }
+}

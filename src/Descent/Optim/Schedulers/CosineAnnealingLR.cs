@@ -1,0 +1,55 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Cosine annealing from the initial lr to <c>eta_min</c> over <c>T_max</c> epochs (SGDR without restarts),
+/// like <c>torch.optim.lr_scheduler.CosineAnnealingLR</c>. Closed form:
+/// <c>lr = eta_min + (base_lr − eta_min)(1 + cos(π·last_epoch/T_max))/2</c>. Steps use PyTorch's recursive form,
+/// <c>lr ← eta_min + (lr − eta_min)(1 + cos(π·t/T_max))/(1 + cos(π·(t−1)/T_max))</c>, so values agree with
+/// PyTorch's to the last bit and the schedule composes with other schedulers; past T_max it keeps following
+/// the cosine back up. Defaults: eta_min 0.
+/// </summary>
+public sealed class CosineAnnealingLR : LRScheduler
+{
+    private int tMax;
+    private double etaMin;
+
+    /// <summary>Anneals over <paramref name="tMax"/> epochs down to <paramref name="etaMin"/>.</summary>
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0.0, int lastEpoch = -1) : base(optimizer)
+    {
+        this.tMax = tMax;
+        this.etaMin = etaMin;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        int t = LastEpoch;
+        if (IsInitial) return lrs;
+        if (StepCount == 1 && t > 0)
+            return BaseLrValues.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(t * Math.PI / tMax)) / 2).ToArray();
+        if (PyMath.Mod(t - 1 - tMax, 2L * tMax) == 0)
+            return lrs.Select((lr, i) => lr + (BaseLrValues[i] - etaMin) * (1 - Math.Cos(Math.PI / tMax)) / 2).ToArray();
+        double ratio = (1 + Math.Cos(Math.PI * t / tMax)) / (1 + Math.Cos(Math.PI * (t - 1) / tMax));
+        return lrs.Select(lr => ratio * (lr - etaMin) + etaMin).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / tMax)) / 2).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["T_max"] = tMax;
+        state["eta_min"] = etaMin;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("T_max", out var v)) tMax = StateValue.Int(v, "T_max");
+        if (state.TryGetValue("eta_min", out v)) etaMin = StateValue.Double(v, "eta_min");
+    }
+}

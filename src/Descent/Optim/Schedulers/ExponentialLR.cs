@@ -1,0 +1,38 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Decays each group's lr by <c>gamma</c> every epoch, like <c>torch.optim.lr_scheduler.ExponentialLR</c>:
+/// <c>lr = base_lr · gamma^last_epoch</c>.
+/// </summary>
+public sealed class ExponentialLR : LRScheduler
+{
+    private double gamma;
+
+    /// <summary>Multiplies by <paramref name="gamma"/> every epoch.</summary>
+    public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1) : base(optimizer)
+    {
+        this.gamma = gamma;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        // Resuming (lastEpoch ≥ 0) must not move the lr one step ahead on the constructor's initial step.
+        return IsInitial ? lrs : lrs.Select(lr => lr * gamma).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => b * Math.Pow(gamma, LastEpoch)).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state) => state["gamma"] = gamma;
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("gamma", out var v)) gamma = StateValue.Double(v, "gamma");
+    }
+}

@@ -1,0 +1,58 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Changes each group's lr by a linearly changing factor until epoch <c>total_iters</c>, like
+/// <c>torch.optim.lr_scheduler.LinearLR</c>:
+/// <c>lr = base_lr · (start_factor + (end_factor − start_factor) · min(total_iters, last_epoch) / total_iters)</c>.
+/// The chainable form multiplies by <c>1 + (end − start) / (total_iters·start + (last_epoch − 1)(end − start))</c>.
+/// Defaults: start_factor 1/3, end_factor 1.0, total_iters 5.
+/// </summary>
+public sealed class LinearLR : LRScheduler
+{
+    private double startFactor, endFactor;
+    private int totalIters;
+
+    /// <summary>Goes from <paramref name="startFactor"/> (in (0, 1]) to <paramref name="endFactor"/> (in [0, 1]) over <paramref name="totalIters"/> epochs.</summary>
+    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1)
+        : base(optimizer)
+    {
+        if (startFactor > 1.0 || startFactor <= 0)
+            throw new ArgumentException("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
+        if (endFactor > 1.0 || endFactor < 0)
+            throw new ArgumentException("Ending multiplicative factor expected to be between 0 and 1.");
+        this.startFactor = startFactor;
+        this.endFactor = endFactor;
+        this.totalIters = totalIters;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        if (LastEpoch == 0) return lrs.Select(lr => lr * startFactor).ToArray();
+        if (IsInitial || LastEpoch > totalIters) return lrs;
+        double f = 1.0 + (endFactor - startFactor) / (totalIters * startFactor + (LastEpoch - 1) * (endFactor - startFactor));
+        return lrs.Select(lr => lr * f).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => b * (startFactor + (endFactor - startFactor) * Math.Min(totalIters, LastEpoch) / totalIters)).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["start_factor"] = startFactor;
+        state["end_factor"] = endFactor;
+        state["total_iters"] = totalIters;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("start_factor", out var v)) startFactor = StateValue.Double(v, "start_factor");
+        if (state.TryGetValue("end_factor", out v)) endFactor = StateValue.Double(v, "end_factor");
+        if (state.TryGetValue("total_iters", out v)) totalIters = StateValue.Int(v, "total_iters");
+    }
+}

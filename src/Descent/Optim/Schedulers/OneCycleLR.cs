@@ -1,0 +1,157 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// The 1cycle policy (Smith &amp; Topin, 2018), like <c>torch.optim.lr_scheduler.OneCycleLR</c>; step it after
+/// every batch. Each group starts at <c>initial_lr = max_lr/div_factor</c>, anneals up to <c>max_lr</c> over the
+/// first <c>pct_start·total_steps − 1</c> steps, then down to <c>min_lr = initial_lr/final_div_factor</c> at step
+/// <c>total_steps − 1</c>; with three_phase it first comes back down to initial_lr symmetrically, then to min_lr.
+/// Annealing is cosine (<c>end + (start − end)(1 + cos(π·pct))/2</c>) or linear. With cycle_momentum, momentum
+/// (or β₁) moves inversely between max_momentum and base_momentum. Not chainable.
+/// Defaults: pct_start 0.3, anneal_strategy "cos", cycle_momentum true, base_momentum 0.85, max_momentum 0.95,
+/// div_factor 25, final_div_factor 1e4, three_phase false. total_steps, or epochs and steps_per_epoch, are required.
+/// </summary>
+public sealed class OneCycleLR : LRScheduler
+{
+    private int totalSteps;
+    private Phase[] phases;
+    private string annealStrategy;
+    private bool cycleMomentum, useBeta1;
+
+    private readonly record struct Phase(double EndStep, string StartLr, string EndLr, string StartMomentum, string EndMomentum);
+
+    /// <summary>Builds the schedule; see the class summary for the arguments.</summary>
+    public OneCycleLR(Optimizer optimizer, PerGroup maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
+        double pctStart = 0.3, string annealStrategy = "cos", bool cycleMomentum = true, PerGroup? baseMomentum = null,
+        PerGroup? maxMomentum = null, double divFactor = 25.0, double finalDivFactor = 1e4, bool threePhase = false, int lastEpoch = -1)
+        : base(optimizer)
+    {
+        if (totalSteps is not null)
+        {
+            if (totalSteps <= 0) throw new ArgumentException($"Expected positive integer total_steps, but got {totalSteps}");
+            this.totalSteps = totalSteps.Value;
+        }
+        else if (epochs is not null && stepsPerEpoch is not null)
+        {
+            if (epochs <= 0) throw new ArgumentException($"Expected positive integer epochs, but got {epochs}");
+            if (stepsPerEpoch <= 0) throw new ArgumentException($"Expected positive integer steps_per_epoch, but got {stepsPerEpoch}");
+            this.totalSteps = checked(epochs.Value * stepsPerEpoch.Value);
+        }
+        else throw new ArgumentException("You must define either total_steps OR (epochs AND steps_per_epoch)");
+
+        int total = this.totalSteps;
+        phases = threePhase
+            ?
+            [
+                new(pctStart * total - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                new(2 * pctStart * total - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                new(total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]
+            :
+            [
+                new(pctStart * total - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                new(total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ];
+
+        if (pctStart < 0 || pctStart > 1 || double.IsNaN(pctStart))
+            throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {OptionText.Number(pctStart)}");
+        if (annealStrategy is not ("cos" or "linear"))
+            throw new ArgumentException($"anneal_strategy must be one of 'cos' or 'linear', instead got {annealStrategy}");
+        this.annealStrategy = annealStrategy;
+
+        var maxLrs = maxLr.Expand("max_lr", optimizer);
+        if (lastEpoch == -1)
+            for (int i = 0; i < maxLrs.Length; i++)
+            {
+                var g = optimizer.ParamGroups[i];
+                g["initial_lr"] = maxLrs[i] / divFactor;
+                g["max_lr"] = maxLrs[i];
+                g["min_lr"] = g.GetDouble("initial_lr") / finalDivFactor;
+            }
+
+        this.cycleMomentum = cycleMomentum;
+        if (cycleMomentum)
+        {
+            useBeta1 = MomentumCycling.UsesBeta1(optimizer);
+            var maxMomentums = (maxMomentum ?? 0.95).Expand("max_momentum", optimizer);
+            var baseMomentums = (baseMomentum ?? 0.85).Expand("base_momentum", optimizer);
+            if (lastEpoch == -1)
+                for (int i = 0; i < maxMomentums.Length; i++)
+                {
+                    var g = optimizer.ParamGroups[i];
+                    MomentumCycling.Set(g, maxMomentums[i], useBeta1);
+                    g["max_momentum"] = maxMomentums[i];
+                    g["base_momentum"] = baseMomentums[i];
+                }
+        }
+        Initialize(lastEpoch);
+    }
+
+    /// <summary>The number of steps in the cycle.</summary>
+    public int TotalSteps => totalSteps;
+
+    private double Anneal(double start, double end, double pct) => annealStrategy switch
+    {
+        "cos" => end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1),
+        "linear" => (end - start) * pct + start,
+        _ => throw new InvalidOperationException($"Unknown _anneal_func_type: {annealStrategy}"),
+    };
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        int stepNum = LastEpoch;
+        if (stepNum > totalSteps)
+            throw new InvalidOperationException($"Tried to step {stepNum} times. The specified number of total steps is {totalSteps}");
+        var groups = Optimizer.ParamGroups;
+        var lrs = new double[groups.Count];
+        for (int gi = 0; gi < groups.Count; gi++)
+        {
+            var g = groups[gi];
+            double startStep = 0;
+            for (int i = 0; i < phases.Length; i++)
+            {
+                var phase = phases[i];
+                if (stepNum <= phase.EndStep || i == phases.Length - 1)
+                {
+                    double pct = (stepNum - startStep) / (phase.EndStep - startStep);
+                    lrs[gi] = Anneal(g.GetDouble(phase.StartLr), g.GetDouble(phase.EndLr), pct);
+                    if (cycleMomentum)
+                        MomentumCycling.Set(g, Anneal(g.GetDouble(phase.StartMomentum), g.GetDouble(phase.EndMomentum), pct), useBeta1);
+                    break;
+                }
+                startStep = phase.EndStep;
+            }
+        }
+        return lrs;
+    }
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["total_steps"] = totalSteps;
+        state["_schedule_phases"] = phases.Select(p => (object?)new Dictionary<string, object?>
+        {
+            ["end_step"] = p.EndStep, ["start_lr"] = p.StartLr, ["end_lr"] = p.EndLr,
+            ["start_momentum"] = p.StartMomentum, ["end_momentum"] = p.EndMomentum,
+        }).ToArray();
+        state["_anneal_func_type"] = annealStrategy;
+        state["cycle_momentum"] = cycleMomentum;
+        if (cycleMomentum) state["use_beta1"] = useBeta1;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("total_steps", out var v)) totalSteps = StateValue.Int(v, "total_steps");
+        if (state.TryGetValue("_schedule_phases", out v))
+            phases = StateValue.List(v, "_schedule_phases").Select(o =>
+            {
+                var d = StateValue.Dict(o, "_schedule_phases");
+                string S(string k) => StateValue.String(d[k], k) ?? throw new ArgumentException($"'{k}' is None");
+                return new Phase(StateValue.Double(d["end_step"], "end_step"), S("start_lr"), S("end_lr"), S("start_momentum"), S("end_momentum"));
+            }).ToArray();
+        if (state.TryGetValue("_anneal_func_type", out v)) annealStrategy = StateValue.String(v, "_anneal_func_type") ?? annealStrategy;
+        if (state.TryGetValue("cycle_momentum", out v)) cycleMomentum = StateValue.Bool(v, "cycle_momentum");
+        if (state.TryGetValue("use_beta1", out v)) useBeta1 = StateValue.Bool(v, "use_beta1");
+    }
+}

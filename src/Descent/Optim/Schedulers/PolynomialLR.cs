@@ -1,0 +1,48 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Decays each group's lr polynomially to 0 over <c>total_iters</c> epochs, like
+/// <c>torch.optim.lr_scheduler.PolynomialLR</c>:
+/// <c>lr = base_lr · (1 − min(total_iters, last_epoch) / total_iters)^power</c>; the chainable form multiplies by
+/// <c>((1 − t/T) / (1 − (t−1)/T))^power</c>. Defaults: total_iters 5, power 1.0.
+/// </summary>
+public sealed class PolynomialLR : LRScheduler
+{
+    private int totalIters;
+    private double power;
+
+    /// <summary>Decays to 0 over <paramref name="totalIters"/> epochs with exponent <paramref name="power"/>.</summary>
+    public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1) : base(optimizer)
+    {
+        this.totalIters = totalIters;
+        this.power = power;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        if (IsInitial || LastEpoch > totalIters) return lrs;
+        double decay = Math.Pow((1.0 - (double)LastEpoch / totalIters) / (1.0 - (double)(LastEpoch - 1) / totalIters), power);
+        return lrs.Select(lr => lr * decay).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => b * Math.Pow(1.0 - (double)Math.Min(totalIters, LastEpoch) / totalIters, power)).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["total_iters"] = totalIters;
+        state["power"] = power;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("total_iters", out var v)) totalIters = StateValue.Int(v, "total_iters");
+        if (state.TryGetValue("power", out v)) power = StateValue.Double(v, "power");
+    }
+}

@@ -1,0 +1,199 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Reduces each group's lr when a metric stops improving, like <c>torch.optim.lr_scheduler.ReduceLROnPlateau</c>.
+/// Each <see cref="Step(double)"/> compares the metric with the best so far: in mode <c>min</c> with
+/// threshold_mode <c>rel</c> it improves when <c>metric &lt; best·(1 − threshold)</c> (<c>abs</c>:
+/// <c>metric &lt; best − threshold</c>; mode <c>max</c> mirrors both). After more than <c>patience</c> steps
+/// without improvement, <c>lr ← max(lr·factor, min_lr)</c> for each group whose lr would change by more than
+/// <c>eps</c>, then <c>cooldown</c> steps pass in which bad epochs are not counted.
+/// Defaults: mode "min", factor 0.1, patience 10, threshold 1e-4, threshold_mode "rel", cooldown 0, min_lr 0, eps 1e-8.
+/// </summary>
+public sealed class ReduceLROnPlateau : LRScheduler
+{
+    private double factor, threshold, eps, best, modeWorse;
+    private int patience, cooldown, cooldownCounter, numBadEpochs;
+    private string mode = "min", thresholdMode = "rel";
+    private double? defaultMinLr;
+    private double[] minLrs;
+
+    /// <summary>One lower bound <paramref name="minLr"/> for every group.</summary>
+    public ReduceLROnPlateau(Optimizer optimizer, string mode = "min", double factor = 0.1, int patience = 10,
+        double threshold = 1e-4, string thresholdMode = "rel", int cooldown = 0, double minLr = 0, double eps = 1e-8)
+        : this(optimizer, mode, factor, patience, threshold, thresholdMode, cooldown, (double?)minLr, null, eps) { }
+
+    /// <summary>One lower bound per group; refuses a list of the wrong length with PyTorch's message.</summary>
+    public ReduceLROnPlateau(Optimizer optimizer, IReadOnlyList<double> minLr, string mode = "min", double factor = 0.1,
+        int patience = 10, double threshold = 1e-4, string thresholdMode = "rel", int cooldown = 0, double eps = 1e-8)
+        : this(optimizer, mode, factor, patience, threshold, thresholdMode, cooldown, null, minLr ?? throw new ArgumentNullException(nameof(minLr)), eps) { }
+
+    private ReduceLROnPlateau(Optimizer optimizer, string mode, double factor, int patience, double threshold,
+        string thresholdMode, int cooldown, double? minLr, IReadOnlyList<double>? minLrList, double eps) : base(optimizer)
+    {
+        if (factor >= 1.0) throw new ArgumentException("Factor should be < 1.0.");
+        this.factor = factor;
+        int n = optimizer.ParamGroups.Count;
+        if (minLrList is not null)
+        {
+            if (minLrList.Count != n) throw new ArgumentException($"expected {n} min_lrs, got {minLrList.Count}");
+            defaultMinLr = null;
+            minLrs = [.. minLrList];
+        }
+        else
+        {
+            defaultMinLr = minLr;
+            minLrs = Enumerable.Repeat(minLr!.Value, n).ToArray();
+        }
+        this.patience = patience;
+        this.cooldown = cooldown;
+        this.eps = eps;
+        LastEpoch = 0;
+        LastLr = GroupLrs();
+        InitIsBetter(mode, threshold, thresholdMode);
+        Reset();
+    }
+
+    /// <summary>The best metric seen so far.</summary>
+    public double Best => best;
+
+    /// <summary>Steps since the last improvement (PyTorch's <c>num_bad_epochs</c>).</summary>
+    public int NumBadEpochs => numBadEpochs;
+
+    /// <summary>Whether a cooldown is running.</summary>
+    public bool InCooldown => cooldownCounter > 0;
+
+    private void Reset()
+    {
+        best = modeWorse;
+        cooldownCounter = 0;
+        numBadEpochs = 0;
+    }
+
+    private void InitIsBetter(string mode, double threshold, string thresholdMode)
+    {
+        if (mode is not ("min" or "max")) throw new ArgumentException("mode " + mode + " is unknown!");
+        if (thresholdMode is not ("rel" or "abs")) throw new ArgumentException("threshold mode " + thresholdMode + " is unknown!");
+        modeWorse = mode == "min" ? double.PositiveInfinity : double.NegativeInfinity;
+        this.mode = mode;
+        this.threshold = threshold;
+        this.thresholdMode = thresholdMode;
+    }
+
+    /// <summary>Takes one step with the monitored <paramref name="metrics"/> value, like <c>step(metrics)</c>.</summary>
+    public void Step(double metrics) => StepCore(metrics, null);
+
+    /// <summary>The deprecated <c>step(metrics, epoch)</c>: warns, then records <paramref name="epoch"/> as the last epoch.</summary>
+    public void Step(double metrics, int epoch)
+    {
+        UserWarnings.Warn(EpochDeprecationWarning);
+        StepCore(metrics, epoch);
+    }
+
+    /// <summary>Not available: this scheduler needs the metric (<see cref="Step(double)"/>).</summary>
+    public override void Step() =>
+        throw new InvalidOperationException("ReduceLROnPlateau.step() missing 1 required positional argument: 'metrics'");
+
+    /// <summary>Through a base reference, PyTorch's positional <c>step(x)</c> passes x as the metric.</summary>
+    public override void Step(int epoch) => Step((double)epoch);
+
+    /// <summary>Steps with the loss as the metric.</summary>
+    public override void StepAfterOptimizer(double loss) => Step(loss);
+
+    private void StepCore(double current, int? epoch)
+    {
+        LastEpoch = epoch ?? LastEpoch + 1;
+        if (IsBetter(current, best))
+        {
+            best = current;
+            numBadEpochs = 0;
+        }
+        else numBadEpochs++;
+
+        if (InCooldown)
+        {
+            cooldownCounter--;
+            numBadEpochs = 0; // bad epochs in cooldown do not count
+        }
+
+        if (numBadEpochs > patience)
+        {
+            ReduceLr();
+            cooldownCounter = cooldown;
+            numBadEpochs = 0;
+        }
+        LastLr = GroupLrs();
+    }
+
+    private void ReduceLr()
+    {
+        var groups = Optimizer.ParamGroups;
+        if (groups.Count != minLrs.Length)
+        {
+            if (defaultMinLr is null)
+                throw new InvalidOperationException(
+                    $"The number of param groups in the `optimizer` ({groups.Count}) differs from when `ReduceLROnPlateau` was initialized " +
+                    $"({minLrs.Length}), usually due to a new param group being added to the optimizer. Please modify the `min_lrs` field " +
+                    "to match the length of the `optimizer` param groups.");
+            minLrs = Enumerable.Repeat(defaultMinLr.Value, groups.Count).ToArray();
+        }
+        for (int i = 0; i < groups.Count; i++)
+        {
+            double oldLr = groups[i].Lr;
+            double newLr = Math.Max(oldLr * factor, minLrs[i]);
+            if (oldLr - newLr > eps) groups[i].Lr = newLr;
+        }
+    }
+
+    private bool IsBetter(double a, double best) => (mode, thresholdMode) switch
+    {
+        ("min", "rel") => a < best * (1.0 - threshold),
+        ("min", _) => a < best - threshold,
+        ("max", "rel") => a > best * (threshold + 1.0),
+        _ => a > best + threshold,
+    };
+
+    /// <summary>Not used: this scheduler reads a metric instead of computing lrs from the epoch.</summary>
+    protected override double[] ComputeLr() => GroupLrs();
+
+    /// <summary>The state as PyTorch's <c>__dict__</c> has it (this scheduler has no <c>base_lrs</c>).</summary>
+    public override Dictionary<string, object?> StateDict() => new()
+    {
+        ["factor"] = factor,
+        ["default_min_lr"] = defaultMinLr,
+        ["min_lrs"] = minLrs.ToArray(),
+        ["patience"] = patience,
+        ["cooldown"] = cooldown,
+        ["eps"] = eps,
+        ["last_epoch"] = LastEpoch,
+        ["_last_lr"] = LastLr.ToArray(),
+        ["mode_worse"] = modeWorse,
+        ["mode"] = mode,
+        ["threshold"] = threshold,
+        ["threshold_mode"] = thresholdMode,
+        ["best"] = best,
+        ["cooldown_counter"] = cooldownCounter,
+        ["num_bad_epochs"] = numBadEpochs,
+    };
+
+    /// <inheritdoc/>
+    public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        var d = stateDict;
+        if (d.TryGetValue("factor", out var v)) factor = StateValue.Double(v, "factor");
+        if (d.TryGetValue("default_min_lr", out v)) defaultMinLr = StateValue.IsNone(v) ? null : StateValue.Double(v, "default_min_lr");
+        if (d.TryGetValue("min_lrs", out v)) minLrs = StateValue.Doubles(v, "min_lrs");
+        if (d.TryGetValue("patience", out v)) patience = StateValue.Int(v, "patience");
+        if (d.TryGetValue("cooldown", out v)) cooldown = StateValue.Int(v, "cooldown");
+        if (d.TryGetValue("eps", out v)) eps = StateValue.Double(v, "eps");
+        if (d.TryGetValue("last_epoch", out v)) LastEpoch = StateValue.Int(v, "last_epoch");
+        if (d.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
+        if (d.TryGetValue("best", out v)) best = StateValue.Double(v, "best");
+        if (d.TryGetValue("cooldown_counter", out v)) cooldownCounter = StateValue.Int(v, "cooldown_counter");
+        if (d.TryGetValue("num_bad_epochs", out v)) numBadEpochs = StateValue.Int(v, "num_bad_epochs");
+        string newMode = d.TryGetValue("mode", out v) ? StateValue.String(v, "mode") ?? mode : mode;
+        double newThreshold = d.TryGetValue("threshold", out v) ? StateValue.Double(v, "threshold") : threshold;
+        string newThresholdMode = d.TryGetValue("threshold_mode", out v) ? StateValue.String(v, "threshold_mode") ?? thresholdMode : thresholdMode;
+        InitIsBetter(newMode, newThreshold, newThresholdMode);
+    }
+}

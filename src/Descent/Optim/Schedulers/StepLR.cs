@@ -1,0 +1,48 @@
+namespace Descent.Optim.Schedulers;
+
+/// <summary>
+/// Decays each group's lr by <c>gamma</c> every <c>step_size</c> epochs, like <c>torch.optim.lr_scheduler.StepLR</c>:
+/// <c>lr = base_lr · gamma^⌊last_epoch / step_size⌋</c> (closed form); the chainable form multiplies by gamma
+/// when <c>last_epoch</c> is a non-zero multiple of step_size. Defaults: gamma 0.1.
+/// Like PyTorch, step_size is not validated: a negative one decays every |step_size| epochs (its closed form
+/// then grows the lr), and 0 fails on the first step with a division by zero.
+/// </summary>
+public sealed class StepLR : LRScheduler
+{
+    private int stepSize;
+    private double gamma;
+
+    /// <summary>Decays by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>
+    public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
+    {
+        this.stepSize = stepSize;
+        this.gamma = gamma;
+        Initialize(lastEpoch);
+    }
+
+    /// <inheritdoc/>
+    protected override double[] ComputeLr()
+    {
+        var lrs = GroupLrs();
+        if (LastEpoch == 0 || PyMath.Mod(LastEpoch, stepSize) != 0) return lrs;
+        return lrs.Select(lr => lr * gamma).ToArray();
+    }
+
+    /// <inheritdoc/>
+    protected override double[]? ClosedFormLr() =>
+        BaseLrValues.Select(b => b * Math.Pow(gamma, PyMath.FloorDiv(LastEpoch, stepSize))).ToArray();
+
+    /// <inheritdoc/>
+    protected override void SaveState(IDictionary<string, object?> state)
+    {
+        state["step_size"] = stepSize;
+        state["gamma"] = gamma;
+    }
+
+    /// <inheritdoc/>
+    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("step_size", out var v)) stepSize = StateValue.Int(v, "step_size");
+        if (state.TryGetValue("gamma", out v)) gamma = StateValue.Double(v, "gamma");
+    }
+}
