@@ -11,16 +11,19 @@ internal sealed record GlobalRef(string Module, string Name)
     public override string ToString() => FullName;
 }
 
-/// <summary>A storage resolved from a persistent id: its class and little-endian bytes, and the Descent storage made from them.</summary>
-internal sealed class LoadedStorage(StorageTypes.Info info, byte[] bytes, string key)
+/// <summary>
+/// A storage resolved from a persistent id: its class and little-endian bytes, and the Descent storage made from
+/// them. Bytes are null in the legacy format's first pass, which only learns each storage's type and size.
+/// </summary>
+internal sealed class LoadedStorage(StorageTypes.Info info, byte[]? bytes, string key, long numel)
 {
     public StorageTypes.Info Info { get; } = info;
 
-    public byte[] Bytes { get; } = bytes;
+    public byte[]? Bytes { get; } = bytes;
 
     public string Key { get; } = key;
 
-    public long Numel => Bytes.Length / Info.ElementSize;
+    public long Numel { get; } = numel;
 
     /// <summary>The Descent storage, made once so tensors that shared a storage in PyTorch share it here too.</summary>
     public Tensors.Storage? Descent { get; set; }

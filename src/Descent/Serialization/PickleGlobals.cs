@@ -130,6 +130,7 @@ public static class PickleGlobals
         int[] shape = ToInts(sizeObj, "size"), strides = ToInts(strideObj, "stride");
         if (requiresGradObj is not bool requiresGrad) throw new InvalidDataException("tensor's requires_grad is not a bool");
         TensorGeometry.Check(shape, strides, offset, storage.Numel, $"tensor on storage '{storage.Key}'");
+        if (storage.Bytes is null) return PyTuple.Empty; // legacy first pass: geometry checked, no data yet
         if (storage.Info.DType is not DType dtype)
             return new RawTensor(storage.Info.Name, storage.Bytes, shape, strides, offset, requiresGrad);
         storage.Descent ??= StorageBytes.ToStorage(dtype, storage.Bytes);
