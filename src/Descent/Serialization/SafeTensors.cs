@@ -134,6 +134,9 @@ public static class SafeTensors
     private static List<Entry> ParseHeader(byte[] header, long dataLength, out Dictionary<string, string> metadata)
     {
         metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        // System.Text.Json parses invalid UTF-8 inside strings lazily and throws only when a name is read.
+        try { _ = new UTF8Encoding(false, true).GetCharCount(header); }
+        catch (DecoderFallbackException) { throw Bad("header is not valid UTF-8"); }
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 8 }); }
         catch (JsonException e) { throw Bad("header is not valid JSON: " + e.Message); }
