@@ -21,6 +21,7 @@ namespace Descent.Cli
                 return args[0] switch
                 {
                     "compare" => CompareVerb.Run(rest),
+                    "checkpoint-train" => CheckpointTrainVerb.Run(rest), // hidden: drives the kill-and-resume test
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
             }
