@@ -65,8 +65,10 @@ public sealed class Pickler
             case Enum e: throw new ArgumentException($"cannot pickle the enum value {e}");
         }
         if (PyKeyComparer.TryInteger(obj, out var integer)) { SaveInteger(integer); return; }
+        // Checked before the memo: Python would pickle a list inside itself, but loaders (ours included) refuse cycles.
+        if (inProgress.Contains(obj)) throw new ArgumentException("cannot save a reference cycle (a container inside itself)");
         if (memo.TryGetValue(obj, out int id)) { WriteGet(id); return; }
-        if (!inProgress.Add(obj)) throw new ArgumentException("cannot save a reference cycle (a container inside itself)");
+        inProgress.Add(obj);
         try
         {
             switch (obj)
