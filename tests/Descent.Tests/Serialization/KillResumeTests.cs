@@ -43,7 +43,7 @@ public class KillResumeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void KilledAndResumedTrainingEndsBitIdenticalToAnUninterruptedRun()
+    public async Task KilledAndResumedTrainingEndsBitIdenticalToAnUninterruptedRun()
     {
         var root = Path.Combine(Path.GetTempPath(), $"descent-killresume-{Guid.NewGuid():N}");
         string clean = Path.Combine(root, "clean"), killed = Path.Combine(root, "killed");
@@ -101,7 +101,7 @@ public class KillResumeTests(ITestOutputHelper output)
             }
             RunToEnd(killed);
             stop.Cancel();
-            watcher.Wait();
+            await watcher;
             Assert.Empty(failures);
             // Bit-identical weights, hence byte-identical files (same archive name, same pickle).
             Assert.Equal(File.ReadAllBytes(Path.Combine(clean, "final.pt")), File.ReadAllBytes(Path.Combine(killed, "final.pt")));
