@@ -22,6 +22,7 @@ namespace Descent.Cli
                     "compare" => CompareVerb.Run(new CliArgs(args.Skip(1))),
                     "replay" => ReplayVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
+                    "checkpoint-train" => CheckpointTrainVerb.Run(new CliArgs(args.Skip(1))), // hidden: drives the kill-and-resume test
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
             }

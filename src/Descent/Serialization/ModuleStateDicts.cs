@@ -1,0 +1,54 @@
+using Descent.NN;
+using Descent.Tensors;
+
+namespace Descent.Serialization;
+
+/// <summary>
+/// Converts a module state dict (<c>name → tensor</c>) to and from the unpickled form of PyTorch's
+/// <c>model.state_dict()</c>: an OrderedDict of tensors carrying a <c>_metadata</c> attribute with each
+/// submodule's version.
+/// </summary>
+public static class ModuleStateDicts
+{
+    /// <summary>
+    /// The PyTorch structure of <paramref name="state"/>. With <paramref name="module"/>, <c>_metadata</c> lists
+    /// each submodule with version 1, as PyTorch writes it for the built-in layers.
+    /// </summary>
+    public static PyDict ToPy(IReadOnlyDictionary<string, Tensor> state, Module? module = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var d = new PyDict(ordered: true);
+        foreach (var (k, v) in state) d[k] = v;
+        if (module is not null)
+        {
+            var metadata = new PyDict(ordered: true);
+            foreach (var (name, _) in module.NamedModules())
+            {
+                var version = new PyDict();
+                version["version"] = 1L;
+                metadata[name] = version;
+            }
+            d.Attributes = new PyDict();
+            d.Attributes["_metadata"] = metadata;
+        }
+        return d;
+    }
+
+    /// <summary>Reads an unpickled module state dict; <see cref="InvalidDataException"/> names the entry that does not fit.</summary>
+    public static Dictionary<string, Tensor> FromPy(object? obj)
+    {
+        if (obj is not PyDict d) throw new InvalidDataException($"a module state dict is a dict of tensors, but the file holds a {PyRepr.TypeName(obj)}");
+        var result = new Dictionary<string, Tensor>(d.Count);
+        foreach (var (k, v) in d)
+        {
+            if (k is not string name) throw new InvalidDataException($"state dict key {PyRepr.Of(k)} is not a string");
+            result[name] = v switch
+            {
+                Tensor t => t,
+                RawTensor r => throw new InvalidDataException($"state dict entry '{name}' has dtype {r.TorchDType}, which Descent does not support"),
+                _ => throw new InvalidDataException($"state dict entry '{name}' is a {PyRepr.TypeName(v)}, not a tensor"),
+            };
+        }
+        return result;
+    }
+}

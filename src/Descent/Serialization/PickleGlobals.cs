@@ -1,0 +1,159 @@
+using System.Text;
+using Descent.Tensors;
+
+namespace Descent.Serialization;
+
+/// <summary>
+/// The allow-list of Python globals a checkpoint may name, and what "calling" each one builds. Any other global
+/// (<c>os.system</c>, <c>builtins.eval</c>, <c>subprocess.Popen</c>, a user's class …) is refused by name when
+/// the GLOBAL opcode is read, so no later opcode can reach it.
+/// </summary>
+public static class PickleGlobals
+{
+    private static readonly HashSet<string> Callables = new(StringComparer.Ordinal)
+    {
+        "collections.OrderedDict",
+        "torch._utils._rebuild_tensor_v2",
+        "torch._utils._rebuild_tensor",
+        "torch._utils._rebuild_parameter",
+        "torch._utils._rebuild_parameter_with_state",
+        "torch.Size",
+        "_codecs.encode",
+    };
+
+    /// <summary>Every allowed global, as <c>module.name</c>: the callables above plus torch's storage classes.</summary>
+    public static IReadOnlyList<string> AllowList
+    {
+        get
+        {
+            var all = new List<string>(Callables);
+            foreach (var name in new[] { "Float", "Double", "Long", "Bool", "Half", "BFloat16", "Int", "Short", "Char", "Byte", "ComplexFloat", "ComplexDouble" })
+                all.Add($"torch.{name}Storage");
+            all.Sort(StringComparer.Ordinal);
+            return all;
+        }
+    }
+
+    internal static GlobalRef Resolve(string module, string name)
+    {
+        // Python 2 pickles name the same modules differently.
+        if (module == "__builtin__") module = "builtins";
+        var full = module + "." + name;
+        if (Callables.Contains(full) || (module == "torch" && StorageTypes.Find(name) is not null))
+            return new GlobalRef(module, name);
+        throw new InvalidDataException($"pickle refers to global '{full}', which is not on the allow-list of a checkpoint loader; refused without running it");
+    }
+
+    internal static object? Call(GlobalRef g, PyTuple args)
+    {
+        switch (g.FullName)
+        {
+            case "collections.OrderedDict": return MakeOrderedDict(args);
+            case "torch._utils._rebuild_tensor_v2":
+                if (args.Count is < 6 or > 7) throw Arity(g, args);
+                if (args[5] is not PyDict { Count: 0 } and not null)
+                    throw new InvalidDataException("tensor has backward hooks, which cannot be loaded");
+                return RebuildTensor(args[0], args[1], args[2], args[3], args[4]);
+            case "torch._utils._rebuild_tensor":
+                if (args.Count != 4) throw Arity(g, args);
+                return RebuildTensor(args[0], args[1], args[2], args[3], false);
+            case "torch._utils._rebuild_parameter":
+            case "torch._utils._rebuild_parameter_with_state":
+                if (args.Count is < 3 or > 4) throw Arity(g, args);
+                if (args.Count == 4 && args[3] is not null and not PyDict { Count: 0 })
+                    throw new InvalidDataException("parameter with extra Python state cannot be loaded");
+                return MakeParameter(args[0], args[1]);
+            case "torch.Size":
+                if (args.Count != 1 || args[0] is not PyTuple t) throw Arity(g, args);
+                return t;
+            case "_codecs.encode":
+                if (args.Count != 2 || args[0] is not string s || args[1] is not ("latin1" or "latin-1"))
+                    throw new InvalidDataException("_codecs.encode is only accepted as protocol 2's encoding of bytes (str, 'latin1')");
+                foreach (char c in s) if (c > 0xff) throw new InvalidDataException("bytes literal has a character above U+00FF");
+                return Encoding.Latin1.GetBytes(s);
+            default:
+                throw new InvalidDataException($"global '{g.FullName}' is a type, not something a pickle may call");
+        }
+    }
+
+    /// <summary>BUILD: only dict attributes (PyTorch's <c>_metadata</c> on a state dict) are accepted.</summary>
+    internal static void Build(object? target, object? state)
+    {
+        if (target is PyDict d && state is PyDict attrs)
+        {
+            d.Attributes ??= new PyDict();
+            foreach (var (k, v) in attrs) d.Attributes[k] = v;
+            return;
+        }
+        throw new InvalidDataException($"BUILD on a {PyRepr.TypeName(target)} with a {PyRepr.TypeName(state)} state is not supported");
+    }
+
+    private static InvalidDataException Arity(GlobalRef g, PyTuple args) =>
+        new($"{g.FullName} called with unexpected arguments {PyRepr.Of(args)}");
+
+    private static PyDict MakeOrderedDict(PyTuple args)
+    {
+        var d = new PyDict(ordered: true);
+        if (args.Count == 0) return d;
+        if (args.Count != 1 || args[0] is not List<object?> pairs)
+            throw new InvalidDataException("collections.OrderedDict called with arguments other than () or a list of pairs");
+        foreach (var p in pairs)
+        {
+            if (p is not IReadOnlyList<object?> { Count: 2 } kv || kv[0] is null or List<object?> or PyDict)
+                throw new InvalidDataException("collections.OrderedDict item is not a (hashable key, value) pair");
+            d[kv[0]!] = kv[1];
+        }
+        return d;
+    }
+
+    private static object MakeParameter(object? data, object? requiresGrad)
+    {
+        if (requiresGrad is not bool rg) throw new InvalidDataException("parameter's requires_grad is not a bool");
+        switch (data)
+        {
+            case Tensor t:
+                var p = t.Detach();
+                if (rg && !p.DType.IsFloatingPoint()) throw new InvalidDataException("an integer parameter cannot require grad");
+                p.RequiresGrad = rg;
+                return p;
+            case RawTensor r:
+                return new RawTensor(r.StorageType, r.StorageBytes, r.Shape, r.Strides, r.StorageOffset, rg);
+            default:
+                throw new InvalidDataException($"parameter data is a {PyRepr.TypeName(data)}, not a tensor");
+        }
+    }
+
+    private static object RebuildTensor(object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGradObj)
+    {
+        var storage = storageObj as LoadedStorage ?? throw new InvalidDataException($"tensor's storage is a {PyRepr.TypeName(storageObj)}");
+        int offset = ToInt(offsetObj, "storage offset");
+        int[] shape = ToInts(sizeObj, "size"), strides = ToInts(strideObj, "stride");
+        if (requiresGradObj is not bool requiresGrad) throw new InvalidDataException("tensor's requires_grad is not a bool");
+        TensorGeometry.Check(shape, strides, offset, storage.Numel, $"tensor on storage '{storage.Key}'");
+        if (storage.Bytes is null) return PyTuple.Empty; // legacy first pass: geometry checked, no data yet
+        if (storage.Info.DType is not DType dtype)
+            return new RawTensor(storage.Info.Name, storage.Bytes, shape, strides, offset, requiresGrad);
+        storage.Descent ??= StorageBytes.ToStorage(dtype, storage.Bytes);
+        var t = new Tensor(storage.Descent, offset, shape, strides);
+        if (requiresGrad)
+        {
+            if (!dtype.IsFloatingPoint()) throw new InvalidDataException("an integer tensor cannot require grad");
+            t.RequiresGrad = true;
+        }
+        return t;
+    }
+
+    private static int ToInt(object? v, string what) => v switch
+    {
+        long l and >= int.MinValue and <= int.MaxValue => (int)l,
+        _ => throw new InvalidDataException($"tensor {what} {PyRepr.Of(v)} is not a 32-bit integer"),
+    };
+
+    private static int[] ToInts(object? v, string what)
+    {
+        if (v is not PyTuple t) throw new InvalidDataException($"tensor {what} is a {PyRepr.TypeName(v)}, not a tuple");
+        var r = new int[t.Count];
+        for (int i = 0; i < r.Length; i++) r[i] = ToInt(t[i], what);
+        return r;
+    }
+}

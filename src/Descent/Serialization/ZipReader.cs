@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Descent.Serialization;
+
+/// <summary>
+/// Reads the central directory of a zip archive from a seekable stream and returns entries on demand, checking
+/// every offset and size against the stream's length before allocating, and each entry's CRC-32 after reading.
+/// Only STORED entries (what torch.save writes) are read; zip64 end records and extra fields are understood.
+/// </summary>
+internal sealed class ZipReader
+{
+    private readonly Stream stream;
+    private readonly long length;
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+
+    /// <summary>A central directory record.</summary>
+    internal sealed record Entry(string Name, ushort Method, uint Crc, long CompressedSize, long Size, long HeaderOffset);
+
+    /// <summary>Entry names in directory order.</summary>
+    public List<string> Names { get; } = [];
+
+    public ZipReader(Stream stream)
+    {
+        this.stream = stream;
+        length = stream.Length;
+        ReadDirectory();
+    }
+
+    private static InvalidDataException Bad(string message) => new("zip: " + message);
+
+    private void ReadDirectory()
+    {
+        if (length < 22) throw Bad("file is too short to be a zip archive");
+        int tailLength = (int)Math.Min(length, 22 + 0xFFFF);
+        var tail = ReadAt(length - tailLength, tailLength);
+        int eocd = -1;
+        for (int i = tail.Length - 22; i >= 0; i--)
+            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == 0x06054b50) { eocd = i; break; }
+        if (eocd < 0) throw Bad("no end-of-central-directory record");
+        var e = tail.AsSpan(eocd);
+        long count = BinaryPrimitives.ReadUInt16LittleEndian(e[10..]);
+        long cdSize = BinaryPrimitives.ReadUInt32LittleEndian(e[12..]);
+        long cdOffset = BinaryPrimitives.ReadUInt32LittleEndian(e[16..]);
+        long eocdPos = length - tailLength + eocd;
+        if (eocdPos >= 20)
+        {
+            var loc = ReadAt(eocdPos - 20, 20);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(loc) == 0x07064b50)
+            {
+                ulong z64Offset = BinaryPrimitives.ReadUInt64LittleEndian(loc.AsSpan(8));
+                long maxOffset = eocdPos - 20 - 56;
+                if (maxOffset < 0 || z64Offset > (ulong)maxOffset) throw Bad("zip64 end record offset out of range");
+                var z = ReadAt((long)z64Offset, 56);
+                if (BinaryPrimitives.ReadUInt32LittleEndian(z) != 0x06064b50) throw Bad("bad zip64 end record signature");
+                ulong c64 = BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(32));
+                ulong s64 = BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(40));
+                ulong o64 = BinaryPrimitives.ReadUInt64LittleEndian(z.AsSpan(48));
+                if (c64 > (ulong)length || s64 > (ulong)length || o64 > (ulong)length) throw Bad("zip64 end record sizes out of range");
+                (count, cdSize, cdOffset) = ((long)c64, (long)s64, (long)o64);
+            }
+        }
+        if (cdOffset + cdSize > length) throw Bad($"central directory ({cdSize} bytes at {cdOffset}) lies outside the {length}-byte file");
+        if (count > cdSize / 46) throw Bad($"{count} entries cannot fit in a {cdSize}-byte central directory");
+        var cd = ReadAt(cdOffset, (int)Math.Min(cdSize, int.MaxValue));
+        int p = 0;
+        for (long i = 0; i < count; i++)
+        {
+            if (p + 46 > cd.Length) throw Bad("central directory is truncated");
+            var r = cd.AsSpan(p);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(r) != 0x02014b50) throw Bad($"bad central directory signature at entry {i}");
+            ushort method = BinaryPrimitives.ReadUInt16LittleEndian(r[10..]);
+            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(r[16..]);
+            long csize = BinaryPrimitives.ReadUInt32LittleEndian(r[20..]);
+            long usize = BinaryPrimitives.ReadUInt32LittleEndian(r[24..]);
+            int nameLen = BinaryPrimitives.ReadUInt16LittleEndian(r[28..]);
+            int extraLen = BinaryPrimitives.ReadUInt16LittleEndian(r[30..]);
+            int commentLen = BinaryPrimitives.ReadUInt16LittleEndian(r[32..]);
+            long offset = BinaryPrimitives.ReadUInt32LittleEndian(r[42..]);
+            if (p + 46 + nameLen + extraLen + commentLen > cd.Length) throw Bad("central directory entry runs past its end");
+            string name;
+            try { name = new UTF8Encoding(false, true).GetString(r.Slice(46, nameLen)); }
+            catch (DecoderFallbackException) { throw Bad($"entry {i} has a name that is not UTF-8"); }
+            ApplyZip64Extra(r.Slice(46 + nameLen, extraLen), ref usize, ref csize, ref offset);
+            p += 46 + nameLen + extraLen + commentLen;
+            if (!entries.TryAdd(name, new Entry(name, method, crc, csize, usize, offset)))
+                throw Bad($"duplicate entry '{name}'");
+            Names.Add(name);
+        }
+    }
+
+    private static void ApplyZip64Extra(ReadOnlySpan<byte> extra, ref long usize, ref long csize, ref long offset)
+    {
+        while (extra.Length >= 4)
+        {
+            ushort id = BinaryPrimitives.ReadUInt16LittleEndian(extra);
+            int len = BinaryPrimitives.ReadUInt16LittleEndian(extra[2..]);
+            if (4 + len > extra.Length) throw Bad("extra field runs past its end");
+            var body = extra.Slice(4, len);
+            if (id == 1)
+            {
+                int q = 0;
+                if (usize == 0xFFFFFFFF) usize = Read64(body, ref q);
+                if (csize == 0xFFFFFFFF) csize = Read64(body, ref q);
+                if (offset == 0xFFFFFFFF) offset = Read64(body, ref q);
+            }
+            extra = extra[(4 + len)..];
+        }
+    }
+
+    private static long Read64(ReadOnlySpan<byte> body, ref int q)
+    {
+        if (q + 8 > body.Length) throw Bad("zip64 extra field is truncated");
+        ulong v = BinaryPrimitives.ReadUInt64LittleEndian(body[q..]);
+        q += 8;
+        if (v > long.MaxValue) throw Bad("zip64 size out of range");
+        return (long)v;
+    }
+
+    /// <summary>Whether an entry of that exact name exists.</summary>
+    public bool Contains(string name) => entries.ContainsKey(name);
+
+    /// <summary>The uncompressed size the directory declares for an entry.</summary>
+    public long SizeOf(string name) => entries.TryGetValue(name, out var e) ? e.Size : throw Bad($"no entry '{name}'");
+
+    /// <summary>An entry's bytes, after checking its header, bounds and CRC.</summary>
+    public byte[] Read(string name)
+    {
+        if (!entries.TryGetValue(name, out var e)) throw Bad($"no entry '{name}'");
+        if (e.Method != 0) throw Bad($"entry '{name}' is compressed (method {e.Method}); torch.save writes stored entries only");
+        if (e.CompressedSize != e.Size) throw Bad($"stored entry '{name}' has different compressed and uncompressed sizes");
+        if (e.HeaderOffset > length - 30) throw Bad($"entry '{name}' header lies outside the file");
+        var h = ReadAt(e.HeaderOffset, 30);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(h) != 0x04034b50) throw Bad($"bad local header signature for '{name}'");
+        long dataStart = e.HeaderOffset + 30 + BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(26)) + BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(28));
+        // Checked before allocating: the declared size must fit in what the file actually holds.
+        if (e.Size > length - dataStart || dataStart > length)
+            throw Bad($"entry '{name}' declares {e.Size} bytes but the file has only {Math.Max(0, length - dataStart)} after its header");
+        if (e.Size > int.MaxValue) throw Bad($"entry '{name}' is larger than 2 GiB");
+        var data = ReadAt(dataStart, (int)e.Size);
+        if (Crc32.Compute(data) != e.Crc) throw Bad($"CRC mismatch in entry '{name}' (file corrupted)");
+        return data;
+    }
+
+    private byte[] ReadAt(long offset, int count)
+    {
+        if (offset < 0 || count < 0 || offset + count > length) throw Bad("read outside the file");
+        var buffer = new byte[count];
+        stream.Position = offset;
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+}
