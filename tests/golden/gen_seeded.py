@@ -106,4 +106,20 @@ loader = Data.DataLoader(Data.TensorDataset(torch.arange(12)), batch_size=4, shu
 loaders["generator_7_even"] = [[b[0].tolist() for b in loader] for _ in range(3)]
 out["dataloader"] = loaders
 
+# The regression example: manual_seed(1), y = x^2 + 0.2 U(0, 1), Net(1, 10, 1), SGD lr 0.2, MSE, 200 full-batch steps.
+torch.manual_seed(1)
+x = torch.unsqueeze(torch.linspace(-1, 1, 100), dim=1)
+y = x.pow(2) + 0.2 * torch.rand(x.size())
+net = Net(1, 10, 1)
+opt = torch.optim.SGD(net.parameters(), lr=0.2)
+loss_func = nn.MSELoss()
+reg = []
+for t in range(200):
+    loss = loss_func(net(x), y)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    reg.append(loss.item())
+out["regression_example_losses"] = reg
+
 print(json.dumps(out))
