@@ -30,6 +30,7 @@ public static partial class Functional
         var classes = target.ToArray<long>();
         var w = weight?.Detach().To(DType.Float64).ToArray<double>();
         int count = n * s;
+        if (classes.Length > count) Array.Resize(ref classes, count);
         var weights = new double[count];
         var losses = r == Reduction.None ? new double[count] : null;
         double total = 0, sum = 0;
@@ -52,7 +53,8 @@ public static partial class Functional
         }
         Tensor result = r switch
         {
-            Reduction.None => (target.Dim == 0 ? Tensor.Scalar(losses![0], DType.Float64) : Tensor.FromArray(losses!, target.Shape)).To(input.DType),
+            // A 1-D input is one sample: its loss is 0-d, and only the first target counts, as in ATen's kernel.
+            Reduction.None => (input.Dim == 1 ? Tensor.Scalar(losses![0], DType.Float64) : Tensor.FromArray(losses!, target.Shape)).To(input.DType),
             Reduction.Sum => Tensor.Scalar(sum, input.DType),
             // 0/0 is NaN when every target is ignored, as in PyTorch.
             _ => Tensor.Scalar(sum / total, input.DType),
@@ -74,9 +76,7 @@ public static partial class Functional
         {
             if (target.Dim > 1) throw new ArgumentException("0D or 1D target tensor expected, multi-target not supported");
             bool noBatch = input.Dim == 1 && target.Dim == 0;
-            // A 1-D input is one sample, so its target is one class index.
-            bool fits = noBatch || (input.Dim == 1 ? target.Numel == 1 : input.Size(0) == target.Size(0));
-            if (!fits)
+            if (!noBatch && input.Size(0) != target.Size(0))
                 throw new ArgumentException($"size mismatch (got input: {FormatShape(input.Shape)}, target: {FormatShape(target.Shape)})");
             (n, c) = input.Dim == 1 ? (1, input.Size(0)) : (input.Size(0), input.Size(1));
         }

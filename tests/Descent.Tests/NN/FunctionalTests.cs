@@ -171,7 +171,7 @@ public class FunctionalTests
         Assert.Equal("Expected input batch_size (3) to match target batch_size (2).", Msg(() => F.NllLoss(x, Tensor.FromArray(new long[] { 1, 0 }))));
         Assert.Equal("Expected input batch_size (3) to match target batch_size (0).", Msg(() => F.NllLoss(x, Tensor.Scalar(1, DType.Int64))));
         Assert.Equal("0D or 1D target tensor expected, multi-target not supported", Msg(() => F.NllLoss(x, Tensor.Zeros([3, 2], DType.Int64))));
-        Assert.Equal("size mismatch (got input: [5], target: [2])", Msg(() => F.NllLoss(Tensor.Zeros(5), Tensor.Zeros([2], DType.Int64))));
+        Assert.Equal("size mismatch (got input: [5], target: [1])", Msg(() => F.NllLoss(Tensor.Zeros(5), Tensor.Zeros([1], DType.Int64))));
         Assert.Equal("Expected 1 or more dimensions (got 0)", Msg(() => F.NllLoss(Tensor.Scalar(1), Tensor.Scalar(1, DType.Int64))));
         Assert.Equal("expected scalar type Long but found Float", Msg(() => F.CrossEntropy(x, Tensor.Zeros(3))));
         Assert.Equal("expected scalar type Float but found Double",
@@ -268,5 +268,18 @@ public class FunctionalTests
         Assert.Same(x, new ReLU(inplace: true).Forward(x));
         Assert.Equal([0f, 2f], x.ToArray());
         Assert.Equal("ReLU(inplace=True)", new ReLU(true).ToString());
+    }
+
+    [Fact]
+    public void OneDimensionalInputIsOneSample()
+    {
+        // As ATen's kernel: a 1-D input with a 1-D target of the same length uses the first target only.
+        var x = Tensor.From(new float[] { 0.1f, -0.5f, 0.3f }).RequiresGrad_();
+        var loss = F.NllLoss(x, Tensor.FromArray(new long[] { 2, 0, 1 }), reduction: "none");
+        Assert.Empty(loss.Shape);
+        Assert.Equal(-0.3f, loss.Item<float>());
+        loss.Backward();
+        Assert.Equal([0f, 0f, -1f], x.Grad!.ToArray());
+        Assert.Equal(-0.1f, F.NllLoss(x, Tensor.Scalar(0, DType.Int64)).Item<float>());
     }
 }
