@@ -6,7 +6,9 @@ namespace Descent.Data;
 /// <summary>
 /// Iterates a dataset in batches, like <c>torch.utils.data.DataLoader</c> (single process). With shuffle, each
 /// epoch draws the same random numbers PyTorch's does: the iterator's base seed, then the RandomSampler's seed,
-/// then a permutation from a generator seeded with it, so batch order matches PyTorch for the same seed.
+/// then a permutation from a generator seeded with it (or, with an explicit generator, the permutation and the
+/// spare one RandomSampler draws at the end of an epoch from that generator), so batch order matches PyTorch for
+/// the same seed.
 /// </summary>
 public sealed class DataLoader : IEnumerable<Tensor[]>
 {
@@ -14,6 +16,8 @@ public sealed class DataLoader : IEnumerable<Tensor[]>
     public DataLoader(Dataset dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false, Generator? generator = null)
     {
         if (batchSize <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batchSize}");
+        // RandomSampler refuses an empty dataset when it is made.
+        if (shuffle && dataset.Count == 0) throw new ArgumentException("num_samples should be a positive integer value, but got num_samples=0");
         Dataset = dataset;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -58,12 +62,14 @@ public sealed class DataLoader : IEnumerable<Tensor[]>
         {
             for (int i = 0; i < n; i++) order[i] = i;
         }
-        for (int start = 0; start < n; start += BatchSize)
-        {
-            int len = Math.Min(BatchSize, n - start);
-            if (len < BatchSize && DropLast) yield break;
-            yield return Dataset.GetBatch(order.AsSpan(start, len));
-        }
+        int full = n / BatchSize;
+        for (int b = 0; b < full; b++) yield return Dataset.GetBatch(order.AsSpan(b * BatchSize, BatchSize));
+        // Once its permutation is used up, RandomSampler draws one more (to serve num_samples % n further samples,
+        // none here) before it stops; the batch sampler asks for it before the short last batch, or after the
+        // last full one. With the loader's own generator that draw advances it, so it is made here too: the next
+        // epoch then starts from the same state as PyTorch's.
+        if (Shuffle && Generator is not null) Generator.Randperm(new long[n]);
+        if (!DropLast && full * BatchSize < n) yield return Dataset.GetBatch(order.AsSpan(full * BatchSize, n - full * BatchSize));
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

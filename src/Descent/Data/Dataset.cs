@@ -37,11 +37,14 @@ public sealed class TensorDataset : Dataset
     private readonly Tensor[] tensors;
 
     /// <summary>Wraps tensors that share their first dimension.</summary>
+    /// <exception cref="ArgumentException">No tensors, a 0-d tensor, or first dimensions that differ (PyTorch's texts).</exception>
     public TensorDataset(params Tensor[] tensors)
     {
         if (tensors.Length == 0) throw new ArgumentException("TensorDataset needs at least one tensor");
         foreach (var t in tensors)
-            if (t.Dim == 0 || t.Size(0) != tensors[0].Size(0)) throw new ArgumentException("Size mismatch between tensors");
+            if (t.Dim == 0) throw new ArgumentException("Dimension specified as 0 but tensor has no dimensions");
+        foreach (var t in tensors)
+            if (t.Size(0) != tensors[0].Size(0)) throw new ArgumentException("Size mismatch between tensors");
         this.tensors = tensors;
     }
 

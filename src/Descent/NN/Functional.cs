@@ -5,7 +5,7 @@ namespace Descent.NN;
 /// <summary>Stateless layers and losses, like <c>torch.nn.functional</c> (imported as <c>F</c>).</summary>
 public static partial class Functional
 {
-    /// <summary>x·Wᵀ + b; a 2-D input uses one fused addmm as PyTorch does.</summary>
+    /// <summary>x·Wᵀ + b, like <c>F.linear</c>; a 2-D input uses one fused addmm as PyTorch does.</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (input.Dim == 2 && bias is not null) return Tensor.Addmm(bias, input, weight.T());
@@ -13,30 +13,40 @@ public static partial class Functional
         return bias is null ? r : r.Add(bias);
     }
 
-    /// <summary>max(x, 0).</summary>
-    public static Tensor Relu(Tensor x) => x.Relu();
+    /// <summary>max(x, 0), like <c>F.relu</c>; <paramref name="inplace"/> overwrites the input.</summary>
+    public static Tensor Relu(Tensor input, bool inplace = false) => inplace ? input.Relu_() : input.Relu();
 
-    /// <summary>The logistic sigmoid.</summary>
-    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    /// <summary>The logistic sigmoid, like <c>torch.sigmoid</c>.</summary>
+    public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
 
-    /// <summary>Hyperbolic tangent.</summary>
-    public static Tensor Tanh(Tensor x) => x.Tanh();
+    /// <summary>Hyperbolic tangent, like <c>torch.tanh</c>.</summary>
+    public static Tensor Tanh(Tensor input) => input.Tanh();
 
-    /// <summary>Softplus with β and threshold.</summary>
-    public static Tensor Softplus(Tensor x, double beta = 1, double threshold = 20) => x.Softplus(beta, threshold);
+    /// <summary>log(1 + exp(β·x)) / β, linear where β·x exceeds <paramref name="threshold"/>, like <c>F.softplus</c>.</summary>
+    public static Tensor Softplus(Tensor input, double beta = 1, double threshold = 20) => input.Softplus(beta, threshold);
 
-    /// <summary>Mean squared error, like <c>F.mse_loss</c>; reduction "mean", "sum" or "none".</summary>
-    public static Tensor MseLoss(Tensor input, Tensor target, string reduction = "mean")
+    /// <summary>
+    /// exp(x) / Σ exp(x) along <paramref name="dim"/>, like <c>F.softmax</c>. Without a dim, PyTorch's deprecated
+    /// implicit choice applies (0 for 0-, 1- and 3-D inputs, else 1) with its warning. <paramref name="dtype"/>
+    /// converts the input first.
+    /// </summary>
+    public static Tensor Softmax(Tensor input, int? dim = null, DType? dtype = null)
     {
-        var d = input.Sub(target);
-        return Reduce(d.Mul(d), reduction);
+        int d = dim ?? ImplicitSoftmaxDim("softmax", input.Dim);
+        return (dtype is { } t ? input.To(t) : input).Softmax(d);
     }
 
-    internal static Tensor Reduce(Tensor loss, string reduction) => reduction switch
+    /// <summary>log(softmax(x)) computed stably along <paramref name="dim"/>, like <c>F.log_softmax</c>.</summary>
+    public static Tensor LogSoftmax(Tensor input, int? dim = null, DType? dtype = null)
     {
-        "mean" => loss.Mean(),
-        "sum" => loss.Sum(),
-        "none" => loss,
-        _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
-    };
+        int d = dim ?? ImplicitSoftmaxDim("log_softmax", input.Dim);
+        return (dtype is { } t ? input.To(t) : input).LogSoftmax(d);
+    }
+
+    /// <summary>PyTorch's <c>_get_softmax_dim</c>.</summary>
+    internal static int ImplicitSoftmaxDim(string name, int ndim)
+    {
+        Warnings.Warn($"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.");
+        return ndim is 0 or 1 or 3 ? 0 : 1;
+    }
 }

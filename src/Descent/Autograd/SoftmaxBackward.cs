@@ -1,0 +1,26 @@
+using Descent.Kernels;
+using Descent.Tensors;
+
+namespace Descent.Autograd;
+
+/// <summary>
+/// softmax: ∂x = y·(g − Σ g·y); log_softmax: ∂x = g − exp(y)·Σ g (sums along the softmax dimension).
+/// Both need only the saved output.
+/// </summary>
+internal sealed class SoftmaxBackward(Tensor result, int dim, bool log) : Node
+{
+    private SavedTensor sr = new(result);
+    public override string Name => log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var y = sr.Value(Name).Contiguous();
+        var gc = g.To(y.DType).Contiguous();
+        var (outer, n, inner) = Tensor.SplitAt(y.shape, dim);
+        var gx = Tensor.Allocate(y.DType, (int[])y.shape.Clone());
+        if (y.DType == DType.Float32) SoftmaxKernel.Backward<float>(gc.AsSpan<float>(), y.AsSpan<float>(), gx.AsSpan<float>(), outer, n, inner, log);
+        else SoftmaxKernel.Backward<double>(gc.AsSpan<double>(), y.AsSpan<double>(), gx.AsSpan<double>(), outer, n, inner, log);
+        return [gx];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}

@@ -1,0 +1,54 @@
+namespace Descent;
+
+/// <summary>
+/// Python's <c>warnings.warn</c> for the library: PyTorch's UserWarnings (a loss target of another size, an
+/// implicit softmax dim, ...) are reported here instead of thrown. By default each distinct message is written
+/// once to standard error as "UserWarning: ...", as Python's default filter does; <see cref="Capture"/> collects
+/// them instead (per async flow, so parallel tests do not see each other's warnings).
+/// </summary>
+public static class Warnings
+{
+    private static readonly HashSet<string> Shown = [];
+    private static readonly AsyncLocal<List<string>?> Captured = new();
+
+    /// <summary>Replaces the default stderr output for warnings that are not captured; null restores it.</summary>
+    public static Action<string>? Handler { get; set; }
+
+    /// <summary>Collects the warnings raised on this async flow until disposed, like <c>warnings.catch_warnings(record=True)</c>.</summary>
+    public static CaptureScope Capture() => new();
+
+    internal static void Warn(string message)
+    {
+        if (Captured.Value is { } list)
+        {
+            list.Add(message);
+            return;
+        }
+        if (Handler is { } h)
+        {
+            h(message);
+            return;
+        }
+        lock (Shown)
+            if (!Shown.Add(message)) return;
+        Console.Error.WriteLine("UserWarning: " + message);
+    }
+
+    /// <summary>The warnings raised while the scope is open.</summary>
+    public sealed class CaptureScope : IDisposable
+    {
+        private readonly List<string>? previous;
+
+        internal CaptureScope()
+        {
+            previous = Captured.Value;
+            Captured.Value = Messages;
+        }
+
+        /// <summary>The messages, in order.</summary>
+        public List<string> Messages { get; } = [];
+
+        /// <inheritdoc/>
+        public void Dispose() => Captured.Value = previous;
+    }
+}
