@@ -59,9 +59,9 @@ internal static class GoldenJson
         var dtype = e.TryGetProperty("dtype", out var d) ? d.GetString() : "float32";
         var t = dtype switch
         {
-            "int64" => Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (long)v)),
-            "float64" => Tensors.Tensor.FromArray(data),
-            _ => Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (float)v)),
+            "int64" => global::Descent.Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (long)v)),
+            "float64" => global::Descent.Tensors.Tensor.FromArray(data),
+            _ => global::Descent.Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (float)v)),
         };
         return shape.Length == 0 ? t.Reshape() : t.Reshape(shape);
     }

@@ -44,7 +44,8 @@ public static class Checkpoint
     /// Restores a checkpoint into <paramref name="model"/>, <paramref name="optimizer"/> (when given and saved) and the
     /// generator (unless <paramref name="restoreRng"/> is false). Everything is read and checked before anything
     /// changes; if the optimizer state does not fit after the model was loaded, the model is put back. A bad
-    /// file throws <see cref="InvalidDataException"/>, a mismatch <see cref="ArgumentException"/>.
+    /// file throws <see cref="InvalidDataException"/>; a model mismatch <see cref="InvalidOperationException"/> and an
+    /// optimizer mismatch <see cref="ArgumentException"/> (PyTorch's RuntimeError and ValueError).
     /// </summary>
     public static Info Load(string path, Module model, Optimizer? optimizer = null, bool restoreRng = true, Generator? generator = null)
     {
