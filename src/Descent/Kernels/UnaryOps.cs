@@ -100,7 +100,13 @@ public static class UnaryOps
 
     internal readonly struct ClampOp<T>(T lo, T hi) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Invoke(T x) => T.IsNaN(x) ? x : x < lo ? lo : x > hi ? hi : x;
+        public T Invoke(T x)
+        {
+            // min(max(x, lo), hi) like PyTorch, so that lo > hi gives hi (as the vector form does).
+            if (T.IsNaN(x)) return x;
+            var r = x < lo ? lo : x;
+            return r > hi ? hi : r;
+        }
         public Vector<T> Invoke(Vector<T> x)
         {
             var r = Vector.ConditionalSelect(Vector.LessThan(x, new Vector<T>(lo)), new Vector<T>(lo), x);

@@ -37,6 +37,55 @@ internal static class ShapeHelper
         return true;
     }
 
+    /// <summary>
+    /// Strides that let a tensor of <paramref name="oldShape"/>/<paramref name="oldStrides"/> be viewed as
+    /// <paramref name="newShape"/> without copying, or null when impossible: PyTorch's computeStride. Each run of
+    /// old dims that is contiguous within itself may be split or merged; runs may not be merged together.
+    /// </summary>
+    public static int[]? ComputeViewStrides(int[] oldShape, int[] oldStrides, int[] newShape)
+    {
+        var newStrides = new int[newShape.Length];
+        if (oldShape.Length == 0)
+        {
+            Array.Fill(newStrides, 1);
+            return newStrides;
+        }
+        int numel = Numel(oldShape);
+        if (numel == 0 && SameShape(oldShape, newShape)) return (int[])oldStrides.Clone();
+        if (numel == 0)
+        {
+            for (int d = newShape.Length - 1; d >= 0; d--)
+                newStrides[d] = d == newShape.Length - 1 ? 1 : Math.Max(newShape[d + 1], 1) * newStrides[d + 1];
+            return newStrides;
+        }
+        int viewD = newShape.Length - 1;
+        // The stride of the innermost dim of the current run of old dims.
+        long chunkBaseStride = oldStrides[^1];
+        long tensorNumel = 1, viewNumel = 1;
+        for (int tensorD = oldShape.Length - 1; tensorD >= 0; tensorD--)
+        {
+            tensorNumel *= oldShape[tensorD];
+            // A run ends where the next outer dim is not laid out right after this run.
+            if (tensorD == 0 || (oldShape[tensorD - 1] != 1 && oldStrides[tensorD - 1] != tensorNumel * chunkBaseStride))
+            {
+                while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] == 1))
+                {
+                    newStrides[viewD] = (int)(viewNumel * chunkBaseStride);
+                    viewNumel *= newShape[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (tensorD > 0)
+                {
+                    chunkBaseStride = oldStrides[tensorD - 1];
+                    tensorNumel = 1;
+                    viewNumel = 1;
+                }
+            }
+        }
+        return viewD == -1 ? newStrides : null;
+    }
+
     /// <summary>Wraps a possibly negative dimension, with PyTorch's error text.</summary>
     public static int WrapDim(int dim, int rank)
     {

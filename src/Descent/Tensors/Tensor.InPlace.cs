@@ -7,16 +7,34 @@ namespace Descent.Tensors;
 // the graph must record them, the op runs out of place on a copy and this tensor takes over its history.
 public sealed partial class Tensor
 {
-    private bool InPlaceNeedsGraph(Tensor? other = null)
+    private bool InPlaceNeedsGraph(Tensor? other = null, Tensor? other2 = null)
     {
+        CheckNoInternalOverlap();
         if (!GradMode.IsEnabled) return false;
         if (IsLeaf && leafRequiresGrad)
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
-        return RequiresGrad || (other?.RequiresGrad ?? false);
+        if (viewBase is { IsLeaf: true, leafRequiresGrad: true })
+            throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+        return RequiresGrad || (viewBase?.RequiresGrad ?? false) || (other?.RequiresGrad ?? false) || (other2?.RequiresGrad ?? false);
     }
 
+    /// <summary>Refuses in-place writes to a tensor whose elements share memory (an expanded tensor), as PyTorch does.</summary>
+    private void CheckNoInternalOverlap()
+    {
+        for (int d = 0; d < shape.Length; d++)
+            if (strides[d] == 0 && shape[d] > 1)
+                throw new InvalidOperationException(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+    }
+
+    /// <summary>
+    /// Runs an in-place op that autograd must record: <paramref name="op"/> computes the new value out of place
+    /// from a tensor holding the old value and the old history, the result is written into this tensor, and
+    /// this tensor takes over the result's history. On a view, the base's history is rewritten instead.
+    /// </summary>
     private Tensor RebaseHistory(Func<Tensor, Tensor> op)
     {
+        if (viewBase is not null) return RebaseViewHistory(op);
         // The old value keeps the old history; the result's history becomes this tensor's.
         var old = new Tensor(Storage.Allocate(DType, Numel), (int[])shape.Clone()) { gradFn = gradFn };
         old.CopyFromUnchecked(this);
@@ -24,6 +42,31 @@ public sealed partial class Tensor
         CopyFromUnchecked(r);
         BumpVersion();
         gradFn = r.gradFn;
+        return this;
+    }
+
+    /// <summary>
+    /// An in-place op on a view, recorded as PyTorch's CopySlices: the base's new value is its old value with
+    /// the view's region replaced by op(old region). The base's history becomes that node, and this view
+    /// becomes a fresh view of the base, so gradients reach both the base's old history and op's other inputs.
+    /// </summary>
+    private Tensor RebaseViewHistory(Func<Tensor, Tensor> op)
+    {
+        var b = viewBase!;
+        // A copy of the base laid out with the base's strides, so this view's geometry carries over to it.
+        var layout = new StridedLayout(b, this);
+        var oldBase = layout.NewBaseLike(b.DType);
+        oldBase.CopyFromUnchecked(b);
+        oldBase.gradFn = b.gradFn;
+        var oldView = layout.ViewIn(oldBase);
+        if (Graph.Needs(oldBase)) Graph.Attach(oldView, new AsStridedBackward(layout), oldBase);
+        var r = op(oldView);
+        CopyFromUnchecked(r);
+        BumpVersion();
+        var copySlices = new CopySlices(layout);
+        copySlices.Next = [Graph.EdgeOf(oldBase), Graph.EdgeOf(r)];
+        b.gradFn = copySlices;
+        gradFn = new AsStridedBackward(layout) { Next = [copySlices] };
         return this;
     }
 
@@ -144,7 +187,8 @@ public sealed partial class Tensor
     /// <summary>Sets every element to <paramref name="value"/>, like <c>fill_</c>.</summary>
     public Tensor Fill_(double value)
     {
-        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Mul(0.0).Add(value));
+        if (InPlaceNeedsGraph())
+            return RebaseHistory(old => Graph.Attach(Full(old.shape, value, DType), new ZeroBackward("FillBackward2"), old));
         FillUnchecked(value);
         BumpVersion();
         return this;
@@ -156,7 +200,15 @@ public sealed partial class Tensor
         var outShape = ShapeHelper.Broadcast(shape, src.shape);
         if (!ShapeHelper.SameShape(outShape, shape))
             throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
-        if (InPlaceNeedsGraph(src)) return RebaseHistory(x => x.Mul(0.0).Add(src));
+        if (InPlaceNeedsGraph(src))
+        {
+            return RebaseHistory(old =>
+            {
+                var r = Allocate(DType, (int[])old.shape.Clone());
+                r.CopyFromUnchecked(src);
+                return Graph.Attach(r, new CopyBackwards(src.shape, src.DType), old, src);
+            });
+        }
         CopyFromUnchecked(src);
         BumpVersion();
         return this;

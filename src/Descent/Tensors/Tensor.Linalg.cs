@@ -118,12 +118,19 @@ public sealed partial class Tensor
         Gemm.Run(ta, tb, m, n, k, alpha, ad.AsSpan(ao, aLen), lda, bd.AsSpan(bo, bLen), ldb, beta, r.AsSpan<T>(), n);
     }
 
-    /// <summary>A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits.</summary>
+    /// <summary>
+    /// A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits. A
+    /// layout fits when one dim has unit stride and the other a stride of at least its length, as BLAS requires;
+    /// an expanded operand (stride 0) does not, since its rows would be read from memory past the first one.
+    /// </summary>
     private static (bool Trans, int Ld, T[] Data, int Offset) MatrixOperand<T>(Tensor t) where T : unmanaged
     {
-        if (t.strides[1] == 1 || t.shape[1] == 1) return (false, t.shape[1] == 1 && t.strides[1] != 1 ? Math.Max(t.strides[0], 1) : Math.Max(t.strides[0], t.shape[1]), t.Data<T>(), t.offset);
-        if (t.strides[0] == 1 || t.shape[0] == 1) return (true, Math.Max(t.strides[1], t.shape[0]), t.Data<T>(), t.offset);
+        int rows = t.shape[0], cols = t.shape[1], s0 = t.strides[0], s1 = t.strides[1];
+        if ((s1 == 1 || cols <= 1) && (rows <= 1 || s0 >= Math.Max(cols, 1)))
+            return (false, rows <= 1 ? Math.Max(cols, 1) : s0, t.Data<T>(), t.offset);
+        if ((s0 == 1 || rows <= 1) && (cols <= 1 || s1 >= Math.Max(rows, 1)))
+            return (true, cols <= 1 ? Math.Max(rows, 1) : s1, t.Data<T>(), t.offset);
         var c = t.Detach().Clone();
-        return (false, c.shape[1], c.Data<T>(), c.offset);
+        return (false, Math.Max(c.shape[1], 1), c.Data<T>(), c.offset);
     }
 }

@@ -202,6 +202,12 @@ public sealed partial class Tensor
         return Graph.Needs(x, y) ? Graph.Attach(r, new WhereBackward(condition, x.shape, y.shape), x, y) : r;
     }
 
+    /// <summary><c>torch.where(condition, x, y)</c> with a number for <paramref name="y"/>; the result has x's dtype.</summary>
+    public static Tensor Where(Tensor condition, Tensor x, double y) => Where(condition, x, Full([], y, x.DType));
+
+    /// <summary><c>torch.where(condition, x, y)</c> with a number for <paramref name="x"/>; the result has y's dtype.</summary>
+    public static Tensor Where(Tensor condition, double x, Tensor y) => Where(condition, Full([], x, y.DType), y);
+
     // Operators. C# has no == overload here: tensors keep reference equality; use Eq for elementwise.
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
     public static Tensor operator +(Tensor a, double b) => a.Add(b);

@@ -126,7 +126,7 @@ public sealed partial class Tensor
     private Tensor ExtremeAll(bool max)
     {
         var r = ReduceRaw(ReduceMask([]), false, max ? RowReduction.Max : RowReduction.Min);
-        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, max ? "MaxBackward1" : "MinBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, ReduceMask([]), false, max ? "MaxBackward1" : "MinBackward1"), this) : r;
     }
 
     /// <summary>Largest values along a dimension and their indices, like <c>max(dim, keepdim)</c>.</summary>
@@ -164,6 +164,25 @@ public sealed partial class Tensor
     /// <summary>Indices of the smallest elements along a dimension.</summary>
     public Tensor Argmin(int dim, bool keepDim = false) => ReduceRaw(ReduceMask([dim]), keepDim, RowReduction.ArgMin);
 
+    /// <summary>Largest values over <paramref name="dims"/> (all when empty), like <c>amax</c>; tied maxima share the gradient.</summary>
+    public Tensor Amax(int[] dims, bool keepDim = false) => ExtremeDims(dims, keepDim, true, "AmaxBackward0");
+
+    /// <summary>Largest value over one dimension, like <c>amax(dim)</c>.</summary>
+    public Tensor Amax(int dim, bool keepDim = false) => Amax([dim], keepDim);
+
+    /// <summary>Smallest values over <paramref name="dims"/> (all when empty), like <c>amin</c>; tied minima share the gradient.</summary>
+    public Tensor Amin(int[] dims, bool keepDim = false) => ExtremeDims(dims, keepDim, false, "AminBackward0");
+
+    /// <summary>Smallest value over one dimension, like <c>amin(dim)</c>.</summary>
+    public Tensor Amin(int dim, bool keepDim = false) => Amin([dim], keepDim);
+
+    private Tensor ExtremeDims(int[] dims, bool keepDim, bool max, string name)
+    {
+        var mask = ReduceMask(dims);
+        var r = ReduceRaw(mask, keepDim, max ? RowReduction.Max : RowReduction.Min);
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, mask, keepDim, name), this) : r;
+    }
+
     /// <summary>Variance over all elements, with Bessel's correction unless <paramref name="unbiased"/> is false.</summary>
     public Tensor Var(bool unbiased = true) => Var([], unbiased, false);
 
@@ -193,44 +212,60 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The p-norm over all elements or <paramref name="dims"/>, like <c>torch.norm</c> / <c>linalg.vector_norm</c>:
-    /// p = 2 (default), 1, ∞ (max |x|), -∞ (min |x|), 0 (count of non-zeros) or any other real.
+    /// p = 2 (default), 1, ∞ (max |x|), -∞ (min |x|), 0 (count of non-zeros) or any other real. Gradients follow
+    /// PyTorch's norm_backward: zero where the norm is zero, shared among ties for ±∞, none for p = 0.
     /// </summary>
     public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
     {
-        dims ??= [];
-        if (double.IsPositiveInfinity(p) || double.IsNegativeInfinity(p))
+        RequireFloat(this, "linalg.vector_norm");
+        var mask = ReduceMask(dims ?? []);
+        Tensor r;
+        using (GradMode.Set(false))
         {
-            var a = Abs();
-            if (dims.Length == 0 && !keepDim) return double.IsPositiveInfinity(p) ? a.Max() : a.Min();
-            var mask = ReduceMask(dims);
-            Tensor r = a;
-            for (int d = Dim - 1; d >= 0; d--)
-                if (mask[d]) r = double.IsPositiveInfinity(p) ? r.Max(d, keepDim).Values : r.Min(d, keepDim).Values;
-            return r;
+            var a = Detach().Abs();
+            if (double.IsPositiveInfinity(p)) r = a.ReduceRaw(mask, keepDim, RowReduction.Max);
+            else if (double.IsNegativeInfinity(p)) r = a.ReduceRaw(mask, keepDim, RowReduction.Min);
+            else if (p == 0) r = a.Ne(0.0).To(DType).ReduceRaw(mask, keepDim, RowReduction.Sum);
+            else if (p == 1) r = a.ReduceRaw(mask, keepDim, RowReduction.Sum);
+            else if (p == 2) r = MapUnary(a.Mul(a).ReduceRaw(mask, keepDim, RowReduction.Sum), new Kernels.UnaryOps.Sqrt());
+            else r = a.Pow(p).ReduceRaw(mask, keepDim, RowReduction.Sum).Pow(1 / p);
         }
-        if (p == 0)
-        {
-            using (GradMode.Set(false)) return Ne(0.0).To(DType).Sum(dims, keepDim);
-        }
-        if (p == 1) return Abs().Sum(dims, keepDim);
-        if (p == 2)
-        {
-            Tensor sumsq;
-            using (GradMode.Set(false)) sumsq = Detach().Mul(Detach()).Sum(dims, keepDim);
-            var r = MapUnary(sumsq, new Kernels.UnaryOps.Sqrt());
-            return Graph.Needs(this) ? Graph.Attach(r, new Norm2Backward(this, r, ReduceMask(dims), keepDim), this) : r;
-        }
-        return Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
+        return Graph.Needs(this) ? Graph.Attach(r, new NormBackward(this, r, p, mask, keepDim), this) : r;
     }
 
     /// <summary>log Σ exp over a dimension, computed stably, like <c>torch.logsumexp</c>.</summary>
-    public Tensor LogSumExp(int dim, bool keepDim = false)
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    /// <summary>
+    /// log Σ exp over <paramref name="dims"/>, computed stably (the max is subtracted first), like
+    /// <c>torch.logsumexp</c>; the gradient is g·exp(x - result), PyTorch's formula.
+    /// </summary>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
     {
-        Tensor m;
-        using (GradMode.Set(false)) m = Detach().Max(dim, keepDim: true).Values;
-        m = Where(m.Abs().Eq(double.PositiveInfinity), ZerosLike(m), m);
-        var r = Sub(m).Exp().Sum(dim, keepDim: true).Log().Add(m);
-        return keepDim ? r : r.Squeeze(dim);
+        RequireFloat(this, "logsumexp");
+        var mask = ReduceMask(dims);
+        Tensor r;
+        using (GradMode.Set(false))
+        {
+            var x = Detach();
+            var m = x.ReduceRaw(mask, keepDim: true, RowReduction.Max);
+            // An infinite max would turn x - m into nan; PyTorch shifts by zero then.
+            m = Where(m.Abs().Eq(double.PositiveInfinity), ZerosLike(m), m);
+            var reduced = ReducedDimList(mask);
+            r = x.Sub(m).Exp().Sum(reduced, keepDim: true).Log().Add(m);
+            if (!keepDim) r = r.Reshape(ReducedShape(mask, false));
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new LogsumexpBackward(this, r, mask, keepDim), this) : r;
+    }
+
+    /// <summary>The indices of the reduced dims.</summary>
+    internal static int[] ReducedDimList(bool[] mask)
+    {
+        int n = 0;
+        foreach (var m in mask) if (m) n++;
+        var r = new int[n];
+        for (int d = 0, k = 0; d < mask.Length; d++) if (mask[d]) r[k++] = d;
+        return r;
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="target"/>'s shape.</summary>

@@ -5,7 +5,10 @@ namespace Descent.Tensors;
 // Views share storage with their base; each records a node whose backward undoes the view.
 public sealed partial class Tensor
 {
-    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) => new(storage, newOffset, newShape, newStrides);
+    // A view remembers the tensor at the root of its view chain, so an in-place op on it can rewrite that
+    // tensor's history (see RebaseViewHistory).
+    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) =>
+        new(storage, newOffset, newShape, newStrides) { viewBase = viewBase ?? this };
 
     /// <summary>Resolves a -1 entry and checks the element count, with PyTorch's message.</summary>
     private int[] InferShape(ReadOnlySpan<int> requested)
@@ -37,17 +40,17 @@ public sealed partial class Tensor
     public Tensor View(params ReadOnlySpan<int> shape)
     {
         var newShape = InferShape(shape);
-        if (!IsContiguous)
-            throw new InvalidOperationException(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        var r = ViewOf(newShape, ShapeHelper.ContiguousStrides(newShape), offset);
+        var newStrides = ShapeHelper.ComputeViewStrides(this.shape, strides, newShape) ?? throw new InvalidOperationException(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        var r = ViewOf(newShape, newStrides, offset);
         return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(this.shape, "ViewBackward0"), this) : r;
     }
 
     /// <summary>Like <see cref="View"/> when possible, otherwise a copy, like <c>reshape</c>.</summary>
     public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
-        return IsContiguous ? View(shape) : Contiguous().View(shape);
+        var newShape = InferShape(shape);
+        return ShapeHelper.ComputeViewStrides(this.shape, strides, newShape) is null ? Contiguous().View(newShape) : View(newShape);
     }
 
     /// <summary>Flattens dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one.</summary>
@@ -106,26 +109,28 @@ public sealed partial class Tensor
     }
 
     /// <summary>Elements <paramref name="start"/>..start+length of one dimension, like <c>narrow</c>.</summary>
-    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length, 1, checkNarrow: true);
+    public Tensor Narrow(int dim, int start, int length)
+    {
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        int n = shape[d];
+        if (start < -n || start > n)
+            throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-n}, {n}], but got {start})");
+        if (start < 0) start += n;
+        if (length < 0 || start > n - length)
+            throw new ArgumentOutOfRangeException(nameof(length), $"start ({start}) + length ({length}) exceeds dimension size ({n}).");
+        return Slice(d, start, start + length, 1);
+    }
 
     /// <summary>
     /// Python-style slicing of one dimension (<c>x[:, start:end:step]</c>): bounds clamp like Python's and may be
     /// negative; <paramref name="step"/> must be positive.
     /// </summary>
-    public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1) => Slice(dim, start, end, step, false);
-
-    private Tensor Slice(int dim, int? start, int? end, int step, bool checkNarrow)
+    public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1)
     {
         int d = ShapeHelper.WrapDim(dim, Dim);
         if (step <= 0) throw new ArgumentException("slice step must be positive");
         int n = shape[d];
         int s = start ?? 0, e = end ?? n;
-        if (checkNarrow)
-        {
-            if (s < -n || s > n) throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-n}, {n}], but got {s})");
-            if (s < 0) s += n;
-            if (e - s < 0 || e > n) throw new ArgumentOutOfRangeException(nameof(end), $"start ({s}) + length ({e - s}) exceeds dimension size ({n}).");
-        }
         if (s < 0) s += n;
         if (e < 0) e += n;
         s = Math.Clamp(s, 0, n);

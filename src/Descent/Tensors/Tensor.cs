@@ -18,6 +18,9 @@ public sealed partial class Tensor
     internal bool leafRequiresGrad;
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;
+
+    // For a view, the tensor that owns the viewed memory (PyTorch's _base); null otherwise.
+    internal Tensor? viewBase;
     private Tensor? grad;
 
     internal Tensor(Storage storage, int offset, int[] shape, int[] strides)
