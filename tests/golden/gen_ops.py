@@ -202,8 +202,9 @@ def enc_tensor(t):
 class In:
     """An input: a leaf tensor and the view steps applied to it."""
 
-    def __init__(self, t, view=(), grad=None):
+    def __init__(self, t, view=(), grad=None, dtype=None):
         self.t = t
+        self.dtype = dtype
         self.view = [list(s) for s in view]
         self.grad = t.dtype.is_floating_point if grad is None else grad
 
@@ -214,7 +215,7 @@ def case(name, op, inputs, dtype=torch.float32, **args):
     for i in inputs:
         t = i.t.clone()
         if t.dtype.is_floating_point:
-            t = t.to(dtype)
+            t = t.to(i.dtype or dtype)
         t.requires_grad_(i.grad)
         leaves.append(t)
     xs = [apply_view(l, i.view) for l, i in zip(leaves, inputs)]
@@ -290,6 +291,14 @@ case("where", "where", [B([True, False, True, False, False, True], [2, 3]), rand
 case("where_broadcast", "where", [B([True, False, True], [3]), randn(2, 3), randn(2, 1)])
 case("where_cond_broadcast", "where", [B([True, False], [2, 1]), randn(3), randn(2, 3)])
 case("where_scalar", "where_scalar", [B([True, False, True, False], [4]), randn(4)], value=0.5)
+
+# float32 meeting float64: the result is float64, each leaf's gradient keeps the leaf's dtype
+case("mul_mixed_dtype", "mul", [randn(2, 3), In(randn(2, 3), dtype=F64)])
+case("add_mixed_dtype_broadcast", "add", [In(randn(3), dtype=F64), randn(2, 3)], alpha=0.5)
+case("div_mixed_dtype", "div", [randn(2, 3), In(pos(3), dtype=F64)])
+case("where_mixed_dtype", "where", [B([True, False, True], [3]), randn(2, 3), In(randn(3), dtype=F64)])
+case("cat_mixed_dtype", "cat", [randn(2, 3), In(randn(1, 3), dtype=F64)])
+case("maximum_mixed_dtype", "maximum", [In(randn(2, 3), dtype=F64), randn(2, 3)])
 
 # ---- with a number ----
 case("add_scalar", "add_scalar", [randn(2, 3)], value=1.5)

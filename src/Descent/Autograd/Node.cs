@@ -13,6 +13,9 @@ public abstract class Node
     /// <summary>For each input: the node its gradient flows to, or null when the input needs no gradient.</summary>
     internal Node?[] Next = [];
 
+    /// <summary>The dtype of each input, which its gradient is converted to.</summary>
+    internal DType[] InputTypes = [];
+
     // Engine bookkeeping, reused across passes so that a backward pass allocates no dictionaries.
     internal int Dependencies;
     internal Tensor? PendingGrad;

@@ -63,10 +63,8 @@ public sealed partial class Tensor
         var r = op(oldView);
         CopyFromUnchecked(r);
         BumpVersion();
-        var copySlices = new CopySlices(layout);
-        copySlices.Next = [Graph.EdgeOf(oldBase), Graph.EdgeOf(r)];
-        b.gradFn = copySlices;
-        gradFn = new AsStridedBackward(layout) { Next = [copySlices] };
+        Graph.Attach(b, new CopySlices(layout), oldBase, r);
+        Graph.Attach(this, new AsStridedBackward(layout), b);
         return this;
     }
 
