@@ -119,6 +119,27 @@ internal sealed class ScaleBackward(double k, string name) : Node
     protected internal override Tensor?[] Apply(Tensor g) => [k == 1 ? g : g.Mul(k)];
 }
 
+/// <summary>x / c: ∂x = g / c (divided, not multiplied by 1/c, so it rounds as PyTorch's does).</summary>
+internal sealed class DivScalarBackward(double divisor) : Node
+{
+    public override string Name => "DivBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) => [g.Div(divisor)];
+}
+
+/// <summary>1/√x: ∂x = -0.5·g·r³ (r the saved result), PyTorch's formula.</summary>
+internal sealed class RsqrtBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result, isOutput: true);
+    public override string Name => "RsqrtBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var r = sr.Value(Name);
+        return [g.Mul(r.Pow(3.0)).Mul(-0.5)];
+    }
+    protected override void ReleaseSaved() => sr = default;
+}
+
 /// <summary>Ops with zero gradient (sign).</summary>
 internal sealed class ZeroBackward(string name) : Node
 {

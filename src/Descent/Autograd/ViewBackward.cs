@@ -10,9 +10,9 @@ internal sealed class ViewBackward(int[] inputShape, string name) : Node
 }
 
 /// <summary>Backward of permute/transpose: the inverse permutation.</summary>
-internal sealed class PermuteBackward(int[] perm) : Node
+internal sealed class PermuteBackward(int[] perm, string name) : Node
 {
-    public override string Name => perm.Length == 2 ? "TransposeBackward0" : "PermuteBackward0";
+    public override string Name => name;
     protected internal override Tensor?[] Apply(Tensor g)
     {
         var inverse = new int[perm.Length];

@@ -46,6 +46,12 @@ public static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Reciprocal(x, d);
     }
 
+    /// <summary>1 / √x.</summary>
+    public readonly struct Rsqrt : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ReciprocalSqrt(x, d);
+    }
+
     /// <summary>sign(x): -1, 0 or 1 (NaN stays NaN), like <c>torch.sign</c>.</summary>
     public readonly struct Sign : IUnarySpanOp
     {

@@ -60,18 +60,31 @@ public sealed partial class Tensor
     {
         RequireFloat(this, "add");
         var r = MapScalar(this, scalar, new BinaryOps.Add());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward0"), this) : r;
     }
 
     /// <summary>this - scalar.</summary>
-    public Tensor Sub(double scalar) => Add(-scalar);
+    public Tensor Sub(double scalar)
+    {
+        RequireFloat(this, "sub");
+        var r = MapScalar(this, scalar, new BinaryOps.Sub());
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "SubBackward0"), this) : r;
+    }
+
+    /// <summary>scalar - this, like <c>torch.rsub</c> (what <c>2 - x</c> runs).</summary>
+    public Tensor Rsub(double scalar)
+    {
+        RequireFloat(this, "rsub");
+        var r = MapScalar(this, scalar, new BinaryOps.Sub(), scalarFirst: true);
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(-1, "RsubBackward1"), this) : r;
+    }
 
     /// <summary>this · scalar.</summary>
     public Tensor Mul(double scalar)
     {
         RequireFloat(this, "mul");
         var r = MapScalar(this, scalar, new BinaryOps.Mul());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward0"), this) : r;
     }
 
     /// <summary>this / scalar.</summary>
@@ -79,7 +92,7 @@ public sealed partial class Tensor
     {
         RequireFloat(this, "div");
         var r = MapScalar(this, scalar, new BinaryOps.Div());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1 / scalar, "DivBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new DivScalarBackward(scalar), this) : r;
     }
 
     /// <summary>this ^ exponent, like <c>torch.pow(input, exponent)</c> with a number.</summary>
@@ -129,8 +142,13 @@ public sealed partial class Tensor
         return Graph.Needs(this) ? Graph.Attach(r, new ReciprocalBackward(r), this) : r;
     }
 
-    /// <summary>1 / sqrt(this).</summary>
-    public Tensor Rsqrt() => Pow(-0.5);
+    /// <summary>1 / sqrt(this), like <c>torch.rsqrt</c>.</summary>
+    public Tensor Rsqrt()
+    {
+        RequireFloat(this, "rsqrt");
+        var r = MapUnary(this, new UnaryOps.Rsqrt());
+        return Graph.Needs(this) ? Graph.Attach(r, new RsqrtBackward(r), this) : r;
+    }
 
     /// <summary>Clamps into [min, max] (either bound may be absent), like <c>torch.clamp</c>.</summary>
     public Tensor Clamp(double? min = null, double? max = null)
@@ -214,7 +232,7 @@ public sealed partial class Tensor
     public static Tensor operator +(double a, Tensor b) => b.Add(a);
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
     public static Tensor operator -(Tensor a, double b) => a.Sub(b);
-    public static Tensor operator -(double a, Tensor b) => b.Neg().Add(a);
+    public static Tensor operator -(double a, Tensor b) => b.Rsub(a);
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     public static Tensor operator *(Tensor a, double b) => a.Mul(b);
     public static Tensor operator *(double a, Tensor b) => b.Mul(a);

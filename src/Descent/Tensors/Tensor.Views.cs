@@ -59,6 +59,8 @@ public sealed partial class Tensor
         if (Dim == 0) return Reshape(1);
         int s = ShapeHelper.WrapDim(startDim, Dim), e = ShapeHelper.WrapDim(endDim, Dim);
         if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        // Nothing to merge: PyTorch returns the tensor itself.
+        if (s == e) return this;
         var ns = new List<int>();
         for (int i = 0; i < s; i++) ns.Add(shape[i]);
         int m = 1;
@@ -75,18 +77,20 @@ public sealed partial class Tensor
         var perm = new int[Dim];
         for (int i = 0; i < perm.Length; i++) perm[i] = i;
         if (Dim > 0) (perm[a], perm[b]) = (perm[b], perm[a]);
-        return Permute(perm);
+        return PermuteImpl(perm, "TransposeBackward0");
     }
 
     /// <summary>The transpose of a matrix (≤ 2 dimensions), like <c>t()</c> and <c>.T</c>.</summary>
     public Tensor T()
     {
         if (Dim > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim}D");
-        return Dim < 2 ? this : Transpose(0, 1);
+        return Dim < 2 ? this : PermuteImpl([1, 0], "TBackward0");
     }
 
     /// <summary>Reorders dimensions, like <c>permute</c>.</summary>
-    public Tensor Permute(params ReadOnlySpan<int> dims)
+    public Tensor Permute(params ReadOnlySpan<int> dims) => PermuteImpl(dims, "PermuteBackward0");
+
+    private Tensor PermuteImpl(ReadOnlySpan<int> dims, string name)
     {
         if (dims.Length != Dim)
             throw new ArgumentException(
@@ -105,7 +109,7 @@ public sealed partial class Tensor
             nst[i] = strides[d];
         }
         var r = ViewOf(ns, nst, offset);
-        return Graph.Needs(this) ? Graph.Attach(r, new PermuteBackward(perm), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new PermuteBackward(perm, name), this) : r;
     }
 
     /// <summary>Elements <paramref name="start"/>..start+length of one dimension, like <c>narrow</c>.</summary>
@@ -183,7 +187,7 @@ public sealed partial class Tensor
     {
         int keep = 0;
         foreach (var s in shape) if (s != 1) keep++;
-        if (keep == Dim) return AliasView();
+        if (keep == Dim) return ShapeView(shape, strides, "SqueezeBackward0");
         var ns = new int[keep];
         var nst = new int[keep];
         for (int i = 0, j = 0; i < Dim; i++)
@@ -198,9 +202,9 @@ public sealed partial class Tensor
     /// <summary>Removes one dimension if its size is 1, like <c>squeeze(dim)</c>.</summary>
     public Tensor Squeeze(int dim)
     {
-        if (Dim == 0) return AliasView();
+        if (Dim == 0) return ShapeView(shape, strides, "SqueezeBackward1");
         int d = ShapeHelper.WrapDim(dim, Dim);
-        if (shape[d] != 1) return AliasView();
+        if (shape[d] != 1) return ShapeView(shape, strides, "SqueezeBackward1");
         var ns = new int[Dim - 1];
         var nst = new int[Dim - 1];
         for (int i = 0, j = 0; i < Dim; i++)
@@ -236,14 +240,8 @@ public sealed partial class Tensor
 
     private Tensor ShapeView(int[] ns, int[] nst, string name)
     {
-        var r = ViewOf(ns, nst, offset);
+        var r = ViewOf((int[])ns.Clone(), (int[])nst.Clone(), offset);
         return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, name), this) : r;
-    }
-
-    private Tensor AliasView()
-    {
-        var r = ViewOf(shape, strides, offset);
-        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, "AliasBackward0"), this) : r;
     }
 
     /// <summary>Broadcasts size-1 dimensions to a larger size without copying, like <c>expand</c> (-1 keeps a size).</summary>
