@@ -89,18 +89,10 @@ internal readonly struct SavedTensor
             var which = producer is null ? "" : $", which is output 0 of {producer},";
             throw new InvalidOperationException(
                 $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
-                $"[{LegacyTypeName(tensor.DType)} {ShapeHelper.Format(tensor.shape)}]{which} " +
+                $"[{tensor.DType.LegacyTypeName()} {ShapeHelper.Format(tensor.shape)}]{which} " +
                 $"is at version {tensor.storage.Version}; expected version {version} instead. " +
                 "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
         }
         return tensor;
     }
-
-    private static string LegacyTypeName(DType d) => d switch
-    {
-        DType.Float32 => "torch.FloatTensor",
-        DType.Float64 => "torch.DoubleTensor",
-        DType.Int64 => "torch.LongTensor",
-        _ => "torch.BoolTensor",
-    };
 }

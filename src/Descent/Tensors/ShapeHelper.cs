@@ -91,8 +91,9 @@ internal static class ShapeHelper
     {
         int r = Math.Max(rank, 1);
         if (dim < -r || dim >= r)
-            throw new ArgumentOutOfRangeException(nameof(dim),
-                $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+            // No parameter name: it would append " (Parameter 'dim')" to PyTorch's text.
+            throw new ArgumentOutOfRangeException(
+                $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})", (Exception?)null);
         return dim < 0 ? dim + r : dim;
     }
 

@@ -118,10 +118,10 @@ public sealed partial class Tensor
         int d = ShapeHelper.WrapDim(dim, Dim);
         int n = shape[d];
         if (start < -n || start > n)
-            throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-n}, {n}], but got {start})");
+            throw new ArgumentOutOfRangeException($"start out of range (expected to be in range of [{-n}, {n}], but got {start})", (Exception?)null);
         if (start < 0) start += n;
         if (length < 0 || start > n - length)
-            throw new ArgumentOutOfRangeException(nameof(length), $"start ({start}) + length ({length}) exceeds dimension size ({n}).");
+            throw new ArgumentOutOfRangeException($"start ({start}) + length ({length}) exceeds dimension size ({n}).", (Exception?)null);
         return Slice(d, start, start + length, 1);
     }
 
@@ -249,7 +249,7 @@ public sealed partial class Tensor
     {
         if (sizes.Length < Dim)
             throw new ArgumentException(
-                $"expand(torch.FloatTensor{{{ShapeHelper.Format(shape)}}}, size={ShapeHelper.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
+                $"expand({DType.LegacyTypeName()}{{{ShapeHelper.Format(shape)}}}, size={ShapeHelper.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var ns = new int[sizes.Length];
         var nst = new int[sizes.Length];
         int lead = sizes.Length - Dim;
