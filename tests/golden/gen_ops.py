@@ -547,6 +547,36 @@ case("select_mul__dim1", "select_mul_", [randn(3, 4), randn(3)], dim=1, index=-1
 case("buffer_copy__", "buffer_copy_", [randn(2, 3), randn(4, 3)], shape=[4, 3], dim=0, start=1)
 case("buffer_copy__f64", "buffer_copy_", [randn(2, 2), randn(2, 5)], dtype=F64, shape=[2, 5], dim=1, start=3)
 
+# ---- edge values ----
+nan = float("nan")
+case("std_constant", "std", [T([2.0, 2.0, 2.0])], unbiased=True)
+case("std_constant_row", "std", [T([[1.0, 1.0], [2.0, 3.0]])], dims=[1], unbiased=False)
+case("var_constant", "var", [T([2.0, 2.0, 2.0])], unbiased=True)
+case("sign_nan_negzero", "sign", [T([nan, -0.0, 0.0, -2.0])])
+case("mm_zero_times_inf", "mm", [In(T([[0.0, 1.0], [2.0, 0.0]]), grad=False), In(T([[inf, 1.0], [1.0, nan]]), grad=False)])
+case("matmul_empty_inner", "matmul", [torch.zeros(2, 0), torch.zeros(0, 3)])
+case("sum_empty", "sum", [torch.zeros(0, 3)], dims=[0])
+case("mean_empty", "mean", [torch.zeros(0)])
+case("cat_with_empty", "cat", [randn(0, 3), randn(2, 3)])
+case("pow_scalar_0_at_zero", "pow_scalar", [T([0.0, 1.0, -2.0])], p=0)
+case("pow_scalar_half_negative", "pow_scalar", [T([-1.0, 4.0])], p=0.5)
+case("max_all_nan", "max_all", [T([1.0, nan, 3.0])])
+case("argmax_nan", "argmax", [T([1.0, nan, 3.0])])
+case("max_dim_nan", "max_dim", [T([[1.0, nan, 3.0], [4.0, 5.0, 6.0]])], dim=1)
+case("maximum_nan", "maximum", [T([1.0, nan, 2.0]), T([nan, 0.0, 3.0])])
+case("clamp_nan", "clamp", [T([nan, -2.0, 2.0])], min=-1.0, max=1.0)
+case("relu_nan", "relu", [T([nan, -1.0, 1.0])])
+case("sum_nan", "sum", [T([1.0, nan])])
+# integer and bool inputs to float ops are promoted to float32, as in PyTorch
+case("exp_int64", "exp", [L([1, 2, -3])])
+case("sqrt_int64", "sqrt", [L([1, 4, 9])])
+case("sigmoid_bool", "sigmoid", [B([True, False])])
+case("mul_scalar_int64", "mul_scalar", [L([1, 2, 3])], value=0.5)
+case("add_scalar_int64", "add_scalar", [L([1, 2, 3])], value=1.0)
+case("div_scalar_int64", "div_scalar", [L([1, 2, 3])], value=2.0)
+case("mul_int64_float", "mul", [L([1, 2, 3]), randn(3)])
+case("mean_bool_to_float", "mean", [In(T([True, False, True, True], dtype=torch.bool).float(), grad=False)])
+
 names = [c["name"] for c in CASES]
 assert len(names) == len(set(names)), "duplicate case names"
 json.dump({"torch": torch.__version__, "cases": CASES}, sys.stdout, indent=None, separators=(",", ":"))

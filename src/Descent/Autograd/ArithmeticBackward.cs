@@ -92,7 +92,10 @@ internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Nod
     protected override void ReleaseSaved() { sa = default; sb = default; sr = default; }
 }
 
-/// <summary>maximum/minimum: the gradient goes to the chosen input, split evenly on ties.</summary>
+/// <summary>
+/// maximum/minimum, PyTorch's formula: each input gets g (g/2 on ties) unless the other input won, so where
+/// either is NaN (no comparison holds) both get g.
+/// </summary>
 internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
 {
     private SavedTensor sa = new(a), sb = new(b);
@@ -103,11 +106,12 @@ internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
         EnsureNotReleased();
         var av = sa.Value(Name);
         var bv = sb.Value(Name);
-        var aWins = (max ? av.Gt(bv) : av.Lt(bv)).To(g.DType);
-        var tie = av.Eq(bv).To(g.DType).Mul(0.5);
-        var wa = aWins.Add(tie);
-        var wb = Tensor.OnesLike(wa).Sub(wa);
-        return [Next[0] is null ? null : g.Mul(wa).SumToShape(aShape), Next[1] is null ? null : g.Mul(wb).SumToShape(bShape)];
+        var shared = Tensor.Where(av.Eq(bv), g.Mul(0.5), g);
+        var zero = Tensor.ZerosLike(shared);
+        Tensor? ga = null, gb = null;
+        if (Next[0] is not null) ga = Tensor.Where(max ? av.Lt(bv) : av.Gt(bv), zero, shared).SumToShape(aShape);
+        if (Next[1] is not null) gb = Tensor.Where(max ? av.Gt(bv) : av.Lt(bv), zero, shared).SumToShape(bShape);
+        return [ga, gb];
     }
     protected override void ReleaseSaved() { sa = default; sb = default; }
 }

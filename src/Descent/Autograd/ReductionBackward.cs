@@ -24,7 +24,7 @@ internal sealed class ReduceBackward(int[] inputShape, bool[] mask, bool keepDim
 }
 
 /// <summary>max()/min() over all elements, amax/amin over dims: the gradient is shared evenly among the tied extremes of each group.</summary>
-internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool[] mask, bool keepDim, string name) : Node
+internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool[] mask, bool keepDim, string name, bool nanHits = false) : Node
 {
     private SavedTensor si = new(input), sr = new(result, isOutput: true);
     public override string Name => name;
@@ -32,7 +32,12 @@ internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool
     {
         EnsureNotReleased();
         var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
-        var hits = si.Value(Name).Eq(r).To(g.DType);
+        var x = si.Value(Name);
+        var hitMask = x.Eq(r);
+        // max()/min() of everything (PyTorch's evenly_distribute_backward) count NaN as equal to a NaN result;
+        // amax/amin do not.
+        if (nanHits) hitMask = hitMask.LogicalOr(x.IsNan().LogicalAnd(r.IsNan()));
+        var hits = hitMask.To(g.DType);
         var count = hits.Sum(ReducedDims(), keepDim: true);
         return [hits.Mul(ReduceBackward.UnsqueezeReduced(g, mask, keepDim).Div(count))];
     }
@@ -106,4 +111,29 @@ internal sealed class LogsumexpBackward(Tensor input, Tensor result, bool[] mask
         return [gg.Mul(si.Value(Name).Sub(r).Exp())];
     }
     protected override void ReleaseSaved() { si = default; sr = default; }
+}
+
+/// <summary>
+/// var/std, PyTorch's var_backward: ∂x = 2·g·(x - mean)/(n - correction); std first turns g into g/(2·std),
+/// zero where std is zero (a constant group), so the gradient there is 0 rather than 0·∞.
+/// </summary>
+internal sealed class VarStdBackward(Tensor x, Tensor result, bool[] mask, bool keepDim, int count, int divisor, bool std) : Node
+{
+    private SavedTensor sx = new(x), sr = new(result, isOutput: true);
+    public override string Name => std ? "StdBackward0" : "VarBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
+        if (std)
+        {
+            var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
+            var scaled = gg.Div(r.Mul(2.0));
+            gg = Tensor.Where(r.Eq(0.0), Tensor.ZerosLike(scaled), scaled);
+        }
+        var xv = sx.Value(Name);
+        var centered = xv.Sub(xv.Sum(Tensor.ReducedDimList(mask), keepDim: true).Div(count));
+        return [centered.Mul(gg).Mul(2.0 / divisor)];
+    }
+    protected override void ReleaseSaved() { sx = default; sr = default; }
 }

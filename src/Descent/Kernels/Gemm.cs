@@ -15,8 +15,10 @@ public static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Nothing to write; and the row slices below would start past the end of empty operands.
+        if (m == 0 || n == 0) return;
         T[]? packed = null;
-        if (transB && k > 0 && n > 0)
+        if (transB && k > 0)
         {
             // Pack op(B) = Bᵀ as k×n row-major.
             packed = new T[k * n];
@@ -32,8 +34,8 @@ public static class Gemm
             else if (beta != T.One) TensorPrimitives.Multiply(row, beta, row);
             for (int p = 0; p < k; p++)
             {
+                // No skipping of zero aip: 0·inf must give nan in C, as BLAS (and so PyTorch) computes it.
                 T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                if (aip == T.Zero) continue;
                 TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, row, row);
             }
         }

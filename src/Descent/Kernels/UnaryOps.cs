@@ -52,7 +52,7 @@ public static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ReciprocalSqrt(x, d);
     }
 
-    /// <summary>sign(x): -1, 0 or 1 (NaN stays NaN), like <c>torch.sign</c>.</summary>
+    /// <summary>sign(x) = (x &gt; 0) - (x &lt; 0): -1, 0 or 1, and 0 for NaN and -0, like PyTorch's CPU <c>torch.sign</c>.</summary>
     public readonly struct Sign : IUnarySpanOp
     {
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new SignOp<T>());
@@ -87,13 +87,12 @@ public static class UnaryOps
 
     internal readonly struct SignOp<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
         public Vector<T> Invoke(Vector<T> x)
         {
             var pos = Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
             var neg = Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
-            // x - x keeps NaN as NaN and zeros as zeros, so the sum is right for every input.
-            return pos - neg + (x - x);
+            return pos - neg;
         }
     }
 

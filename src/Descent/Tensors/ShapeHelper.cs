@@ -27,6 +27,8 @@ internal static class ShapeHelper
 
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
+        // An empty tensor has no elements to be out of place.
+        foreach (var s in shape) if (s == 0) return true;
         int expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {

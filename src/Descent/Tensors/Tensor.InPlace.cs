@@ -212,10 +212,6 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>The ReLU gradient: g where x &gt; 0, else 0 (PyTorch's threshold_backward).</summary>
-    internal static Tensor ThresholdBackward(Tensor g, Tensor x)
-    {
-        var mask = x.Gt(0.0).To(g.DType);
-        return g.Mul(mask);
-    }
+    /// <summary>The ReLU gradient: 0 where x ≤ 0, else g, so NaN passes g (PyTorch's threshold_backward).</summary>
+    internal static Tensor ThresholdBackward(Tensor g, Tensor x) => Where(x.Le(0.0), ZerosLike(g), g);
 }

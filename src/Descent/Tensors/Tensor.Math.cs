@@ -30,6 +30,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise quotient, like <c>torch.div</c>.</summary>
     public Tensor Div(Tensor other)
     {
+        // True division: integer operands give float32, as in PyTorch.
+        if (!DType.IsFloatingPoint() && !other.DType.IsFloatingPoint()) return To(DType.Float32).Div(other);
         var r = MapBinary(this, other, new BinaryOps.Div(), "div");
         return Graph.Needs(this, other) ? Graph.Attach(r, new DivBackward(this, other), this, other) : r;
     }
@@ -58,7 +60,7 @@ public sealed partial class Tensor
     /// <summary>this + scalar.</summary>
     public Tensor Add(double scalar)
     {
-        RequireFloat(this, "add");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Add(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Add());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward0"), this) : r;
     }
@@ -66,7 +68,7 @@ public sealed partial class Tensor
     /// <summary>this - scalar.</summary>
     public Tensor Sub(double scalar)
     {
-        RequireFloat(this, "sub");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sub(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Sub());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "SubBackward0"), this) : r;
     }
@@ -74,7 +76,7 @@ public sealed partial class Tensor
     /// <summary>scalar - this, like <c>torch.rsub</c> (what <c>2 - x</c> runs).</summary>
     public Tensor Rsub(double scalar)
     {
-        RequireFloat(this, "rsub");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsub(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Sub(), scalarFirst: true);
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(-1, "RsubBackward1"), this) : r;
     }
@@ -82,7 +84,7 @@ public sealed partial class Tensor
     /// <summary>this · scalar.</summary>
     public Tensor Mul(double scalar)
     {
-        RequireFloat(this, "mul");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Mul(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Mul());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward0"), this) : r;
     }
@@ -90,7 +92,7 @@ public sealed partial class Tensor
     /// <summary>this / scalar.</summary>
     public Tensor Div(double scalar)
     {
-        RequireFloat(this, "div");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Div(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Div());
         return Graph.Needs(this) ? Graph.Attach(r, new DivScalarBackward(scalar), this) : r;
     }
@@ -98,7 +100,7 @@ public sealed partial class Tensor
     /// <summary>this ^ exponent, like <c>torch.pow(input, exponent)</c> with a number.</summary>
     public Tensor Pow(double exponent)
     {
-        RequireFloat(this, "pow");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Pow(exponent);
         var r = MapScalar(this, exponent, new BinaryOps.Pow());
         return Graph.Needs(this) ? Graph.Attach(r, new PowBackward(this, exponent), this) : r;
     }
@@ -109,18 +111,18 @@ public sealed partial class Tensor
     /// <summary>e^this.</summary>
     public Tensor Exp()
     {
-        RequireFloat(this, "exp");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Exp();
         var r = MapUnary(this, new UnaryOps.Exp());
         return Graph.Needs(this) ? Graph.Attach(r, new ExpBackward(r), this) : r;
     }
 
     /// <summary>Natural logarithm.</summary>
-    public Tensor Log() => Unary(new UnaryOps.Log(), "log", x => new LogBackward(x));
+    public Tensor Log() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log(), "log", x => new LogBackward(x)) : To(DType.Float32).Log();
 
     /// <summary>Square root.</summary>
     public Tensor Sqrt()
     {
-        RequireFloat(this, "sqrt");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sqrt();
         var r = MapUnary(this, new UnaryOps.Sqrt());
         return Graph.Needs(this) ? Graph.Attach(r, new SqrtBackward(r), this) : r;
     }
@@ -134,10 +136,10 @@ public sealed partial class Tensor
     /// <summary>this², like <c>torch.square</c>.</summary>
     public Tensor Square() => Pow(2);
 
-    /// <summary>1 / this.</summary>
+    /// <summary>1 / this (integers give float32).</summary>
     public Tensor Reciprocal()
     {
-        RequireFloat(this, "reciprocal");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Reciprocal();
         var r = MapUnary(this, new UnaryOps.Reciprocal());
         return Graph.Needs(this) ? Graph.Attach(r, new ReciprocalBackward(r), this) : r;
     }
@@ -145,7 +147,7 @@ public sealed partial class Tensor
     /// <summary>1 / sqrt(this), like <c>torch.rsqrt</c>.</summary>
     public Tensor Rsqrt()
     {
-        RequireFloat(this, "rsqrt");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsqrt();
         var r = MapUnary(this, new UnaryOps.Rsqrt());
         return Graph.Needs(this) ? Graph.Attach(r, new RsqrtBackward(r), this) : r;
     }
@@ -169,7 +171,7 @@ public sealed partial class Tensor
     /// <summary>1 / (1 + e^-this), like <c>torch.sigmoid</c>.</summary>
     public Tensor Sigmoid()
     {
-        RequireFloat(this, "sigmoid");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sigmoid();
         var r = MapUnary(this, new UnaryOps.Sigmoid());
         return Graph.Needs(this) ? Graph.Attach(r, new SigmoidBackward(r), this) : r;
     }
@@ -177,7 +179,7 @@ public sealed partial class Tensor
     /// <summary>Hyperbolic tangent, like <c>torch.tanh</c>.</summary>
     public Tensor Tanh()
     {
-        RequireFloat(this, "tanh");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Tanh();
         var r = MapUnary(this, new UnaryOps.Tanh());
         return Graph.Needs(this) ? Graph.Attach(r, new TanhBackward(r), this) : r;
     }

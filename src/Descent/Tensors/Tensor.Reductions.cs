@@ -126,7 +126,7 @@ public sealed partial class Tensor
     private Tensor ExtremeAll(bool max)
     {
         var r = ReduceRaw(ReduceMask([]), false, max ? RowReduction.Max : RowReduction.Min);
-        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, ReduceMask([]), false, max ? "MaxBackward1" : "MinBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, ReduceMask([]), false, max ? "MaxBackward1" : "MinBackward1", nanHits: true), this) : r;
     }
 
     /// <summary>Largest values along a dimension and their indices, like <c>max(dim, keepdim)</c>.</summary>
@@ -187,25 +187,39 @@ public sealed partial class Tensor
     public Tensor Var(bool unbiased = true) => Var([], unbiased, false);
 
     /// <summary>Variance over <paramref name="dims"/>, like <c>var(dim, unbiased, keepdim)</c>.</summary>
-    public Tensor Var(int[] dims, bool unbiased = true, bool keepDim = false)
-    {
-        var mask = ReduceMask(dims);
-        int n = 1;
-        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
-        var allDims = new List<int>();
-        for (int d = 0; d < Dim; d++) if (mask[d]) allDims.Add(d);
-        var centered = Sub(Mean(allDims.ToArray(), keepDim: true));
-        return centered.Mul(centered).Sum(allDims.ToArray(), keepDim).Div(Math.Max(n - (unbiased ? 1 : 0), 0));
-    }
+    public Tensor Var(int[] dims, bool unbiased = true, bool keepDim = false) => Moment(dims, unbiased, keepDim, std: false);
 
     /// <summary>Variance over one dimension.</summary>
     public Tensor Var(int dim, bool unbiased = true, bool keepDim = false) => Var([dim], unbiased, keepDim);
 
     /// <summary>Standard deviation over all elements.</summary>
-    public Tensor Std(bool unbiased = true) => Var(unbiased).Sqrt();
+    public Tensor Std(bool unbiased = true) => Std([], unbiased, false);
 
     /// <summary>Standard deviation over <paramref name="dims"/>.</summary>
-    public Tensor Std(int[] dims, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
+    public Tensor Std(int[] dims, bool unbiased = true, bool keepDim = false) => Moment(dims, unbiased, keepDim, std: true);
+
+    /// <summary>
+    /// Variance (two-pass: mean, then the mean square deviation) or its square root, with PyTorch's backward:
+    /// 2·g·(x - mean)/(n - correction), and for std g/(2·std) first, zero where std is zero.
+    /// </summary>
+    private Tensor Moment(int[] dims, bool unbiased, bool keepDim, bool std)
+    {
+        RequireFloat(this, std ? "std" : "var");
+        var mask = ReduceMask(dims);
+        int n = 1;
+        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
+        int divisor = Math.Max(n - (unbiased ? 1 : 0), 0);
+        Tensor r;
+        using (GradMode.Set(false))
+        {
+            var x = Detach();
+            var mean = MapScalar(x.ReduceRaw(mask, keepDim: true, RowReduction.Sum), n, new Kernels.BinaryOps.Div());
+            var centered = x.Sub(mean);
+            r = MapScalar(centered.Mul(centered).ReduceRaw(mask, keepDim, RowReduction.Sum), divisor, new Kernels.BinaryOps.Div());
+            if (std) r = MapUnary(r, new Kernels.UnaryOps.Sqrt());
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new VarStdBackward(this, r, mask, keepDim, n, divisor, std), this) : r;
+    }
 
     /// <summary>Standard deviation over one dimension.</summary>
     public Tensor Std(int dim, bool unbiased = true, bool keepDim = false) => Std([dim], unbiased, keepDim);
