@@ -25,6 +25,15 @@ public static class DTypeExtensions
         _ => "torch.bool",
     };
 
+    /// <summary>PyTorch's C++ scalar type name used in many messages: Float, Double, Long, Bool.</summary>
+    public static string ScalarTypeName(this DType d) => d switch
+    {
+        DType.Float32 => "Float",
+        DType.Float64 => "Double",
+        DType.Int64 => "Long",
+        _ => "Bool",
+    };
+
     /// <summary>PyTorch's legacy tensor type name used in some messages, e.g. <c>torch.FloatTensor</c>.</summary>
     public static string LegacyTypeName(this DType d) => d switch
     {

@@ -203,23 +203,32 @@ public sealed partial class Tensor
     /// <summary>Chooses elements of <paramref name="x"/> where <paramref name="condition"/> is true, else of <paramref name="y"/>, like <c>torch.where</c>.</summary>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y)
     {
-        if (condition.DType != DType.Bool) throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.TorchName()}");
-        var mask = condition.To(FloatResultType(x, y, "where"));
-        // where(c, x, y) = y + c·(x - y) is inexact for large values, so select instead.
-        var shapeXY = ShapeHelper.Broadcast(x.shape, y.shape);
-        var outShape = ShapeHelper.Broadcast(shapeXY, condition.shape);
-        var r = Allocate(mask.DType, outShape);
-        var xe = x.To(r.DType).Detach().Expand(outShape);
-        var ye = y.To(r.DType).Detach().Expand(outShape);
-        var ce = condition.Expand(outShape);
-        var xs = xe.Contiguous();
-        var ys = ye.Contiguous();
-        var cs = ce.Contiguous();
-        var cd = cs.Data<bool>();
-        int n = r.Numel;
-        for (int i = 0; i < n; i++)
-            r.SetFlat(i, cd[cs.offset + i] ? xs.GetAsDouble(xs.offset + i) : ys.GetAsDouble(ys.offset + i));
+        if (condition.DType != DType.Bool)
+            throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
+        var dtype = DTypeExtensions.Promote(x.DType, y.DType);
+        var outShape = ShapeHelper.Broadcast(ShapeHelper.Broadcast(x.shape, y.shape), condition.shape);
+        var r = Allocate(dtype, outShape);
+        // Select rather than compute y + c·(x - y), which is inexact for large values and nan for infinite ones.
+        var xs = x.Detach().To(dtype).Expand(outShape).Contiguous();
+        var ys = y.Detach().To(dtype).Expand(outShape).Contiguous();
+        var cs = condition.Detach().Expand(outShape).Contiguous();
+        switch (r.storage)
+        {
+            case Storage<float>: Select<float>(cs, xs, ys, r); break;
+            case Storage<double>: Select<double>(cs, xs, ys, r); break;
+            case Storage<long>: Select<long>(cs, xs, ys, r); break;
+            default: Select<bool>(cs, xs, ys, r); break;
+        }
         return Graph.Needs(x, y) ? Graph.Attach(r, new WhereBackward(condition, x.shape, y.shape), x, y) : r;
+    }
+
+    private static void Select<T>(Tensor c, Tensor x, Tensor y, Tensor r) where T : unmanaged
+    {
+        var cd = c.Data<bool>().AsSpan(c.offset, r.Numel);
+        var xd = x.Data<T>().AsSpan(x.offset, r.Numel);
+        var yd = y.Data<T>().AsSpan(y.offset, r.Numel);
+        var rd = r.Data<T>();
+        for (int i = 0; i < rd.Length; i++) rd[i] = cd[i] ? xd[i] : yd[i];
     }
 
     /// <summary><c>torch.where(condition, x, y)</c> with a number for <paramref name="y"/>; the result has x's dtype.</summary>

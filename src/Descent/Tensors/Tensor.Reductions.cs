@@ -57,11 +57,28 @@ public sealed partial class Tensor
             case Storage<float> f: ReduceRows(f.Data, x.offset, outer, inner, r, kind); break;
             case Storage<double> d: ReduceRows(d.Data, x.offset, outer, inner, r, kind); break;
             default:
-                var xd = x.To(DType.Float64);
-                ReduceRows(xd.Data<double>(), xd.offset, outer, inner, r, kind);
+                // Integers (and bools as 0/1) reduce in int64, exactly, as PyTorch's integer reductions do.
+                var xl = x.To(DType.Int64);
+                ReduceRowsInt64(xl.Data<long>(), xl.offset, outer, inner, r.Data<long>(), kind);
                 break;
         }
         return r;
+    }
+
+    private static void ReduceRowsInt64(long[] data, int start, int outer, int inner, long[] result, RowReduction kind)
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var row = new ReadOnlySpan<long>(data, start + o * inner, inner);
+            result[o] = kind switch
+            {
+                RowReduction.Sum => TensorPrimitives.Sum(row),
+                RowReduction.Max => TensorPrimitives.Max(row),
+                RowReduction.Min => TensorPrimitives.Min(row),
+                RowReduction.ArgMax => TensorPrimitives.IndexOfMax(row),
+                _ => TensorPrimitives.IndexOfMin(row),
+            };
+        }
     }
 
     private static void ReduceRows<T>(T[] data, int start, int outer, int inner, Tensor r, RowReduction kind)
@@ -109,7 +126,7 @@ public sealed partial class Tensor
     private Tensor MeanImpl(bool[] mask, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())
-            throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.TorchName()[6..].ToUpperInvariant()[..1]}{DType.TorchName()[7..]}");
+            throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
         int count = 1;
         for (int d = 0; d < Dim; d++) if (mask[d]) count *= shape[d];
         var r = ReduceRaw(mask, keepDim, RowReduction.Sum);

@@ -55,7 +55,7 @@ public sealed partial class Tensor
     public Tensor MaskedFill(Tensor mask, double value)
     {
         if (mask.DType != DType.Bool)
-            throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.TorchName()[6..]}");
+            throw new ArgumentException($"masked_fill_ only supports boolean masks, but got mask with dtype {mask.DType.ScalarTypeName()}");
         Tensor r;
         using (GradMode.Set(false)) r = Where(mask, Full([], value, DType), Detach());
         return Graph.Needs(this) ? Graph.Attach(r, new MaskedFillBackward(mask, shape), this) : r;

@@ -132,7 +132,7 @@ public sealed partial class Tensor
     public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1)
     {
         int d = ShapeHelper.WrapDim(dim, Dim);
-        if (step <= 0) throw new ArgumentException("slice step must be positive");
+        if (step <= 0) throw new ArgumentException("step must be greater than zero");
         int n = shape[d];
         int s = start ?? 0, e = end ?? n;
         if (s < 0) s += n;
@@ -171,14 +171,18 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("At")]
     public Tensor this[int index] => Select(0, index);
 
-    /// <summary><c>x[a:b]</c>: slices the first dimension.</summary>
+    /// <summary><c>x[a:b]</c>: slices the first dimension; bounds past either end clamp, as Python's do.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public Tensor this[Range range]
     {
         get
         {
-            var (s, len) = range.GetOffsetAndLength(shape.Length == 0 ? 0 : shape[0]);
-            return Slice(0, s, s + len);
+            if (Dim == 0) throw new ArgumentException("slice() cannot be applied to a 0-dim tensor.");
+            int n = shape[0];
+            // ^k counts from the end; the resulting bounds are clamped by Slice like Python's x[a:b].
+            int s = range.Start.IsFromEnd ? n - range.Start.Value : range.Start.Value;
+            int e = range.End.IsFromEnd ? n - range.End.Value : range.End.Value;
+            return Slice(0, Math.Clamp(s, 0, n), Math.Clamp(e, 0, n));
         }
     }
 
