@@ -97,6 +97,12 @@ OPS = {
     "reciprocal": lambda x, a: x[0].reciprocal(),
     "rsqrt": lambda x, a: x[0].rsqrt(),
     "square": lambda x, a: x[0].square(),
+    "sin": lambda x, a: x[0].sin(),
+    "cos": lambda x, a: x[0].cos(),
+    "log1p": lambda x, a: x[0].log1p(),
+    "expm1": lambda x, a: x[0].expm1(),
+    "softmax": lambda x, a: x[0].softmax(a["dim"]),
+    "log_softmax": lambda x, a: x[0].log_softmax(a["dim"]),
     "softplus": lambda x, a: torch.nn.functional.softplus(x[0], beta=a.get("beta", 1), threshold=a.get("threshold", 20)),
     "clamp": lambda x, a: x[0].clamp(min=a.get("min"), max=a.get("max")),
     # three tensors
@@ -160,6 +166,7 @@ OPS = {
     "mul_scalar_": lambda x, a: x[0].clone().mul_(a["value"]),
     "div_scalar_": lambda x, a: x[0].clone().div_(a["value"]),
     "pow_": lambda x, a: x[0].clone().pow_(a["p"]),
+    "pow_tensor_": lambda x, a: x[0].clone().pow_(x[1]),
     "sqrt_": lambda x, a: x[0].clone().sqrt_(),
     "exp_": lambda x, a: x[0].clone().exp_(),
     "relu_": lambda x, a: x[0].clone().relu_(),
@@ -546,6 +553,23 @@ case("select_mul__", "select_mul_", [randn(3, 4), randn(4)], dim=0, index=1)
 case("select_mul__dim1", "select_mul_", [randn(3, 4), randn(3)], dim=1, index=-1)
 case("buffer_copy__", "buffer_copy_", [randn(2, 3), randn(4, 3)], shape=[4, 3], dim=0, start=1)
 case("buffer_copy__f64", "buffer_copy_", [randn(2, 2), randn(2, 5)], dtype=F64, shape=[2, 5], dim=1, start=3)
+
+# ---- more unary ops and softmax ----
+for op, dom in [("sin", randn), ("cos", randn), ("log1p", pos), ("expm1", randn)]:
+    case(op, op, [dom(3, 4)])
+    case(f"{op}_f64", op, [dom(5)], dtype=F64)
+case("log1p_small", "log1p", [T([1e-7, -1e-7, 1e-3, -0.5])])
+case("expm1_small", "expm1", [T([1e-7, -1e-7, 1e-3, -20.0])])
+case("softmax_dim1", "softmax", [randn(3, 4)], dim=1)
+case("softmax_dim0_transposed", "softmax", [In(randn(4, 3), [["transpose", 0, 1]])], dim=0)
+case("softmax_neg_dim_3d", "softmax", [randn(2, 3, 4)], dim=-2)
+case("softmax_large", "softmax", [T([[1000.0, 1001.0, 999.0], [-1000.0, -inf, -1001.0]])], dim=1)
+case("softmax_f64", "softmax", [randn(3, 5) * 4], dtype=F64, dim=-1)
+case("log_softmax_dim1", "log_softmax", [randn(3, 4)], dim=1)
+case("log_softmax_3d", "log_softmax", [randn(2, 3, 4)], dim=0)
+case("log_softmax_large", "log_softmax", [T([[1000.0, 1001.0, 999.0], [-1000.0, -1002.0, -1001.0]])], dim=1)
+case("log_softmax_f64", "log_softmax", [randn(3, 5) * 4], dtype=F64, dim=1)
+case("pow_tensor__", "pow_tensor_", [pos(2, 3), randn(3)])
 
 # ---- edge values ----
 nan = float("nan")

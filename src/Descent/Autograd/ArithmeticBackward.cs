@@ -332,3 +332,39 @@ internal sealed class CopyBackwards(int[] srcShape, DType srcType) : Node
     protected internal override Tensor?[] Apply(Tensor g) =>
         [Next[0] is null ? null : Tensor.ZerosLike(g), Next[1] is null ? null : g.SumToShape(srcShape).To(srcType)];
 }
+
+/// <summary>sin x: ∂x = g·cos x.</summary>
+internal sealed class SinBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "SinBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Cos())]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>cos x: ∂x = -g·sin x.</summary>
+internal sealed class CosBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "CosBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sin().Neg())]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>log(1 + x): ∂x = g / (1 + x).</summary>
+internal sealed class Log1pBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "Log1PBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name).Add(1.0))]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>e^x - 1: ∂x = g·(r + 1) with r the saved result.</summary>
+internal sealed class Expm1Backward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result, isOutput: true);
+    public override string Name => "Expm1Backward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name).Add(1.0))]; }
+    protected override void ReleaseSaved() => sr = default;
+}

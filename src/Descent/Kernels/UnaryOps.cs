@@ -46,6 +46,28 @@ public static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Reciprocal(x, d);
     }
 
+    public readonly struct Sin : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d);
+    }
+
+    public readonly struct Cos : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d);
+    }
+
+    /// <summary>log(1 + x), accurate near 0.</summary>
+    public readonly struct Log1p : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.LogP1(x, d);
+    }
+
+    /// <summary>e^x - 1, accurate near 0.</summary>
+    public readonly struct Expm1 : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d);
+    }
+
     /// <summary>1 / √x.</summary>
     public readonly struct Rsqrt : IUnarySpanOp
     {

@@ -130,14 +130,34 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>this = this ^ exponent (broadcast), like <c>pow_</c> with a tensor.</summary>
+    public Tensor Pow_(Tensor exponent)
+    {
+        if (InPlaceNeedsGraph(exponent)) return RebaseHistory(x => x.Pow(exponent));
+        MapBinaryInPlace(this, exponent, new BinaryOps.Pow(), "pow_");
+        return this;
+    }
+
     /// <summary>this += value · t1 · t2, like <c>addcmul_</c>.</summary>
     public Tensor Addcmul_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Mul(tensor2), value);
 
     /// <summary>this += value · t1 / t2, like <c>addcdiv_</c>.</summary>
     public Tensor Addcdiv_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Div(tensor2), value);
 
-    /// <summary>this += weight · (end - this), like <c>lerp_</c>.</summary>
-    public Tensor Lerp_(Tensor end, double weight) => Add_(end.Sub(this), weight);
+    /// <summary>this += weight · (end - this), like <c>lerp_</c> (with <see cref="Lerp(Tensor, double)"/>'s rounding).</summary>
+    public Tensor Lerp_(Tensor end, double weight)
+    {
+        if (InPlaceNeedsGraph(end)) return RebaseHistory(x => x.Lerp(end, weight));
+        RequireFloat(this, "lerp_");
+        var outShape = ShapeHelper.Broadcast(shape, end.shape);
+        if (!ShapeHelper.SameShape(outShape, shape))
+            throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
+        Tensor r;
+        using (GradMode.Set(false)) r = Lerp(end, weight);
+        CopyFromUnchecked(r);
+        BumpVersion();
+        return this;
+    }
 
     /// <summary>Negates in place.</summary>
     public Tensor Neg_() => Mul_(-1.0);

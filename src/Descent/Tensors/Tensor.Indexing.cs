@@ -10,6 +10,8 @@ public sealed partial class Tensor
     {
         if (tensors.Count == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
         var first = tensors[0];
+        for (int i = 0; i < tensors.Count; i++)
+            if (tensors[i].Dim == 0) throw new ArgumentException($"zero-dimensional tensor (at position {i}) cannot be concatenated");
         int d = ShapeHelper.WrapDim(dim, first.Dim);
         var dtype = first.DType;
         int total = 0;

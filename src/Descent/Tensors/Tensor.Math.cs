@@ -116,6 +116,23 @@ public sealed partial class Tensor
         return Graph.Needs(this) ? Graph.Attach(r, new ExpBackward(r), this) : r;
     }
 
+    /// <summary>Sine, like <c>torch.sin</c>.</summary>
+    public Tensor Sin() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Sin(), "sin", x => new SinBackward(x)) : To(DType.Float32).Sin();
+
+    /// <summary>Cosine, like <c>torch.cos</c>.</summary>
+    public Tensor Cos() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Cos(), "cos", x => new CosBackward(x)) : To(DType.Float32).Cos();
+
+    /// <summary>log(1 + this), accurate for small values, like <c>torch.log1p</c>.</summary>
+    public Tensor Log1p() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log1p(), "log1p", x => new Log1pBackward(x)) : To(DType.Float32).Log1p();
+
+    /// <summary>e^this - 1, accurate for small values, like <c>torch.expm1</c>.</summary>
+    public Tensor Expm1()
+    {
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Expm1();
+        var r = MapUnary(this, new UnaryOps.Expm1());
+        return Graph.Needs(this) ? Graph.Attach(r, new Expm1Backward(r), this) : r;
+    }
+
     /// <summary>Natural logarithm.</summary>
     public Tensor Log() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log(), "log", x => new LogBackward(x)) : To(DType.Float32).Log();
 

@@ -236,6 +236,16 @@ public class AutogradBehaviourTests
     }
 
     [Fact]
+    public void InPlaceProductWithItselfIsCaughtAsPyTorchDoes()
+    {
+        var x = Leaf(1, 2);
+        var y = x.Mul(1.0);
+        y.Mul_(y);
+        var e = Assert.Throws<InvalidOperationException>(() => y.Sum().Backward());
+        Assert.Contains("[torch.FloatTensor [2]], which is output 0 of MulBackward0, is at version 1; expected version 0 instead.", e.Message);
+    }
+
+    [Fact]
     public void InPlaceOnALeafThatRequiresGradThrows()
     {
         var x = Leaf(1, 2);

@@ -65,7 +65,13 @@ public class GradCheckTests
             Add($"pow_scalar_{p}", "pow_scalar", In(p == (int)p && p >= 0 ? N(2, 3) : P(2, 3)), A(("p", p)));
         foreach (var op in new[] { "neg", "exp", "abs", "sign", "relu", "sigmoid", "tanh", "square" })
             Add(op, op, In(N(3, 4)));
-        foreach (var op in new[] { "log", "sqrt", "reciprocal", "rsqrt" })
+        foreach (var op in new[] { "sin", "cos", "expm1" })
+            Add(op, op, In(N(3, 4)));
+        Add("softmax", "softmax", In(N(3, 4)), A(("dim", 1)));
+        Add("softmax_dim0", "softmax", In(N(2, 3, 4)), A(("dim", 0)));
+        Add("log_softmax", "log_softmax", In(N(3, 4)), A(("dim", -1)));
+        Add("log_softmax_3d", "log_softmax", In(N(2, 3, 4)), A(("dim", 1)));
+        foreach (var op in new[] { "log", "sqrt", "reciprocal", "rsqrt", "log1p" })
             Add(op, op, In(P(3, 4)));
         Add("softplus", "softplus", In(N(3, 4)), A(("beta", 2.0), ("threshold", 1.5)));
         Add("softplus_default", "softplus", In(N(3, 4)));
@@ -149,6 +155,7 @@ public class GradCheckTests
         Add("mul_scalar_", "mul_scalar_", In(N(2, 3)), A(("value", -1.5)));
         Add("div_scalar_", "div_scalar_", In(N(2, 3)), A(("value", 4.0)));
         Add("pow_", "pow_", In(N(2, 3)), A(("p", 3.0)));
+        Add("pow_tensor_", "pow_tensor_", In(P(2, 3), N(3)));
         Add("sqrt_", "sqrt_", In(P(2, 3)));
         Add("exp_", "exp_", In(N(2, 3)));
         Add("relu_", "relu_", In(N(2, 3)));

@@ -50,6 +50,12 @@ public static class OpTable
         One("reciprocal", (x, a) => x[0].Reciprocal());
         One("rsqrt", (x, a) => x[0].Rsqrt());
         One("square", (x, a) => x[0].Square());
+        One("sin", (x, a) => x[0].Sin());
+        One("cos", (x, a) => x[0].Cos());
+        One("log1p", (x, a) => x[0].Log1p());
+        One("expm1", (x, a) => x[0].Expm1());
+        One("softmax", (x, a) => x[0].Softmax(a.Int("dim")));
+        One("log_softmax", (x, a) => x[0].LogSoftmax(a.Int("dim")));
         One("softplus", (x, a) => x[0].Softplus(a.Double("beta", 1), a.Double("threshold", 20)));
         One("clamp", (x, a) => x[0].Clamp(a.NullableDouble("min"), a.NullableDouble("max")));
 
@@ -120,6 +126,7 @@ public static class OpTable
         One("mul_scalar_", (x, a) => x[0].Clone().Mul_(a.Double("value")));
         One("div_scalar_", (x, a) => x[0].Clone().Div_(a.Double("value")));
         One("pow_", (x, a) => x[0].Clone().Pow_(a.Double("p")));
+        One("pow_tensor_", (x, a) => x[0].Clone().Pow_(x[1]));
         One("sqrt_", (x, a) => x[0].Clone().Sqrt_());
         One("exp_", (x, a) => x[0].Clone().Exp_());
         One("relu_", (x, a) => x[0].Clone().Relu_());

@@ -169,6 +169,7 @@ public class ErrorMessageTests
         Throws<ArgumentException>(
             "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.",
             () => Tensor.Cat([Z(2, 3), Z(2, 4)]));
+        Throws<ArgumentException>("zero-dimensional tensor (at position 0) cannot be concatenated", () => Tensor.Cat([Z(), Z()]));
         Throws<ArgumentException>("stack expects each tensor to be equal size, but got [2, 3] at entry 0 and [2, 4] at entry 1",
             () => Tensor.Stack([Z(2, 3), Z(2, 4)]));
         Throws<ArgumentException>("t() expects a tensor with <= 2 dimensions, but self is 3D", () => Z(3, 3, 3).T());
