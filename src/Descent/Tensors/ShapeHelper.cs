@@ -88,6 +88,21 @@ internal static class ShapeHelper
         return viewD == -1 ? newStrides : null;
     }
 
+    /// <summary>Whether the elements fill a block of memory without gaps or repeats in some order of the dims.</summary>
+    public static bool IsNonOverlappingAndDense(int[] shape, int[] strides)
+    {
+        var dims = new List<int>();
+        for (int d = 0; d < shape.Length; d++) if (shape[d] != 1) dims.Add(d);
+        dims.Sort((x, y) => strides[x].CompareTo(strides[y]));
+        int expected = 1;
+        foreach (var d in dims)
+        {
+            if (strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
+
     /// <summary>Wraps a possibly negative dimension, with PyTorch's error text.</summary>
     public static int WrapDim(int dim, int rank)
     {

@@ -218,6 +218,15 @@ public sealed partial class Tensor
         var outShape = ShapeHelper.Broadcast(shape, src.shape);
         if (!ShapeHelper.SameShape(outShape, shape))
             throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
+        if (ReferenceEquals(src.storage, storage) && !SameGeometry(src, this))
+        {
+            // PyTorch refuses a copy between partially overlapping dense tensors; where it cannot tell, copying
+            // from a snapshot keeps the result what a copy from distinct memory would give.
+            if (PartiallyOverlap(src, this))
+                throw new InvalidOperationException(
+                    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+            using (GradMode.Set(false)) src = src.Detach().Clone();
+        }
         if (InPlaceNeedsGraph(src))
         {
             return RebaseHistory(old =>
@@ -230,6 +239,17 @@ public sealed partial class Tensor
         CopyFromUnchecked(src);
         BumpVersion();
         return this;
+    }
+
+    private static bool SameGeometry(Tensor a, Tensor b) =>
+        a.offset == b.offset && ShapeHelper.SameShape(a.shape, b.shape) && a.strides.AsSpan().SequenceEqual(b.strides);
+
+    /// <summary>Both dense (some order of their dims is contiguous) and their memory ranges intersect.</summary>
+    private static bool PartiallyOverlap(Tensor a, Tensor b)
+    {
+        if (a.Numel == 0 || b.Numel == 0 || !ShapeHelper.IsNonOverlappingAndDense(a.shape, a.strides)
+            || !ShapeHelper.IsNonOverlappingAndDense(b.shape, b.strides)) return false;
+        return a.offset < b.offset + b.Numel && b.offset < a.offset + a.Numel;
     }
 
     /// <summary>The ReLU gradient: 0 where x ≤ 0, else g, so NaN passes g (PyTorch's threshold_backward).</summary>

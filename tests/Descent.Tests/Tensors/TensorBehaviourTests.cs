@@ -68,6 +68,23 @@ public class TensorBehaviourTests
     }
 
     [Fact]
+    public void CopyBetweenOverlappingViews()
+    {
+        const string text = "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.";
+        var x = Tensor.Arange(0, 9).Reshape(3, 3);
+        Assert.Equal(text, Assert.Throws<InvalidOperationException>(() => x.Copy_(x.T())).Message);
+        var v = Tensor.Arange(0, 4);
+        Assert.Equal(text, Assert.Throws<InvalidOperationException>(() => v[1..].Copy_(v[..3])).Message);
+        // Strided views of one storage: copied as if from separate memory.
+        var w = Tensor.Arange(0, 6);
+        w.Slice(0, 0, 6, 2).Copy_(w.Slice(0, 1, 6, 2));
+        Assert.Equal([1f, 1f, 3f, 3f, 5f, 5f], w.ToArray());
+        // Copying a tensor onto itself is a no-op.
+        x.Copy_(x);
+        Assert.Equal(Tensor.Arange(0, 9).ToArray(), x.Reshape(9).ToArray());
+    }
+
+    [Fact]
     public void MoreErrorTexts()
     {
         var m = Assert.Throws<NotSupportedException>(() => Tensor.Arange(3).Mean());
