@@ -66,7 +66,7 @@ internal sealed class PowBackward(Tensor x, double p) : Node
 /// <summary>a^b with a tensor exponent: ∂a = g·b·a^(b-1), ∂b = g·a^b·ln a (0 where a = 0 and b ≥ 0).</summary>
 internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Node
 {
-    private SavedTensor sa = new(a), sb = new(b), sr = new(result);
+    private SavedTensor sa = new(a), sb = new(b), sr = new(result, isOutput: true);
     private readonly int[] aShape = a.shape, bShape = b.shape;
     public override string Name => "PowBackward1";
     protected internal override Tensor?[] Apply(Tensor g)
@@ -75,7 +75,12 @@ internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Nod
         var av = sa.Value(Name);
         var bv = sb.Value(Name);
         Tensor? ga = null, gb = null;
-        if (Next[0] is not null) ga = g.Mul(bv).Mul(av.Pow(bv.Sub(1.0))).SumToShape(aShape);
+        if (Next[0] is not null)
+        {
+            // PyTorch masks where the exponent is 0: b·a^(b-1) would be 0·inf = nan at a = 0.
+            var local = g.Mul(bv).Mul(av.Pow(bv.Sub(1.0)));
+            ga = Tensor.Where(bv.Eq(0.0), Tensor.ZerosLike(local), local).SumToShape(aShape);
+        }
         if (Next[1] is not null)
         {
             var lg = g.Mul(sr.Value(Name)).Mul(av.Log());
@@ -87,7 +92,10 @@ internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Nod
     protected override void ReleaseSaved() { sa = default; sb = default; sr = default; }
 }
 
-/// <summary>maximum/minimum: the gradient goes to the chosen input, split evenly on ties.</summary>
+/// <summary>
+/// maximum/minimum, PyTorch's formula: each input gets g (g/2 on ties) unless the other input won, so where
+/// either is NaN (no comparison holds) both get g.
+/// </summary>
 internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
 {
     private SavedTensor sa = new(a), sb = new(b);
@@ -98,11 +106,12 @@ internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
         EnsureNotReleased();
         var av = sa.Value(Name);
         var bv = sb.Value(Name);
-        var aWins = (max ? av.Gt(bv) : av.Lt(bv)).To(g.DType);
-        var tie = av.Eq(bv).To(g.DType).Mul(0.5);
-        var wa = aWins.Add(tie);
-        var wb = Tensor.OnesLike(wa).Sub(wa);
-        return [Next[0] is null ? null : g.Mul(wa).SumToShape(aShape), Next[1] is null ? null : g.Mul(wb).SumToShape(bShape)];
+        var shared = Tensor.Where(av.Eq(bv), g.Mul(0.5), g);
+        var zero = Tensor.ZerosLike(shared);
+        Tensor? ga = null, gb = null;
+        if (Next[0] is not null) ga = Tensor.Where(max ? av.Lt(bv) : av.Gt(bv), zero, shared).SumToShape(aShape);
+        if (Next[1] is not null) gb = Tensor.Where(max ? av.Gt(bv) : av.Lt(bv), zero, shared).SumToShape(bShape);
+        return [ga, gb];
     }
     protected override void ReleaseSaved() { sa = default; sb = default; }
 }
@@ -112,6 +121,27 @@ internal sealed class ScaleBackward(double k, string name) : Node
 {
     public override string Name => name;
     protected internal override Tensor?[] Apply(Tensor g) => [k == 1 ? g : g.Mul(k)];
+}
+
+/// <summary>x / c: ∂x = g / c (divided, not multiplied by 1/c, so it rounds as PyTorch's does).</summary>
+internal sealed class DivScalarBackward(double divisor) : Node
+{
+    public override string Name => "DivBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) => [g.Div(divisor)];
+}
+
+/// <summary>1/√x: ∂x = -0.5·g·r³ (r the saved result), PyTorch's formula.</summary>
+internal sealed class RsqrtBackward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result, isOutput: true);
+    public override string Name => "RsqrtBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var r = sr.Value(Name);
+        return [g.Mul(r.Pow(3.0)).Mul(-0.5)];
+    }
+    protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>Ops with zero gradient (sign).</summary>
@@ -124,7 +154,7 @@ internal sealed class ZeroBackward(string name) : Node
 /// <summary>e^x: ∂x = g·e^x (the saved result).</summary>
 internal sealed class ExpBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ExpBackward0";
     protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name))]; }
     protected override void ReleaseSaved() => sr = default;
@@ -142,7 +172,7 @@ internal sealed class LogBackward(Tensor x) : Node
 /// <summary>√x: ∂x = g / (2√x).</summary>
 internal sealed class SqrtBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "SqrtBackward0";
     protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sr.Value(Name).Mul(2.0))]; }
     protected override void ReleaseSaved() => sr = default;
@@ -151,7 +181,7 @@ internal sealed class SqrtBackward(Tensor result) : Node
 /// <summary>1/x: ∂x = -g·r².</summary>
 internal sealed class ReciprocalBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ReciprocalBackward0";
     protected internal override Tensor?[] Apply(Tensor g)
     {
@@ -189,7 +219,7 @@ internal sealed class ClampBackward(Tensor x, double lo, double hi) : Node
 /// <summary>relu: the gradient passes where the output is positive.</summary>
 internal sealed class ReluBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ReluBackward0";
     protected internal override Tensor?[] Apply(Tensor g)
     {
@@ -202,7 +232,7 @@ internal sealed class ReluBackward(Tensor result) : Node
 /// <summary>σ(x): ∂x = g·σ(1-σ).</summary>
 internal sealed class SigmoidBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "SigmoidBackward0";
     protected internal override Tensor?[] Apply(Tensor g)
     {
@@ -216,7 +246,7 @@ internal sealed class SigmoidBackward(Tensor result) : Node
 /// <summary>tanh: ∂x = g·(1 - t²).</summary>
 internal sealed class TanhBackward(Tensor result) : Node
 {
-    private SavedTensor sr = new(result);
+    private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "TanhBackward0";
     protected internal override Tensor?[] Apply(Tensor g)
     {
@@ -255,4 +285,86 @@ internal sealed class WhereBackward(Tensor condition, int[] xShape, int[] yShape
                 Next[1] is null ? null : Tensor.Where(cond!, zero, g).SumToShape(yShape)];
     }
     protected override void ReleaseSaved() => cond = null;
+}
+
+/// <summary>lerp with a number weight w: ∂start = g·(1 - w), ∂end = g·w.</summary>
+internal sealed class LerpBackward(int[] startShape, int[] endShape, double weight) : Node
+{
+    public override string Name => "LerpBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) =>
+        [Next[0] is null ? null : g.Mul(1 - weight).SumToShape(startShape), Next[1] is null ? null : g.Mul(weight).SumToShape(endShape)];
+}
+
+/// <summary>lerp with a weight tensor: ∂start = g·(1 - w), ∂end = g·w, ∂w = g·(end - start).</summary>
+internal sealed class LerpTensorBackward(Tensor start, Tensor end, Tensor weight) : Node
+{
+    private SavedTensor ss = new(start), se = new(end), sw = new(weight);
+    private readonly int[] startShape = start.shape, endShape = end.shape, weightShape = weight.shape;
+    public override string Name => "LerpBackward1";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var w = sw.Value(Name);
+        return [Next[0] is null ? null : g.Mul(w.Neg().Add(1.0)).SumToShape(startShape),
+                Next[1] is null ? null : g.Mul(w).SumToShape(endShape),
+                Next[2] is null ? null : g.Mul(se.Value(Name).Sub(ss.Value(Name))).SumToShape(weightShape)];
+    }
+    protected override void ReleaseSaved() { ss = default; se = default; sw = default; }
+}
+
+/// <summary>masked_fill: the gradient passes where the mask is false.</summary>
+internal sealed class MaskedFillBackward(Tensor mask, int[] inputShape) : Node
+{
+    private Tensor? m = mask;
+    public override string Name => "MaskedFillBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        return [Tensor.Where(m!, Tensor.ZerosLike(g), g).SumToShape(inputShape)];
+    }
+    protected override void ReleaseSaved() => m = null;
+}
+
+/// <summary>copy_: the overwritten value gets no gradient; the source gets g summed to its shape, in its dtype.</summary>
+internal sealed class CopyBackwards(int[] srcShape, DType srcType) : Node
+{
+    public override string Name => "CopyBackwards";
+    protected internal override Tensor?[] Apply(Tensor g) =>
+        [Next[0] is null ? null : Tensor.ZerosLike(g), Next[1] is null ? null : g.SumToShape(srcShape).To(srcType)];
+}
+
+/// <summary>sin x: ∂x = g·cos x.</summary>
+internal sealed class SinBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "SinBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Cos())]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>cos x: ∂x = -g·sin x.</summary>
+internal sealed class CosBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "CosBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sin().Neg())]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>log(1 + x): ∂x = g / (1 + x).</summary>
+internal sealed class Log1pBackward(Tensor x) : Node
+{
+    private SavedTensor sx = new(x);
+    public override string Name => "Log1PBackward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name).Add(1.0))]; }
+    protected override void ReleaseSaved() => sx = default;
+}
+
+/// <summary>e^x - 1: ∂x = g·(r + 1) with r the saved result.</summary>
+internal sealed class Expm1Backward(Tensor result) : Node
+{
+    private SavedTensor sr = new(result, isOutput: true);
+    public override string Name => "Expm1Backward0";
+    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name).Add(1.0))]; }
+    protected override void ReleaseSaved() => sr = default;
 }

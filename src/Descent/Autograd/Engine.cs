@@ -26,6 +26,7 @@ public static class Engine
                 $"Mismatch in shape: grad_output[0] has a shape of torch.Size({ShapeHelper.Format(gradient.shape)}) and output[0] has a shape of torch.Size({ShapeHelper.Format(root.shape)}).");
         }
 
+        if (gradient.DType != root.DType) gradient = gradient.To(root.DType);
         var start = Graph.EdgeOf(root)!;
         using var _ = GradMode.Set(false);
         int mark = Interlocked.Increment(ref passCounter);
@@ -74,6 +75,9 @@ public static class Engine
                 var next = node.Next[i];
                 if (next is null) continue;
                 var g = i < inputGrads.Length ? inputGrads[i] : null;
+                // As PyTorch's validate_outputs: a gradient takes its input's dtype (a float32 leaf that met
+                // a float64 tensor still gets a float32 gradient).
+                if (g is not null && i < node.InputTypes.Length && g.DType != node.InputTypes[i]) g = g.To(node.InputTypes[i]);
                 if (g is not null)
                     next.PendingGrad = next.PendingGrad is null ? g : next.PendingGrad.Add(g);
                 if (--next.Dependencies == 0) ready.Push(next);
@@ -107,31 +111,43 @@ internal static class Graph
     /// <summary>Makes <paramref name="node"/> the creator of <paramref name="result"/>.</summary>
     public static Tensor Attach(Tensor result, Node node, Tensor input)
     {
-        node.Next = [EdgeOf(input)];
+        Connect(node, [input]);
         result.gradFn = node;
         return result;
     }
 
     public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b)
     {
-        node.Next = [EdgeOf(a), EdgeOf(b)];
+        Connect(node, [a, b]);
         result.gradFn = node;
         return result;
     }
 
     public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b, Tensor c)
     {
-        node.Next = [EdgeOf(a), EdgeOf(b), EdgeOf(c)];
+        Connect(node, [a, b, c]);
         result.gradFn = node;
         return result;
     }
 
     public static Tensor Attach(Tensor result, Node node, IReadOnlyList<Tensor> inputs)
     {
-        var next = new Node?[inputs.Count];
-        for (int i = 0; i < next.Length; i++) next[i] = EdgeOf(inputs[i]);
-        node.Next = next;
+        Connect(node, inputs);
         result.gradFn = node;
         return result;
+    }
+
+    /// <summary>Points <paramref name="node"/>'s edges at its inputs and records their dtypes.</summary>
+    public static void Connect(Node node, IReadOnlyList<Tensor> inputs)
+    {
+        var next = new Node?[inputs.Count];
+        var types = new DType[inputs.Count];
+        for (int i = 0; i < next.Length; i++)
+        {
+            next[i] = EdgeOf(inputs[i]);
+            types[i] = inputs[i].DType;
+        }
+        node.Next = next;
+        node.InputTypes = types;
     }
 }

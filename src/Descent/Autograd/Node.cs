@@ -13,6 +13,9 @@ public abstract class Node
     /// <summary>For each input: the node its gradient flows to, or null when the input needs no gradient.</summary>
     internal Node?[] Next = [];
 
+    /// <summary>The dtype of each input, which its gradient is converted to.</summary>
+    internal DType[] InputTypes = [];
+
     // Engine bookkeeping, reused across passes so that a backward pass allocates no dictionaries.
     internal int Dependencies;
     internal Tensor? PendingGrad;
@@ -63,28 +66,33 @@ internal readonly struct SavedTensor
 {
     private readonly Tensor tensor;
     private readonly int version;
+    private readonly bool isOutput;
 
-    public SavedTensor(Tensor t)
+    /// <summary>
+    /// Saves <paramref name="t"/>. <paramref name="isOutput"/> marks the saving node's own result (exp, sqrt,
+    /// sigmoid save theirs), which PyTorch's error message names by that node rather than by the tensor's
+    /// current grad_fn.
+    /// </summary>
+    public SavedTensor(Tensor t, bool isOutput = false)
     {
         tensor = t;
         version = t.storage.Version;
+        this.isOutput = isOutput;
     }
 
     public Tensor Value(string nodeName)
     {
         if (tensor.storage.Version != version)
+        {
+            // As PyTorch's SavedVariable::unpack: an input is named by its grad_fn now (a leaf by nothing).
+            var producer = isOutput ? nodeName : tensor.gradFn?.Name;
+            var which = producer is null ? "" : $", which is output 0 of {producer},";
             throw new InvalidOperationException(
                 $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
-                $"[{LegacyTypeName(tensor.DType)} {ShapeHelper.Format(tensor.shape)}], which is output 0 of {nodeName}, " +
-                $"is at version {tensor.storage.Version}; expected version {version} instead.");
+                $"[{tensor.DType.LegacyTypeName()} {ShapeHelper.Format(tensor.shape)}]{which} " +
+                $"is at version {tensor.storage.Version}; expected version {version} instead. " +
+                "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
+        }
         return tensor;
     }
-
-    private static string LegacyTypeName(DType d) => d switch
-    {
-        DType.Float32 => "torch.FloatTensor",
-        DType.Float64 => "torch.DoubleTensor",
-        DType.Int64 => "torch.LongTensor",
-        _ => "torch.BoolTensor",
-    };
 }

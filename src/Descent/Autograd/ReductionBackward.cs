@@ -23,18 +23,27 @@ internal sealed class ReduceBackward(int[] inputShape, bool[] mask, bool keepDim
     }
 }
 
-/// <summary>max()/min() over all elements: the gradient is shared evenly among the tied extremes.</summary>
-internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, string name) : Node
+/// <summary>max()/min() over all elements, amax/amin over dims: the gradient is shared evenly among the tied extremes of each group.</summary>
+internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool[] mask, bool keepDim, string name, bool nanHits = false) : Node
 {
-    private SavedTensor si = new(input), sr = new(result);
+    private SavedTensor si = new(input), sr = new(result, isOutput: true);
     public override string Name => name;
     protected internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        var hits = si.Value(Name).Eq(sr.Value(Name)).To(g.DType);
-        var count = hits.Sum();
-        return [hits.Mul(g.Div(count))];
+        var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
+        var x = si.Value(Name);
+        var hitMask = x.Eq(r);
+        // max()/min() of everything (PyTorch's evenly_distribute_backward) count NaN as equal to a NaN result;
+        // amax/amin do not.
+        if (nanHits) hitMask = hitMask.LogicalOr(x.IsNan().LogicalAnd(r.IsNan()));
+        var hits = hitMask.To(g.DType);
+        var count = hits.Sum(ReducedDims(), keepDim: true);
+        return [hits.Mul(ReduceBackward.UnsqueezeReduced(g, mask, keepDim).Div(count))];
     }
+
+    private int[] ReducedDims() => Tensor.ReducedDimList(mask);
+
     protected override void ReleaseSaved() { si = default; sr = default; }
 }
 
@@ -52,19 +61,79 @@ internal sealed class IndexReduceBackward(int[] inputShape, int dim, Tensor indi
     }
 }
 
-/// <summary>‖x‖₂: ∂x = g·x/‖x‖, zero where the norm is zero (as PyTorch).</summary>
-internal sealed class Norm2Backward(Tensor x, Tensor norm, bool[] mask, bool keepDim) : Node
+/// <summary>‖x‖ₚ: PyTorch's norm_backward, case by case in p; zero where the norm is zero.</summary>
+internal sealed class NormBackward(Tensor x, Tensor norm, double p, bool[] mask, bool keepDim) : Node
 {
-    private SavedTensor sx = new(x), sn = new(norm);
+    private SavedTensor sx = new(x), sn = new(norm, isOutput: true);
     public override string Name => "NormBackward1";
     protected internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
+        // The count of non-zeros is piecewise constant: PyTorch returns no gradient at all.
+        if (p == 0) return [null];
+        var xv = sx.Value(Name);
         var n = ReduceBackward.UnsqueezeReduced(sn.Value(Name), mask, keepDim);
         var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
-        var safe = Tensor.Where(n.Eq(0.0), Tensor.OnesLike(n), n);
-        var scale = Tensor.Where(n.Eq(0.0), Tensor.ZerosLike(n), gg.Div(safe));
-        return [sx.Value(Name).Mul(scale)];
+        if (p == 1) return [xv.Sign().Mul(gg)];
+        if (double.IsInfinity(p))
+        {
+            // The gradient is shared among the elements whose |x| attains the norm.
+            var hits = xv.Abs().Eq(n).To(g.DType);
+            var count = hits.Sum(Tensor.ReducedDimList(mask), keepDim: true);
+            return [xv.Sign().Mul(gg.Div(count).Mul(hits))];
+        }
+        if (p < 1)
+        {
+            var scaled = Tensor.Where(xv.Eq(0.0), Tensor.ZerosLike(xv), xv.Sign().Mul(xv.Abs().Pow(p - 1)));
+            return [scaled.Mul(gg).Mul(n.Pow(1 - p))];
+        }
+        var scale = ZeroWhereNormIsZero(p == 2 ? gg.Div(n) : gg.Div(n.Pow(p - 1)), n);
+        if (p == 2) return [xv.Mul(scale)];
+        var self = p < 2 ? xv.Sign().Mul(xv.Abs().Pow(p - 1)) : xv.Mul(xv.Abs().Pow(p - 2));
+        return [self.Mul(scale)];
     }
+
+    private static Tensor ZeroWhereNormIsZero(Tensor scale, Tensor n) => Tensor.Where(n.Eq(0.0), Tensor.ZerosLike(scale), scale);
+
     protected override void ReleaseSaved() { sx = default; sn = default; }
+}
+
+/// <summary>logsumexp: ∂x = g·exp(x - result), the softmax of each group.</summary>
+internal sealed class LogsumexpBackward(Tensor input, Tensor result, bool[] mask, bool keepDim) : Node
+{
+    private SavedTensor si = new(input), sr = new(result, isOutput: true);
+    public override string Name => "LogsumexpBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
+        var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
+        return [gg.Mul(si.Value(Name).Sub(r).Exp())];
+    }
+    protected override void ReleaseSaved() { si = default; sr = default; }
+}
+
+/// <summary>
+/// var/std, PyTorch's var_backward: ∂x = 2·g·(x - mean)/(n - correction); std first turns g into g/(2·std),
+/// zero where std is zero (a constant group), so the gradient there is 0 rather than 0·∞.
+/// </summary>
+internal sealed class VarStdBackward(Tensor x, Tensor result, bool[] mask, bool keepDim, int count, int divisor, bool std) : Node
+{
+    private SavedTensor sx = new(x), sr = new(result, isOutput: true);
+    public override string Name => std ? "StdBackward0" : "VarBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
+        if (std)
+        {
+            var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
+            var scaled = gg.Div(r.Mul(2.0));
+            gg = Tensor.Where(r.Eq(0.0), Tensor.ZerosLike(scaled), scaled);
+        }
+        var xv = sx.Value(Name);
+        var centered = xv.Sub(xv.Sum(Tensor.ReducedDimList(mask), keepDim: true).Div(count));
+        return [centered.Mul(gg).Mul(2.0 / divisor)];
+    }
+    protected override void ReleaseSaved() { sx = default; sr = default; }
 }

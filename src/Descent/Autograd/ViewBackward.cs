@@ -10,9 +10,9 @@ internal sealed class ViewBackward(int[] inputShape, string name) : Node
 }
 
 /// <summary>Backward of permute/transpose: the inverse permutation.</summary>
-internal sealed class PermuteBackward(int[] perm) : Node
+internal sealed class PermuteBackward(int[] perm, string name) : Node
 {
-    public override string Name => perm.Length == 2 ? "TransposeBackward0" : "PermuteBackward0";
+    public override string Name => name;
     protected internal override Tensor?[] Apply(Tensor g)
     {
         var inverse = new int[perm.Length];
@@ -57,4 +57,38 @@ internal sealed class ToCopyBackward(DType inputType) : Node
 {
     public override string Name => "ToCopyBackward0";
     protected internal override Tensor?[] Apply(Tensor g) => [g.To(inputType)];
+}
+
+/// <summary>
+/// Backward of a view re-derived from its base after an in-place op on it (PyTorch's AsStridedBackward0): the
+/// gradient is placed at the view's position in a zero tensor of the base's shape.
+/// </summary>
+internal sealed class AsStridedBackward(StridedLayout layout) : Node
+{
+    public override string Name => "AsStridedBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        var b = layout.NewBaseLike(g.DType);
+        layout.ViewIn(b).CopyFromUnchecked(g);
+        return [b.Contiguous()];
+    }
+}
+
+/// <summary>
+/// The history of a base after an in-place op on one of its views (PyTorch's CopySlices): inputs are the base's
+/// old value and the op's result. The old value gets the gradient outside the view's region, the result the
+/// gradient inside it.
+/// </summary>
+internal sealed class CopySlices(StridedLayout layout) : Node
+{
+    public override string Name => "CopySlices";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        var b = layout.NewBaseLike(g.DType);
+        b.CopyFromUnchecked(g);
+        var region = layout.ViewIn(b);
+        var gResult = Next[1] is null ? null : region.Clone();
+        region.FillUnchecked(0);
+        return [Next[0] is null ? null : b.Contiguous(), gResult];
+    }
 }

@@ -25,6 +25,8 @@ public static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Nothing to write; and the row slices below would start past the end of empty operands.
+        if (m == 0 || n == 0) return;
         if (typeof(T) == typeof(float) && (long)m * n * k >= PackedThreshold)
         {
             RunPacked(transA, transB, m, n, k, System.Runtime.CompilerServices.Unsafe.As<T, float>(ref alpha),
@@ -34,7 +36,7 @@ public static class Gemm
             return;
         }
         T[]? packed = null;
-        if (transB && k > 0 && n > 0)
+        if (transB && k > 0)
         {
             // Pack op(B) = Bᵀ as k×n row-major.
             packed = new T[k * n];
@@ -50,8 +52,8 @@ public static class Gemm
             else if (beta != T.One) TensorPrimitives.Multiply(row, beta, row);
             for (int p = 0; p < k; p++)
             {
+                // No skipping of zero aip: 0·inf must give nan in C, as BLAS (and so PyTorch) computes it.
                 T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                if (aip == T.Zero) continue;
                 TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, row, row);
             }
         }

@@ -46,7 +46,35 @@ public static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Reciprocal(x, d);
     }
 
-    /// <summary>sign(x): -1, 0 or 1 (NaN stays NaN), like <c>torch.sign</c>.</summary>
+    public readonly struct Sin : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d);
+    }
+
+    public readonly struct Cos : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d);
+    }
+
+    /// <summary>log(1 + x), accurate near 0.</summary>
+    public readonly struct Log1p : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.LogP1(x, d);
+    }
+
+    /// <summary>e^x - 1, accurate near 0.</summary>
+    public readonly struct Expm1 : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d);
+    }
+
+    /// <summary>1 / √x.</summary>
+    public readonly struct Rsqrt : IUnarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ReciprocalSqrt(x, d);
+    }
+
+    /// <summary>sign(x) = (x &gt; 0) - (x &lt; 0): -1, 0 or 1, and 0 for NaN and -0, like PyTorch's CPU <c>torch.sign</c>.</summary>
     public readonly struct Sign : IUnarySpanOp
     {
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new SignOp<T>());
@@ -81,13 +109,12 @@ public static class UnaryOps
 
     internal readonly struct SignOp<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+        public T Invoke(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
         public Vector<T> Invoke(Vector<T> x)
         {
             var pos = Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
             var neg = Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), Vector<T>.One, Vector<T>.Zero);
-            // x - x keeps NaN as NaN and zeros as zeros, so the sum is right for every input.
-            return pos - neg + (x - x);
+            return pos - neg;
         }
     }
 
@@ -100,7 +127,13 @@ public static class UnaryOps
 
     internal readonly struct ClampOp<T>(T lo, T hi) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public T Invoke(T x) => T.IsNaN(x) ? x : x < lo ? lo : x > hi ? hi : x;
+        public T Invoke(T x)
+        {
+            // min(max(x, lo), hi) like PyTorch, so that lo > hi gives hi (as the vector form does).
+            if (T.IsNaN(x)) return x;
+            var r = x < lo ? lo : x;
+            return r > hi ? hi : r;
+        }
         public Vector<T> Invoke(Vector<T> x)
         {
             var r = Vector.ConditionalSelect(Vector.LessThan(x, new Vector<T>(lo)), new Vector<T>(lo), x);

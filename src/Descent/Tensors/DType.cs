@@ -25,6 +25,24 @@ public static class DTypeExtensions
         _ => "torch.bool",
     };
 
+    /// <summary>PyTorch's C++ scalar type name used in many messages: Float, Double, Long, Bool.</summary>
+    public static string ScalarTypeName(this DType d) => d switch
+    {
+        DType.Float32 => "Float",
+        DType.Float64 => "Double",
+        DType.Int64 => "Long",
+        _ => "Bool",
+    };
+
+    /// <summary>PyTorch's legacy tensor type name used in some messages, e.g. <c>torch.FloatTensor</c>.</summary>
+    public static string LegacyTypeName(this DType d) => d switch
+    {
+        DType.Float32 => "torch.FloatTensor",
+        DType.Float64 => "torch.DoubleTensor",
+        DType.Int64 => "torch.LongTensor",
+        _ => "torch.BoolTensor",
+    };
+
     /// <summary>Whether the type is a floating-point type (can require gradients).</summary>
     public static bool IsFloatingPoint(this DType d) => d is DType.Float32 or DType.Float64;
 

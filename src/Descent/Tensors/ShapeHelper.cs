@@ -27,6 +27,8 @@ internal static class ShapeHelper
 
     public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {
+        // An empty tensor has no elements to be out of place.
+        foreach (var s in shape) if (s == 0) return true;
         int expected = 1;
         for (int i = shape.Length - 1; i >= 0; i--)
         {
@@ -37,13 +39,78 @@ internal static class ShapeHelper
         return true;
     }
 
+    /// <summary>
+    /// Strides that let a tensor of <paramref name="oldShape"/>/<paramref name="oldStrides"/> be viewed as
+    /// <paramref name="newShape"/> without copying, or null when impossible: PyTorch's computeStride. Each run of
+    /// old dims that is contiguous within itself may be split or merged; runs may not be merged together.
+    /// </summary>
+    public static int[]? ComputeViewStrides(int[] oldShape, int[] oldStrides, int[] newShape)
+    {
+        var newStrides = new int[newShape.Length];
+        if (oldShape.Length == 0)
+        {
+            Array.Fill(newStrides, 1);
+            return newStrides;
+        }
+        int numel = Numel(oldShape);
+        if (numel == 0 && SameShape(oldShape, newShape)) return (int[])oldStrides.Clone();
+        if (numel == 0)
+        {
+            for (int d = newShape.Length - 1; d >= 0; d--)
+                newStrides[d] = d == newShape.Length - 1 ? 1 : Math.Max(newShape[d + 1], 1) * newStrides[d + 1];
+            return newStrides;
+        }
+        int viewD = newShape.Length - 1;
+        // The stride of the innermost dim of the current run of old dims.
+        long chunkBaseStride = oldStrides[^1];
+        long tensorNumel = 1, viewNumel = 1;
+        for (int tensorD = oldShape.Length - 1; tensorD >= 0; tensorD--)
+        {
+            tensorNumel *= oldShape[tensorD];
+            // A run ends where the next outer dim is not laid out right after this run.
+            if (tensorD == 0 || (oldShape[tensorD - 1] != 1 && oldStrides[tensorD - 1] != tensorNumel * chunkBaseStride))
+            {
+                while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] == 1))
+                {
+                    newStrides[viewD] = (int)(viewNumel * chunkBaseStride);
+                    viewNumel *= newShape[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (tensorD > 0)
+                {
+                    chunkBaseStride = oldStrides[tensorD - 1];
+                    tensorNumel = 1;
+                    viewNumel = 1;
+                }
+            }
+        }
+        return viewD == -1 ? newStrides : null;
+    }
+
+    /// <summary>Whether the elements fill a block of memory without gaps or repeats in some order of the dims.</summary>
+    public static bool IsNonOverlappingAndDense(int[] shape, int[] strides)
+    {
+        var dims = new List<int>();
+        for (int d = 0; d < shape.Length; d++) if (shape[d] != 1) dims.Add(d);
+        dims.Sort((x, y) => strides[x].CompareTo(strides[y]));
+        int expected = 1;
+        foreach (var d in dims)
+        {
+            if (strides[d] != expected) return false;
+            expected *= shape[d];
+        }
+        return true;
+    }
+
     /// <summary>Wraps a possibly negative dimension, with PyTorch's error text.</summary>
     public static int WrapDim(int dim, int rank)
     {
         int r = Math.Max(rank, 1);
         if (dim < -r || dim >= r)
-            throw new ArgumentOutOfRangeException(nameof(dim),
-                $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+            // No parameter name: it would append " (Parameter 'dim')" to PyTorch's text.
+            throw new ArgumentOutOfRangeException(
+                $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})", (Exception?)null);
         return dim < 0 ? dim + r : dim;
     }
 

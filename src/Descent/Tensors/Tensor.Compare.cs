@@ -64,6 +64,24 @@ public sealed partial class Tensor
     /// <summary>Elementwise not, like <c>torch.logical_not</c>.</summary>
     public Tensor LogicalNot() => CompareNoGrad(Scalar(0), static (a, _) => a == 0);
 
+    /// <summary>Elementwise NaN test, like <c>torch.isnan</c>.</summary>
+    public Tensor IsNan() => MapPredicate(static v => double.IsNaN(v));
+
+    /// <summary>Elementwise ±∞ test, like <c>torch.isinf</c>.</summary>
+    public Tensor IsInf() => MapPredicate(static v => double.IsInfinity(v));
+
+    /// <summary>Elementwise finiteness test, like <c>torch.isfinite</c>.</summary>
+    public Tensor IsFinite() => MapPredicate(static v => double.IsFinite(v));
+
+    private Tensor MapPredicate(Func<double, bool> predicate)
+    {
+        var src = Detach().Contiguous();
+        var r = Allocate(DType.Bool, (int[])shape.Clone());
+        var rd = r.Data<bool>();
+        for (int i = 0; i < rd.Length; i++) rd[i] = predicate(src.GetAsDouble(src.offset + i));
+        return r;
+    }
+
     /// <summary>Whether all elements are close, like <c>torch.allclose</c>.</summary>
     public bool AllClose(Tensor other, double rtol = 1e-5, double atol = 1e-8)
     {

@@ -7,16 +7,34 @@ namespace Descent.Tensors;
 // the graph must record them, the op runs out of place on a copy and this tensor takes over its history.
 public sealed partial class Tensor
 {
-    private bool InPlaceNeedsGraph(Tensor? other = null)
+    private bool InPlaceNeedsGraph(Tensor? other = null, Tensor? other2 = null)
     {
+        CheckNoInternalOverlap();
         if (!GradMode.IsEnabled) return false;
         if (IsLeaf && leafRequiresGrad)
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
-        return RequiresGrad || (other?.RequiresGrad ?? false);
+        if (viewBase is { IsLeaf: true, leafRequiresGrad: true })
+            throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+        return RequiresGrad || (viewBase?.RequiresGrad ?? false) || (other?.RequiresGrad ?? false) || (other2?.RequiresGrad ?? false);
     }
 
+    /// <summary>Refuses in-place writes to a tensor whose elements share memory (an expanded tensor), as PyTorch does.</summary>
+    private void CheckNoInternalOverlap()
+    {
+        for (int d = 0; d < shape.Length; d++)
+            if (strides[d] == 0 && shape[d] > 1)
+                throw new InvalidOperationException(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+    }
+
+    /// <summary>
+    /// Runs an in-place op that autograd must record: <paramref name="op"/> computes the new value out of place
+    /// from a tensor holding the old value and the old history, the result is written into this tensor, and
+    /// this tensor takes over the result's history. On a view, the base's history is rewritten instead.
+    /// </summary>
     private Tensor RebaseHistory(Func<Tensor, Tensor> op)
     {
+        if (viewBase is not null) return RebaseViewHistory(op);
         // The old value keeps the old history; the result's history becomes this tensor's.
         var old = new Tensor(Storage.Allocate(DType, Numel), (int[])shape.Clone()) { gradFn = gradFn };
         old.CopyFromUnchecked(this);
@@ -24,6 +42,29 @@ public sealed partial class Tensor
         CopyFromUnchecked(r);
         BumpVersion();
         gradFn = r.gradFn;
+        return this;
+    }
+
+    /// <summary>
+    /// An in-place op on a view, recorded as PyTorch's CopySlices: the base's new value is its old value with
+    /// the view's region replaced by op(old region). The base's history becomes that node, and this view
+    /// becomes a fresh view of the base, so gradients reach both the base's old history and op's other inputs.
+    /// </summary>
+    private Tensor RebaseViewHistory(Func<Tensor, Tensor> op)
+    {
+        var b = viewBase!;
+        // A copy of the base laid out with the base's strides, so this view's geometry carries over to it.
+        var layout = new StridedLayout(b, this);
+        var oldBase = layout.NewBaseLike(b.DType);
+        oldBase.CopyFromUnchecked(b);
+        oldBase.gradFn = b.gradFn;
+        var oldView = layout.ViewIn(oldBase);
+        if (Graph.Needs(oldBase)) Graph.Attach(oldView, new AsStridedBackward(layout), oldBase);
+        var r = op(oldView);
+        CopyFromUnchecked(r);
+        BumpVersion();
+        Graph.Attach(b, new CopySlices(layout), oldBase, r);
+        Graph.Attach(this, new AsStridedBackward(layout), b);
         return this;
     }
 
@@ -89,14 +130,34 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>this = this ^ exponent (broadcast), like <c>pow_</c> with a tensor.</summary>
+    public Tensor Pow_(Tensor exponent)
+    {
+        if (InPlaceNeedsGraph(exponent)) return RebaseHistory(x => x.Pow(exponent));
+        MapBinaryInPlace(this, exponent, new BinaryOps.Pow(), "pow_");
+        return this;
+    }
+
     /// <summary>this += value · t1 · t2, like <c>addcmul_</c>.</summary>
     public Tensor Addcmul_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Mul(tensor2), value);
 
     /// <summary>this += value · t1 / t2, like <c>addcdiv_</c>.</summary>
     public Tensor Addcdiv_(Tensor tensor1, Tensor tensor2, double value = 1) => Add_(tensor1.Div(tensor2), value);
 
-    /// <summary>this += weight · (end - this), like <c>lerp_</c>.</summary>
-    public Tensor Lerp_(Tensor end, double weight) => Add_(end.Sub(this), weight);
+    /// <summary>this += weight · (end - this), like <c>lerp_</c> (with <see cref="Lerp(Tensor, double)"/>'s rounding).</summary>
+    public Tensor Lerp_(Tensor end, double weight)
+    {
+        if (InPlaceNeedsGraph(end)) return RebaseHistory(x => x.Lerp(end, weight));
+        RequireFloat(this, "lerp_");
+        var outShape = ShapeHelper.Broadcast(shape, end.shape);
+        if (!ShapeHelper.SameShape(outShape, shape))
+            throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
+        Tensor r;
+        using (GradMode.Set(false)) r = Lerp(end, weight);
+        CopyFromUnchecked(r);
+        BumpVersion();
+        return this;
+    }
 
     /// <summary>Negates in place.</summary>
     public Tensor Neg_() => Mul_(-1.0);
@@ -144,7 +205,8 @@ public sealed partial class Tensor
     /// <summary>Sets every element to <paramref name="value"/>, like <c>fill_</c>.</summary>
     public Tensor Fill_(double value)
     {
-        if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Mul(0.0).Add(value));
+        if (InPlaceNeedsGraph())
+            return RebaseHistory(old => Graph.Attach(Full(old.shape, value, DType), new ZeroBackward("FillBackward2"), old));
         FillUnchecked(value);
         BumpVersion();
         return this;
@@ -156,16 +218,40 @@ public sealed partial class Tensor
         var outShape = ShapeHelper.Broadcast(shape, src.shape);
         if (!ShapeHelper.SameShape(outShape, shape))
             throw new ArgumentException($"output with shape {ShapeHelper.Format(shape)} doesn't match the broadcast shape {ShapeHelper.Format(outShape)}");
-        if (InPlaceNeedsGraph(src)) return RebaseHistory(x => x.Mul(0.0).Add(src));
+        if (ReferenceEquals(src.storage, storage) && !SameGeometry(src, this))
+        {
+            // PyTorch refuses a copy between partially overlapping dense tensors; where it cannot tell, copying
+            // from a snapshot keeps the result what a copy from distinct memory would give.
+            if (PartiallyOverlap(src, this))
+                throw new InvalidOperationException(
+                    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.");
+            using (GradMode.Set(false)) src = src.Detach().Clone();
+        }
+        if (InPlaceNeedsGraph(src))
+        {
+            return RebaseHistory(old =>
+            {
+                var r = Allocate(DType, (int[])old.shape.Clone());
+                r.CopyFromUnchecked(src);
+                return Graph.Attach(r, new CopyBackwards(src.shape, src.DType), old, src);
+            });
+        }
         CopyFromUnchecked(src);
         BumpVersion();
         return this;
     }
 
-    /// <summary>The ReLU gradient: g where x &gt; 0, else 0 (PyTorch's threshold_backward).</summary>
-    internal static Tensor ThresholdBackward(Tensor g, Tensor x)
+    private static bool SameGeometry(Tensor a, Tensor b) =>
+        a.offset == b.offset && ShapeHelper.SameShape(a.shape, b.shape) && a.strides.AsSpan().SequenceEqual(b.strides);
+
+    /// <summary>Both dense (some order of their dims is contiguous) and their memory ranges intersect.</summary>
+    private static bool PartiallyOverlap(Tensor a, Tensor b)
     {
-        var mask = x.Gt(0.0).To(g.DType);
-        return g.Mul(mask);
+        if (a.Numel == 0 || b.Numel == 0 || !ShapeHelper.IsNonOverlappingAndDense(a.shape, a.strides)
+            || !ShapeHelper.IsNonOverlappingAndDense(b.shape, b.strides)) return false;
+        return a.offset < b.offset + b.Numel && b.offset < a.offset + a.Numel;
     }
+
+    /// <summary>The ReLU gradient: 0 where x ≤ 0, else g, so NaN passes g (PyTorch's threshold_backward).</summary>
+    internal static Tensor ThresholdBackward(Tensor g, Tensor x) => Where(x.Le(0.0), ZerosLike(g), g);
 }

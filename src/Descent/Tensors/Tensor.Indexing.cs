@@ -10,6 +10,8 @@ public sealed partial class Tensor
     {
         if (tensors.Count == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
         var first = tensors[0];
+        for (int i = 0; i < tensors.Count; i++)
+            if (tensors[i].Dim == 0) throw new ArgumentException($"zero-dimensional tensor (at position {i}) cannot be concatenated");
         int d = ShapeHelper.WrapDim(dim, first.Dim);
         var dtype = first.DType;
         int total = 0;
@@ -65,8 +67,13 @@ public sealed partial class Tensor
     {
         CheckIndex(index, "gather");
         int d = ShapeHelper.WrapDim(dim, Math.Max(Dim, 1));
-        if (index.Dim != Dim)
+        if (index.Dim != Math.Max(Dim, 1) && !(Dim == 0 && index.Dim == 0))
             throw new ArgumentException("Index tensor must have the same number of dimensions as input tensor");
+        // Outside dim the index may not be larger than the input, or it would read outside it.
+        for (int k = 0; k < index.Dim && Dim > 0; k++)
+            if (k != d && index.shape[k] > shape[k])
+                throw new ArgumentException(
+                    $"Size does not match at dimension {k} expected index {ShapeHelper.Format(index.shape)} to be smaller than self {ShapeHelper.Format(shape)} apart from dimension {d}");
         var idx = index.Contiguous();
         var r = Allocate(DType, (int[])index.shape.Clone());
         var ix = idx.Data<long>();
@@ -77,8 +84,9 @@ public sealed partial class Tensor
             Unravel(i, index.shape, pos);
             long j = ix[idx.offset + i];
             int size = Dim == 0 ? 1 : shape[d];
-            if (j < -size || j >= size) throw new IndexOutOfRangeException($"index {j} is out of bounds for dimension {d} with size {size}");
-            if (Dim > 0) pos[d] = (int)(j < 0 ? j + size : j);
+            // gather takes no negative indices, as in PyTorch.
+            if (j < 0 || j >= size) throw new IndexOutOfRangeException($"index {j} is out of bounds for dimension {d} with size {size}");
+            if (Dim > 0) pos[d] = (int)j;
             r.SetFlat(i, GetAsDouble(StorageIndex(pos)));
         }
         return Graph.Needs(this) ? Graph.Attach(r, new GatherBackward(shape, d, index), this) : r;
@@ -98,7 +106,7 @@ public sealed partial class Tensor
         for (int i = 0; i < ix.Length; i++)
         {
             long j = ix[i];
-            if (j < 0 || j >= shape[d]) throw new IndexOutOfRangeException($"index out of range in self");
+            if (j < 0 || j >= shape[d]) throw new IndexOutOfRangeException($"INDICES element is out of DATA bounds, id={j} axis_dim={shape[d]}");
             r.Select(d, i).CopyFromUnchecked(Detach().Select(d, (int)j));
         }
         return Graph.Needs(this) ? Graph.Attach(r, new IndexSelectBackward(shape, d, ix), this) : r;

@@ -12,21 +12,27 @@ public sealed partial class Tensor
     {
         if (Dim != 2) throw new ArgumentException($"self must be a matrix, got {Dim}-D tensor of shape {ShapeHelper.Format(shape)}");
         if (other.Dim != 2) throw new ArgumentException($"mat2 must be a matrix, got {other.Dim}-D tensor of shape {ShapeHelper.Format(other.shape)}");
-        if (shape[1] != other.shape[0])
-            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({shape[0]}x{shape[1]} and {other.shape[0]}x{other.shape[1]})");
+        if (shape[1] != other.shape[0]) throw new ArgumentException(MmMismatch(shape, other.shape));
         var r = MmRaw(this, other, null, 1, 0);
         return Graph.Needs(this, other) ? Graph.Attach(r, new MmBackward(this, other, 1), this, other) : r;
     }
 
-    /// <summary>beta·input + alpha·(mat1 @ mat2), like <c>torch.addmm</c> (what Linear uses).</summary>
+    // PyTorch's text, which names both shapes as rows x cols.
+    private static string MmMismatch(int[] a, int[] b) => $"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})";
+
+    /// <summary>
+    /// beta·input + alpha·(mat1 @ mat2), like <c>torch.addmm</c> (what Linear uses). <paramref name="input"/> must
+    /// expand to the product's shape; with beta = 0 it is ignored (its nan and inf do not propagate).
+    /// </summary>
     public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2, double beta = 1, double alpha = 1)
     {
-        if (mat1.Dim != 2 || mat2.Dim != 2 || mat1.shape[1] != mat2.shape[0])
-            throw new ArgumentException(
-                $"mat1 and mat2 shapes cannot be multiplied ({ShapeHelper.Format(mat1.shape)} and {ShapeHelper.Format(mat2.shape)})");
-        int[] outShape = [mat1.shape[0], mat2.shape[1]];
-        ShapeHelper.Broadcast(input.shape, outShape);
-        var r = MmRaw(mat1, mat2, input, alpha, beta);
+        if (mat1.Dim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.Dim}-D tensor");
+        if (mat2.Dim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.Dim}-D tensor");
+        if (mat1.shape[1] != mat2.shape[0]) throw new ArgumentException(MmMismatch(mat1.shape, mat2.shape));
+        Tensor bias;
+        // The input is expanded (not broadcast both ways), so an input larger than the product is an error.
+        using (GradMode.Set(false)) bias = input.Detach().Expand(mat1.shape[0], mat2.shape[1]);
+        var r = MmRaw(mat1, mat2, bias, alpha, beta);
         return Graph.Needs(input) || Graph.Needs(mat1, mat2)
             ? Graph.Attach(r, new AddmmBackward(input.shape, mat1, mat2, alpha, beta), input, mat1, mat2)
             : r;
@@ -35,17 +41,21 @@ public sealed partial class Tensor
     /// <summary>Batched matrix product of 3-D tensors, like <c>torch.bmm</c>.</summary>
     public Tensor Bmm(Tensor other)
     {
-        if (Dim != 3) throw new ArgumentException($"batch1 must be a 3D tensor");
-        if (other.Dim != 3) throw new ArgumentException($"batch2 must be a 3D tensor");
+        if (Dim != 3) throw new ArgumentException("batch1 must be a 3D tensor");
+        if (other.Dim != 3) throw new ArgumentException("batch2 must be a 3D tensor");
         if (other.shape[0] != shape[0] || other.shape[1] != shape[2])
-            throw new ArgumentException(
-                $"Expected size for first two dimensions of batch2 tensor to be: [{shape[0]}, {shape[2]}] but got: [{other.shape[0]}, {other.shape[1]}].");
+            throw new ArgumentException(BmmMismatch(shape[0], shape[2], other.shape[0], other.shape[1], shape, other.shape));
         var r = Allocate(FloatResultType(this, other, "bmm"), [shape[0], shape[1], other.shape[2]]);
         using (GradMode.Set(false))
             for (int i = 0; i < shape[0]; i++)
                 r.Select(0, i).CopyFromUnchecked(MmRaw(Select(0, i), other.Select(0, i), null, 1, 0));
         return Graph.Needs(this, other) ? Graph.Attach(r, new BmmBackward(this, other), this, other) : r;
     }
+
+    // PyTorch's bmm text names neither operand's shape, so both are appended.
+    private static string BmmMismatch(int batch, int k, int batch2, int k2, int[] a, int[] b) =>
+        $"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: [{batch2}, {k2}]. " +
+        $"Shapes {ShapeHelper.Format(a)} and {ShapeHelper.Format(b)} cannot be multiplied.";
 
     /// <summary>
     /// Matrix product with NumPy/PyTorch semantics (<c>torch.matmul</c>, the <c>@</c> operator): dot for 1-D·1-D,
@@ -54,7 +64,7 @@ public sealed partial class Tensor
     public Tensor Matmul(Tensor other)
     {
         if (Dim == 0 || other.Dim == 0)
-            throw new ArgumentException("both arguments to matmul need to be at least 1D, but they are " + $"{Dim}D and {other.Dim}D");
+            throw new ArgumentException($"both arguments to matmul need to be at least 1D, but they are {Dim}D and {other.Dim}D");
         if (Dim == 1 && other.Dim == 1)
         {
             if (shape[0] != other.shape[0])
@@ -64,14 +74,14 @@ public sealed partial class Tensor
         }
         if (Dim == 2 && other.Dim == 1)
         {
+            // PyTorch's mv text: input size, matrix rows x cols, vector size.
             if (shape[1] != other.shape[0])
-                throw new ArgumentException($"size mismatch, got input ({shape[0]}), mat ({shape[0]}x{shape[1]}), vec ({other.shape[0]})");
+                throw new ArgumentException($"size mismatch, got {shape[0]}, {shape[0]}x{shape[1]},{other.shape[0]}");
             return Mm(other.Unsqueeze(1)).Squeeze(1);
         }
         if (Dim == 1 && other.Dim == 2)
         {
-            if (shape[0] != other.shape[0])
-                throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied (1x{shape[0]} and {other.shape[0]}x{other.shape[1]})");
+            if (shape[0] != other.shape[0]) throw new ArgumentException(MmMismatch([1, shape[0]], other.shape));
             return Unsqueeze(0).Mm(other).Squeeze(0);
         }
         if (Dim == 2 && other.Dim == 2) return Mm(other);
@@ -80,11 +90,17 @@ public sealed partial class Tensor
         var a = Dim == 1 ? Unsqueeze(0) : this;
         var b = other.Dim == 1 ? other.Unsqueeze(1) : other;
         int n = a.shape[^2], k = a.shape[^1], k2 = b.shape[^2], p = b.shape[^1];
-        if (k != k2)
-            throw new ArgumentException(
-                $"Expected size for first two dimensions of batch2 tensor to be: [{ShapeHelper.Numel(a.shape.AsSpan(0, a.Dim - 2))}, {k}] but got: [{ShapeHelper.Numel(b.shape.AsSpan(0, b.Dim - 2))}, {k2}].");
-        var batch = ShapeHelper.Broadcast(a.shape.AsSpan(0, a.Dim - 2), b.shape.AsSpan(0, b.Dim - 2));
+        int[] batch;
+        try
+        {
+            batch = ShapeHelper.Broadcast(a.shape.AsSpan(0, a.Dim - 2), b.shape.AsSpan(0, b.Dim - 2));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{e.Message}; matmul of shapes {ShapeHelper.Format(shape)} and {ShapeHelper.Format(other.shape)}", e);
+        }
         int nb = ShapeHelper.Numel(batch);
+        if (k != k2) throw new ArgumentException(BmmMismatch(nb, k, nb, k2, shape, other.shape));
         var ae = a.Expand([.. batch, n, k]).Reshape(nb, n, k);
         var be = b.Expand([.. batch, k, p]).Reshape(nb, k, p);
         var r = ae.Bmm(be).Reshape([.. batch, n, p]);
@@ -118,12 +134,19 @@ public sealed partial class Tensor
         Gemm.Run(ta, tb, m, n, k, alpha, ad.AsSpan(ao, aLen), lda, bd.AsSpan(bo, bLen), ldb, beta, r.AsSpan<T>(), n);
     }
 
-    /// <summary>A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits.</summary>
+    /// <summary>
+    /// A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits. A
+    /// layout fits when one dim has unit stride and the other a stride of at least its length, as BLAS requires;
+    /// an expanded operand (stride 0) does not, since its rows would be read from memory past the first one.
+    /// </summary>
     private static (bool Trans, int Ld, T[] Data, int Offset) MatrixOperand<T>(Tensor t) where T : unmanaged
     {
-        if (t.strides[1] == 1 || t.shape[1] == 1) return (false, t.shape[1] == 1 && t.strides[1] != 1 ? Math.Max(t.strides[0], 1) : Math.Max(t.strides[0], t.shape[1]), t.Data<T>(), t.offset);
-        if (t.strides[0] == 1 || t.shape[0] == 1) return (true, Math.Max(t.strides[1], t.shape[0]), t.Data<T>(), t.offset);
+        int rows = t.shape[0], cols = t.shape[1], s0 = t.strides[0], s1 = t.strides[1];
+        if ((s1 == 1 || cols <= 1) && (rows <= 1 || s0 >= Math.Max(cols, 1)))
+            return (false, rows <= 1 ? Math.Max(cols, 1) : s0, t.Data<T>(), t.offset);
+        if ((s0 == 1 || rows <= 1) && (cols <= 1 || s1 >= Math.Max(rows, 1)))
+            return (true, cols <= 1 ? Math.Max(rows, 1) : s1, t.Data<T>(), t.offset);
         var c = t.Detach().Clone();
-        return (false, c.shape[1], c.Data<T>(), c.offset);
+        return (false, Math.Max(c.shape[1], 1), c.Data<T>(), c.offset);
     }
 }

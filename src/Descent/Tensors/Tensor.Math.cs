@@ -30,6 +30,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise quotient, like <c>torch.div</c>.</summary>
     public Tensor Div(Tensor other)
     {
+        // True division: integer operands give float32, as in PyTorch.
+        if (!DType.IsFloatingPoint() && !other.DType.IsFloatingPoint()) return To(DType.Float32).Div(other);
         var r = MapBinary(this, other, new BinaryOps.Div(), "div");
         return Graph.Needs(this, other) ? Graph.Attach(r, new DivBackward(this, other), this, other) : r;
     }
@@ -58,34 +60,47 @@ public sealed partial class Tensor
     /// <summary>this + scalar.</summary>
     public Tensor Add(double scalar)
     {
-        RequireFloat(this, "add");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Add(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Add());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward0"), this) : r;
     }
 
     /// <summary>this - scalar.</summary>
-    public Tensor Sub(double scalar) => Add(-scalar);
+    public Tensor Sub(double scalar)
+    {
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sub(scalar);
+        var r = MapScalar(this, scalar, new BinaryOps.Sub());
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "SubBackward0"), this) : r;
+    }
+
+    /// <summary>scalar - this, like <c>torch.rsub</c> (what <c>2 - x</c> runs).</summary>
+    public Tensor Rsub(double scalar)
+    {
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsub(scalar);
+        var r = MapScalar(this, scalar, new BinaryOps.Sub(), scalarFirst: true);
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(-1, "RsubBackward1"), this) : r;
+    }
 
     /// <summary>this · scalar.</summary>
     public Tensor Mul(double scalar)
     {
-        RequireFloat(this, "mul");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Mul(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Mul());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward0"), this) : r;
     }
 
     /// <summary>this / scalar.</summary>
     public Tensor Div(double scalar)
     {
-        RequireFloat(this, "div");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Div(scalar);
         var r = MapScalar(this, scalar, new BinaryOps.Div());
-        return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1 / scalar, "DivBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new DivScalarBackward(scalar), this) : r;
     }
 
     /// <summary>this ^ exponent, like <c>torch.pow(input, exponent)</c> with a number.</summary>
     public Tensor Pow(double exponent)
     {
-        RequireFloat(this, "pow");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Pow(exponent);
         var r = MapScalar(this, exponent, new BinaryOps.Pow());
         return Graph.Needs(this) ? Graph.Attach(r, new PowBackward(this, exponent), this) : r;
     }
@@ -96,18 +111,35 @@ public sealed partial class Tensor
     /// <summary>e^this.</summary>
     public Tensor Exp()
     {
-        RequireFloat(this, "exp");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Exp();
         var r = MapUnary(this, new UnaryOps.Exp());
         return Graph.Needs(this) ? Graph.Attach(r, new ExpBackward(r), this) : r;
     }
 
+    /// <summary>Sine, like <c>torch.sin</c>.</summary>
+    public Tensor Sin() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Sin(), "sin", x => new SinBackward(x)) : To(DType.Float32).Sin();
+
+    /// <summary>Cosine, like <c>torch.cos</c>.</summary>
+    public Tensor Cos() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Cos(), "cos", x => new CosBackward(x)) : To(DType.Float32).Cos();
+
+    /// <summary>log(1 + this), accurate for small values, like <c>torch.log1p</c>.</summary>
+    public Tensor Log1p() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log1p(), "log1p", x => new Log1pBackward(x)) : To(DType.Float32).Log1p();
+
+    /// <summary>e^this - 1, accurate for small values, like <c>torch.expm1</c>.</summary>
+    public Tensor Expm1()
+    {
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Expm1();
+        var r = MapUnary(this, new UnaryOps.Expm1());
+        return Graph.Needs(this) ? Graph.Attach(r, new Expm1Backward(r), this) : r;
+    }
+
     /// <summary>Natural logarithm.</summary>
-    public Tensor Log() => Unary(new UnaryOps.Log(), "log", x => new LogBackward(x));
+    public Tensor Log() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log(), "log", x => new LogBackward(x)) : To(DType.Float32).Log();
 
     /// <summary>Square root.</summary>
     public Tensor Sqrt()
     {
-        RequireFloat(this, "sqrt");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sqrt();
         var r = MapUnary(this, new UnaryOps.Sqrt());
         return Graph.Needs(this) ? Graph.Attach(r, new SqrtBackward(r), this) : r;
     }
@@ -121,16 +153,21 @@ public sealed partial class Tensor
     /// <summary>this², like <c>torch.square</c>.</summary>
     public Tensor Square() => Pow(2);
 
-    /// <summary>1 / this.</summary>
+    /// <summary>1 / this (integers give float32).</summary>
     public Tensor Reciprocal()
     {
-        RequireFloat(this, "reciprocal");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Reciprocal();
         var r = MapUnary(this, new UnaryOps.Reciprocal());
         return Graph.Needs(this) ? Graph.Attach(r, new ReciprocalBackward(r), this) : r;
     }
 
-    /// <summary>1 / sqrt(this).</summary>
-    public Tensor Rsqrt() => Pow(-0.5);
+    /// <summary>1 / sqrt(this), like <c>torch.rsqrt</c>.</summary>
+    public Tensor Rsqrt()
+    {
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsqrt();
+        var r = MapUnary(this, new UnaryOps.Rsqrt());
+        return Graph.Needs(this) ? Graph.Attach(r, new RsqrtBackward(r), this) : r;
+    }
 
     /// <summary>Clamps into [min, max] (either bound may be absent), like <c>torch.clamp</c>.</summary>
     public Tensor Clamp(double? min = null, double? max = null)
@@ -151,7 +188,7 @@ public sealed partial class Tensor
     /// <summary>1 / (1 + e^-this), like <c>torch.sigmoid</c>.</summary>
     public Tensor Sigmoid()
     {
-        RequireFloat(this, "sigmoid");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sigmoid();
         var r = MapUnary(this, new UnaryOps.Sigmoid());
         return Graph.Needs(this) ? Graph.Attach(r, new SigmoidBackward(r), this) : r;
     }
@@ -159,7 +196,7 @@ public sealed partial class Tensor
     /// <summary>Hyperbolic tangent, like <c>torch.tanh</c>.</summary>
     public Tensor Tanh()
     {
-        RequireFloat(this, "tanh");
+        if (!DType.IsFloatingPoint()) return To(DType.Float32).Tanh();
         var r = MapUnary(this, new UnaryOps.Tanh());
         return Graph.Needs(this) ? Graph.Attach(r, new TanhBackward(r), this) : r;
     }
@@ -183,24 +220,39 @@ public sealed partial class Tensor
     /// <summary>Chooses elements of <paramref name="x"/> where <paramref name="condition"/> is true, else of <paramref name="y"/>, like <c>torch.where</c>.</summary>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y)
     {
-        if (condition.DType != DType.Bool) throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.TorchName()}");
-        var mask = condition.To(FloatResultType(x, y, "where"));
-        // where(c, x, y) = y + c·(x - y) is inexact for large values, so select instead.
-        var shapeXY = ShapeHelper.Broadcast(x.shape, y.shape);
-        var outShape = ShapeHelper.Broadcast(shapeXY, condition.shape);
-        var r = Allocate(mask.DType, outShape);
-        var xe = x.To(r.DType).Detach().Expand(outShape);
-        var ye = y.To(r.DType).Detach().Expand(outShape);
-        var ce = condition.Expand(outShape);
-        var xs = xe.Contiguous();
-        var ys = ye.Contiguous();
-        var cs = ce.Contiguous();
-        var cd = cs.Data<bool>();
-        int n = r.Numel;
-        for (int i = 0; i < n; i++)
-            r.SetFlat(i, cd[cs.offset + i] ? xs.GetAsDouble(xs.offset + i) : ys.GetAsDouble(ys.offset + i));
+        if (condition.DType != DType.Bool)
+            throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.ScalarTypeName()}");
+        var dtype = DTypeExtensions.Promote(x.DType, y.DType);
+        var outShape = ShapeHelper.Broadcast(ShapeHelper.Broadcast(x.shape, y.shape), condition.shape);
+        var r = Allocate(dtype, outShape);
+        // Select rather than compute y + c·(x - y), which is inexact for large values and nan for infinite ones.
+        var xs = x.Detach().To(dtype).Expand(outShape).Contiguous();
+        var ys = y.Detach().To(dtype).Expand(outShape).Contiguous();
+        var cs = condition.Detach().Expand(outShape).Contiguous();
+        switch (r.storage)
+        {
+            case Storage<float>: Select<float>(cs, xs, ys, r); break;
+            case Storage<double>: Select<double>(cs, xs, ys, r); break;
+            case Storage<long>: Select<long>(cs, xs, ys, r); break;
+            default: Select<bool>(cs, xs, ys, r); break;
+        }
         return Graph.Needs(x, y) ? Graph.Attach(r, new WhereBackward(condition, x.shape, y.shape), x, y) : r;
     }
+
+    private static void Select<T>(Tensor c, Tensor x, Tensor y, Tensor r) where T : unmanaged
+    {
+        var cd = c.Data<bool>().AsSpan(c.offset, r.Numel);
+        var xd = x.Data<T>().AsSpan(x.offset, r.Numel);
+        var yd = y.Data<T>().AsSpan(y.offset, r.Numel);
+        var rd = r.Data<T>();
+        for (int i = 0; i < rd.Length; i++) rd[i] = cd[i] ? xd[i] : yd[i];
+    }
+
+    /// <summary><c>torch.where(condition, x, y)</c> with a number for <paramref name="y"/>; the result has x's dtype.</summary>
+    public static Tensor Where(Tensor condition, Tensor x, double y) => Where(condition, x, Full([], y, x.DType));
+
+    /// <summary><c>torch.where(condition, x, y)</c> with a number for <paramref name="x"/>; the result has y's dtype.</summary>
+    public static Tensor Where(Tensor condition, double x, Tensor y) => Where(condition, Full([], x, y.DType), y);
 
     // Operators. C# has no == overload here: tensors keep reference equality; use Eq for elementwise.
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
@@ -208,7 +260,7 @@ public sealed partial class Tensor
     public static Tensor operator +(double a, Tensor b) => b.Add(a);
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
     public static Tensor operator -(Tensor a, double b) => a.Sub(b);
-    public static Tensor operator -(double a, Tensor b) => b.Neg().Add(a);
+    public static Tensor operator -(double a, Tensor b) => b.Rsub(a);
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     public static Tensor operator *(Tensor a, double b) => a.Mul(b);
     public static Tensor operator *(double a, Tensor b) => b.Mul(a);

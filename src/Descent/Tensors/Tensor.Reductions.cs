@@ -57,11 +57,28 @@ public sealed partial class Tensor
             case Storage<float> f: ReduceRows(f.Data, x.offset, outer, inner, r, kind); break;
             case Storage<double> d: ReduceRows(d.Data, x.offset, outer, inner, r, kind); break;
             default:
-                var xd = x.To(DType.Float64);
-                ReduceRows(xd.Data<double>(), xd.offset, outer, inner, r, kind);
+                // Integers (and bools as 0/1) reduce in int64, exactly, as PyTorch's integer reductions do.
+                var xl = x.To(DType.Int64);
+                ReduceRowsInt64(xl.Data<long>(), xl.offset, outer, inner, r.Data<long>(), kind);
                 break;
         }
         return r;
+    }
+
+    private static void ReduceRowsInt64(long[] data, int start, int outer, int inner, long[] result, RowReduction kind)
+    {
+        for (int o = 0; o < outer; o++)
+        {
+            var row = new ReadOnlySpan<long>(data, start + o * inner, inner);
+            result[o] = kind switch
+            {
+                RowReduction.Sum => TensorPrimitives.Sum(row),
+                RowReduction.Max => TensorPrimitives.Max(row),
+                RowReduction.Min => TensorPrimitives.Min(row),
+                RowReduction.ArgMax => TensorPrimitives.IndexOfMax(row),
+                _ => TensorPrimitives.IndexOfMin(row),
+            };
+        }
     }
 
     private static void ReduceRows<T>(T[] data, int start, int outer, int inner, Tensor r, RowReduction kind)
@@ -109,7 +126,7 @@ public sealed partial class Tensor
     private Tensor MeanImpl(bool[] mask, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())
-            throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.TorchName()[6..].ToUpperInvariant()[..1]}{DType.TorchName()[7..]}");
+            throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
         int count = 1;
         for (int d = 0; d < Dim; d++) if (mask[d]) count *= shape[d];
         var r = ReduceRaw(mask, keepDim, RowReduction.Sum);
@@ -126,7 +143,7 @@ public sealed partial class Tensor
     private Tensor ExtremeAll(bool max)
     {
         var r = ReduceRaw(ReduceMask([]), false, max ? RowReduction.Max : RowReduction.Min);
-        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, max ? "MaxBackward1" : "MinBackward1"), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, ReduceMask([]), false, max ? "MaxBackward1" : "MinBackward1", nanHits: true), this) : r;
     }
 
     /// <summary>Largest values along a dimension and their indices, like <c>max(dim, keepdim)</c>.</summary>
@@ -164,73 +181,122 @@ public sealed partial class Tensor
     /// <summary>Indices of the smallest elements along a dimension.</summary>
     public Tensor Argmin(int dim, bool keepDim = false) => ReduceRaw(ReduceMask([dim]), keepDim, RowReduction.ArgMin);
 
+    /// <summary>Largest values over <paramref name="dims"/> (all when empty), like <c>amax</c>; tied maxima share the gradient.</summary>
+    public Tensor Amax(int[] dims, bool keepDim = false) => ExtremeDims(dims, keepDim, true, "AmaxBackward0");
+
+    /// <summary>Largest value over one dimension, like <c>amax(dim)</c>.</summary>
+    public Tensor Amax(int dim, bool keepDim = false) => Amax([dim], keepDim);
+
+    /// <summary>Smallest values over <paramref name="dims"/> (all when empty), like <c>amin</c>; tied minima share the gradient.</summary>
+    public Tensor Amin(int[] dims, bool keepDim = false) => ExtremeDims(dims, keepDim, false, "AminBackward0");
+
+    /// <summary>Smallest value over one dimension, like <c>amin(dim)</c>.</summary>
+    public Tensor Amin(int dim, bool keepDim = false) => Amin([dim], keepDim);
+
+    private Tensor ExtremeDims(int[] dims, bool keepDim, bool max, string name)
+    {
+        var mask = ReduceMask(dims);
+        var r = ReduceRaw(mask, keepDim, max ? RowReduction.Max : RowReduction.Min);
+        return Graph.Needs(this) ? Graph.Attach(r, new EvenlyDistributeBackward(this, r, mask, keepDim, name), this) : r;
+    }
+
     /// <summary>Variance over all elements, with Bessel's correction unless <paramref name="unbiased"/> is false.</summary>
     public Tensor Var(bool unbiased = true) => Var([], unbiased, false);
 
     /// <summary>Variance over <paramref name="dims"/>, like <c>var(dim, unbiased, keepdim)</c>.</summary>
-    public Tensor Var(int[] dims, bool unbiased = true, bool keepDim = false)
-    {
-        var mask = ReduceMask(dims);
-        int n = 1;
-        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
-        var allDims = new List<int>();
-        for (int d = 0; d < Dim; d++) if (mask[d]) allDims.Add(d);
-        var centered = Sub(Mean(allDims.ToArray(), keepDim: true));
-        return centered.Mul(centered).Sum(allDims.ToArray(), keepDim).Div(Math.Max(n - (unbiased ? 1 : 0), 0));
-    }
+    public Tensor Var(int[] dims, bool unbiased = true, bool keepDim = false) => Moment(dims, unbiased, keepDim, std: false);
 
     /// <summary>Variance over one dimension.</summary>
     public Tensor Var(int dim, bool unbiased = true, bool keepDim = false) => Var([dim], unbiased, keepDim);
 
     /// <summary>Standard deviation over all elements.</summary>
-    public Tensor Std(bool unbiased = true) => Var(unbiased).Sqrt();
+    public Tensor Std(bool unbiased = true) => Std([], unbiased, false);
 
     /// <summary>Standard deviation over <paramref name="dims"/>.</summary>
-    public Tensor Std(int[] dims, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
+    public Tensor Std(int[] dims, bool unbiased = true, bool keepDim = false) => Moment(dims, unbiased, keepDim, std: true);
+
+    /// <summary>
+    /// Variance (two-pass: mean, then the mean square deviation) or its square root, with PyTorch's backward:
+    /// 2·g·(x - mean)/(n - correction), and for std g/(2·std) first, zero where std is zero.
+    /// </summary>
+    private Tensor Moment(int[] dims, bool unbiased, bool keepDim, bool std)
+    {
+        RequireFloat(this, std ? "std" : "var");
+        var mask = ReduceMask(dims);
+        int n = 1;
+        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
+        int divisor = Math.Max(n - (unbiased ? 1 : 0), 0);
+        Tensor r;
+        using (GradMode.Set(false))
+        {
+            var x = Detach();
+            var mean = MapScalar(x.ReduceRaw(mask, keepDim: true, RowReduction.Sum), n, new Kernels.BinaryOps.Div());
+            var centered = x.Sub(mean);
+            r = MapScalar(centered.Mul(centered).ReduceRaw(mask, keepDim, RowReduction.Sum), divisor, new Kernels.BinaryOps.Div());
+            if (std) r = MapUnary(r, new Kernels.UnaryOps.Sqrt());
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new VarStdBackward(this, r, mask, keepDim, n, divisor, std), this) : r;
+    }
 
     /// <summary>Standard deviation over one dimension.</summary>
     public Tensor Std(int dim, bool unbiased = true, bool keepDim = false) => Std([dim], unbiased, keepDim);
 
     /// <summary>
     /// The p-norm over all elements or <paramref name="dims"/>, like <c>torch.norm</c> / <c>linalg.vector_norm</c>:
-    /// p = 2 (default), 1, ∞ (max |x|), -∞ (min |x|), 0 (count of non-zeros) or any other real.
+    /// p = 2 (default), 1, ∞ (max |x|), -∞ (min |x|), 0 (count of non-zeros) or any other real. Gradients follow
+    /// PyTorch's norm_backward: zero where the norm is zero, shared among ties for ±∞, none for p = 0.
     /// </summary>
     public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false)
     {
-        dims ??= [];
-        if (double.IsPositiveInfinity(p) || double.IsNegativeInfinity(p))
+        RequireFloat(this, "linalg.vector_norm");
+        var mask = ReduceMask(dims ?? []);
+        Tensor r;
+        using (GradMode.Set(false))
         {
-            var a = Abs();
-            if (dims.Length == 0 && !keepDim) return double.IsPositiveInfinity(p) ? a.Max() : a.Min();
-            var mask = ReduceMask(dims);
-            Tensor r = a;
-            for (int d = Dim - 1; d >= 0; d--)
-                if (mask[d]) r = double.IsPositiveInfinity(p) ? r.Max(d, keepDim).Values : r.Min(d, keepDim).Values;
-            return r;
+            var a = Detach().Abs();
+            if (double.IsPositiveInfinity(p)) r = a.ReduceRaw(mask, keepDim, RowReduction.Max);
+            else if (double.IsNegativeInfinity(p)) r = a.ReduceRaw(mask, keepDim, RowReduction.Min);
+            else if (p == 0) r = a.Ne(0.0).To(DType).ReduceRaw(mask, keepDim, RowReduction.Sum);
+            else if (p == 1) r = a.ReduceRaw(mask, keepDim, RowReduction.Sum);
+            else if (p == 2) r = MapUnary(a.Mul(a).ReduceRaw(mask, keepDim, RowReduction.Sum), new Kernels.UnaryOps.Sqrt());
+            else r = a.Pow(p).ReduceRaw(mask, keepDim, RowReduction.Sum).Pow(1 / p);
         }
-        if (p == 0)
-        {
-            using (GradMode.Set(false)) return Ne(0.0).To(DType).Sum(dims, keepDim);
-        }
-        if (p == 1) return Abs().Sum(dims, keepDim);
-        if (p == 2)
-        {
-            Tensor sumsq;
-            using (GradMode.Set(false)) sumsq = Detach().Mul(Detach()).Sum(dims, keepDim);
-            var r = MapUnary(sumsq, new Kernels.UnaryOps.Sqrt());
-            return Graph.Needs(this) ? Graph.Attach(r, new Norm2Backward(this, r, ReduceMask(dims), keepDim), this) : r;
-        }
-        return Abs().Pow(p).Sum(dims, keepDim).Pow(1 / p);
+        return Graph.Needs(this) ? Graph.Attach(r, new NormBackward(this, r, p, mask, keepDim), this) : r;
     }
 
     /// <summary>log Σ exp over a dimension, computed stably, like <c>torch.logsumexp</c>.</summary>
-    public Tensor LogSumExp(int dim, bool keepDim = false)
+    public Tensor LogSumExp(int dim, bool keepDim = false) => LogSumExp([dim], keepDim);
+
+    /// <summary>
+    /// log Σ exp over <paramref name="dims"/>, computed stably (the max is subtracted first), like
+    /// <c>torch.logsumexp</c>; the gradient is g·exp(x - result), PyTorch's formula.
+    /// </summary>
+    public Tensor LogSumExp(int[] dims, bool keepDim = false)
     {
-        Tensor m;
-        using (GradMode.Set(false)) m = Detach().Max(dim, keepDim: true).Values;
-        m = Where(m.Abs().Eq(double.PositiveInfinity), ZerosLike(m), m);
-        var r = Sub(m).Exp().Sum(dim, keepDim: true).Log().Add(m);
-        return keepDim ? r : r.Squeeze(dim);
+        RequireFloat(this, "logsumexp");
+        var mask = ReduceMask(dims);
+        Tensor r;
+        using (GradMode.Set(false))
+        {
+            var x = Detach();
+            var m = x.ReduceRaw(mask, keepDim: true, RowReduction.Max);
+            // An infinite max would turn x - m into nan; PyTorch shifts by zero then.
+            m = Where(m.Abs().Eq(double.PositiveInfinity), ZerosLike(m), m);
+            var reduced = ReducedDimList(mask);
+            r = x.Sub(m).Exp().Sum(reduced, keepDim: true).Log().Add(m);
+            if (!keepDim) r = r.Reshape(ReducedShape(mask, false));
+        }
+        return Graph.Needs(this) ? Graph.Attach(r, new LogsumexpBackward(this, r, mask, keepDim), this) : r;
+    }
+
+    /// <summary>The indices of the reduced dims.</summary>
+    internal static int[] ReducedDimList(bool[] mask)
+    {
+        int n = 0;
+        foreach (var m in mask) if (m) n++;
+        var r = new int[n];
+        for (int d = 0, k = 0; d < mask.Length; d++) if (mask[d]) r[k++] = d;
+        return r;
     }
 
     /// <summary>Sums a broadcast gradient back to <paramref name="target"/>'s shape.</summary>

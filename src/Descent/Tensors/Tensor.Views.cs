@@ -5,7 +5,10 @@ namespace Descent.Tensors;
 // Views share storage with their base; each records a node whose backward undoes the view.
 public sealed partial class Tensor
 {
-    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) => new(storage, newOffset, newShape, newStrides);
+    // A view remembers the tensor at the root of its view chain, so an in-place op on it can rewrite that
+    // tensor's history (see RebaseViewHistory).
+    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) =>
+        new(storage, newOffset, newShape, newStrides) { viewBase = viewBase ?? this };
 
     /// <summary>Resolves a -1 entry and checks the element count, with PyTorch's message.</summary>
     private int[] InferShape(ReadOnlySpan<int> requested)
@@ -37,17 +40,17 @@ public sealed partial class Tensor
     public Tensor View(params ReadOnlySpan<int> shape)
     {
         var newShape = InferShape(shape);
-        if (!IsContiguous)
-            throw new InvalidOperationException(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-        var r = ViewOf(newShape, ShapeHelper.ContiguousStrides(newShape), offset);
+        var newStrides = ShapeHelper.ComputeViewStrides(this.shape, strides, newShape) ?? throw new InvalidOperationException(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        var r = ViewOf(newShape, newStrides, offset);
         return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(this.shape, "ViewBackward0"), this) : r;
     }
 
     /// <summary>Like <see cref="View"/> when possible, otherwise a copy, like <c>reshape</c>.</summary>
     public Tensor Reshape(params ReadOnlySpan<int> shape)
     {
-        return IsContiguous ? View(shape) : Contiguous().View(shape);
+        var newShape = InferShape(shape);
+        return ShapeHelper.ComputeViewStrides(this.shape, strides, newShape) is null ? Contiguous().View(newShape) : View(newShape);
     }
 
     /// <summary>Flattens dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one.</summary>
@@ -56,6 +59,8 @@ public sealed partial class Tensor
         if (Dim == 0) return Reshape(1);
         int s = ShapeHelper.WrapDim(startDim, Dim), e = ShapeHelper.WrapDim(endDim, Dim);
         if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        // Nothing to merge: PyTorch returns the tensor itself.
+        if (s == e) return this;
         var ns = new List<int>();
         for (int i = 0; i < s; i++) ns.Add(shape[i]);
         int m = 1;
@@ -72,18 +77,20 @@ public sealed partial class Tensor
         var perm = new int[Dim];
         for (int i = 0; i < perm.Length; i++) perm[i] = i;
         if (Dim > 0) (perm[a], perm[b]) = (perm[b], perm[a]);
-        return Permute(perm);
+        return PermuteImpl(perm, "TransposeBackward0");
     }
 
     /// <summary>The transpose of a matrix (≤ 2 dimensions), like <c>t()</c> and <c>.T</c>.</summary>
     public Tensor T()
     {
         if (Dim > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim}D");
-        return Dim < 2 ? this : Transpose(0, 1);
+        return Dim < 2 ? this : PermuteImpl([1, 0], "TBackward0");
     }
 
     /// <summary>Reorders dimensions, like <c>permute</c>.</summary>
-    public Tensor Permute(params ReadOnlySpan<int> dims)
+    public Tensor Permute(params ReadOnlySpan<int> dims) => PermuteImpl(dims, "PermuteBackward0");
+
+    private Tensor PermuteImpl(ReadOnlySpan<int> dims, string name)
     {
         if (dims.Length != Dim)
             throw new ArgumentException(
@@ -102,30 +109,32 @@ public sealed partial class Tensor
             nst[i] = strides[d];
         }
         var r = ViewOf(ns, nst, offset);
-        return Graph.Needs(this) ? Graph.Attach(r, new PermuteBackward(perm), this) : r;
+        return Graph.Needs(this) ? Graph.Attach(r, new PermuteBackward(perm, name), this) : r;
     }
 
     /// <summary>Elements <paramref name="start"/>..start+length of one dimension, like <c>narrow</c>.</summary>
-    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length, 1, checkNarrow: true);
+    public Tensor Narrow(int dim, int start, int length)
+    {
+        int d = ShapeHelper.WrapDim(dim, Dim);
+        int n = shape[d];
+        if (start < -n || start > n)
+            throw new ArgumentOutOfRangeException($"start out of range (expected to be in range of [{-n}, {n}], but got {start})", (Exception?)null);
+        if (start < 0) start += n;
+        if (length < 0 || start > n - length)
+            throw new ArgumentOutOfRangeException($"start ({start}) + length ({length}) exceeds dimension size ({n}).", (Exception?)null);
+        return Slice(d, start, start + length, 1);
+    }
 
     /// <summary>
     /// Python-style slicing of one dimension (<c>x[:, start:end:step]</c>): bounds clamp like Python's and may be
     /// negative; <paramref name="step"/> must be positive.
     /// </summary>
-    public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1) => Slice(dim, start, end, step, false);
-
-    private Tensor Slice(int dim, int? start, int? end, int step, bool checkNarrow)
+    public Tensor Slice(int dim, int? start = null, int? end = null, int step = 1)
     {
         int d = ShapeHelper.WrapDim(dim, Dim);
-        if (step <= 0) throw new ArgumentException("slice step must be positive");
+        if (step <= 0) throw new ArgumentException("step must be greater than zero");
         int n = shape[d];
         int s = start ?? 0, e = end ?? n;
-        if (checkNarrow)
-        {
-            if (s < -n || s > n) throw new ArgumentOutOfRangeException(nameof(start), $"start out of range (expected to be in range of [{-n}, {n}], but got {s})");
-            if (s < 0) s += n;
-            if (e - s < 0 || e > n) throw new ArgumentOutOfRangeException(nameof(end), $"start ({s}) + length ({e - s}) exceeds dimension size ({n}).");
-        }
         if (s < 0) s += n;
         if (e < 0) e += n;
         s = Math.Clamp(s, 0, n);
@@ -162,14 +171,18 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("At")]
     public Tensor this[int index] => Select(0, index);
 
-    /// <summary><c>x[a:b]</c>: slices the first dimension.</summary>
+    /// <summary><c>x[a:b]</c>: slices the first dimension; bounds past either end clamp, as Python's do.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
     public Tensor this[Range range]
     {
         get
         {
-            var (s, len) = range.GetOffsetAndLength(shape.Length == 0 ? 0 : shape[0]);
-            return Slice(0, s, s + len);
+            if (Dim == 0) throw new ArgumentException("slice() cannot be applied to a 0-dim tensor.");
+            int n = shape[0];
+            // ^k counts from the end; the resulting bounds are clamped by Slice like Python's x[a:b].
+            int s = range.Start.IsFromEnd ? n - range.Start.Value : range.Start.Value;
+            int e = range.End.IsFromEnd ? n - range.End.Value : range.End.Value;
+            return Slice(0, Math.Clamp(s, 0, n), Math.Clamp(e, 0, n));
         }
     }
 
@@ -178,7 +191,7 @@ public sealed partial class Tensor
     {
         int keep = 0;
         foreach (var s in shape) if (s != 1) keep++;
-        if (keep == Dim) return AliasView();
+        if (keep == Dim) return ShapeView(shape, strides, "SqueezeBackward0");
         var ns = new int[keep];
         var nst = new int[keep];
         for (int i = 0, j = 0; i < Dim; i++)
@@ -193,9 +206,9 @@ public sealed partial class Tensor
     /// <summary>Removes one dimension if its size is 1, like <c>squeeze(dim)</c>.</summary>
     public Tensor Squeeze(int dim)
     {
-        if (Dim == 0) return AliasView();
+        if (Dim == 0) return ShapeView(shape, strides, "SqueezeBackward1");
         int d = ShapeHelper.WrapDim(dim, Dim);
-        if (shape[d] != 1) return AliasView();
+        if (shape[d] != 1) return ShapeView(shape, strides, "SqueezeBackward1");
         var ns = new int[Dim - 1];
         var nst = new int[Dim - 1];
         for (int i = 0, j = 0; i < Dim; i++)
@@ -231,14 +244,8 @@ public sealed partial class Tensor
 
     private Tensor ShapeView(int[] ns, int[] nst, string name)
     {
-        var r = ViewOf(ns, nst, offset);
+        var r = ViewOf((int[])ns.Clone(), (int[])nst.Clone(), offset);
         return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, name), this) : r;
-    }
-
-    private Tensor AliasView()
-    {
-        var r = ViewOf(shape, strides, offset);
-        return Graph.Needs(this) ? Graph.Attach(r, new ViewBackward(shape, "AliasBackward0"), this) : r;
     }
 
     /// <summary>Broadcasts size-1 dimensions to a larger size without copying, like <c>expand</c> (-1 keeps a size).</summary>
@@ -246,7 +253,7 @@ public sealed partial class Tensor
     {
         if (sizes.Length < Dim)
             throw new ArgumentException(
-                $"expand(torch.FloatTensor{{{ShapeHelper.Format(shape)}}}, size={ShapeHelper.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
+                $"expand({DType.LegacyTypeName()}{{{ShapeHelper.Format(shape)}}}, size={ShapeHelper.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({Dim})");
         var ns = new int[sizes.Length];
         var nst = new int[sizes.Length];
         int lead = sizes.Length - Dim;

@@ -18,6 +18,9 @@ public sealed partial class Tensor
     internal bool leafRequiresGrad;
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;
+
+    // For a view, the tensor that owns the viewed memory (PyTorch's _base); null otherwise.
+    internal Tensor? viewBase;
     private Tensor? grad;
 
     internal Tensor(Storage storage, int offset, int[] shape, int[] strides)
@@ -75,18 +78,29 @@ public sealed partial class Tensor
         get => gradFn is not null || leafRequiresGrad;
         set
         {
-            if (gradFn is not null)
-                throw new InvalidOperationException(
-                    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+            if (gradFn is not null) throw new InvalidOperationException(RequiresGradLeafError(value));
             if (value && !DType.IsFloatingPoint())
                 throw new InvalidOperationException("only Tensors of floating point dtype can require gradients");
             leafRequiresGrad = value;
         }
     }
 
-    /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor, like <c>requires_grad_()</c>.</summary>
+    // PyTorch's requires_grad_leaf_error: only turning tracking off suggests detach().
+    private static string RequiresGradLeafError(bool requiresGrad) => requiresGrad
+        ? "you can only change requires_grad flags of leaf variables."
+        : "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().";
+
+    /// <summary>
+    /// Sets <see cref="RequiresGrad"/> and returns this tensor, like <c>requires_grad_()</c>. On a non-leaf,
+    /// which already requires grad, asking for true is a no-op and false throws, as in PyTorch.
+    /// </summary>
     public Tensor RequiresGrad_(bool requiresGrad = true)
     {
+        if (gradFn is not null)
+        {
+            if (!requiresGrad) throw new InvalidOperationException(RequiresGradLeafError(false));
+            return this;
+        }
         RequiresGrad = requiresGrad;
         return this;
     }
