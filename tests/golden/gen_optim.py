@@ -245,6 +245,15 @@ def make_optimizer(name, groups, options):
     return getattr(torch.optim, name)(groups, **kw)
 
 
+def make_scheduler(spec, opt):
+    kw = {k: tuple(v) if isinstance(v, list) and k not in ("milestones", "max_lr", "base_lr", "min_lr", "swa_lr") else v
+          for k, v in spec.get("options", {}).items()}
+    name = spec["name"]
+    if name == "SWALR":
+        return torch.optim.swa_utils.SWALR(opt, **kw)
+    return getattr(torch.optim.lr_scheduler, name)(opt, **kw)
+
+
 def f32list(t):
     # Shortest decimal that rounds back to the same float32: keeps the files small and exact.
     return [float(str(np.float32(v))) for v in t.detach().reshape(-1).tolist()]
@@ -266,6 +275,7 @@ def run(spec):
     else:
         groups = [{"params": ps}]
     opt = make_optimizer(spec["optimizer"]["name"], groups, spec["optimizer"].get("options", {}))
+    sched = make_scheduler(spec["scheduler"], opt) if "scheduler" in spec else None
     expected = {"params": [], "lr": []}
     objective = spec["objective"]
     if objective["name"] == "rosenbrock":
@@ -291,6 +301,11 @@ def run(spec):
                 if isinstance(opt, torch.optim.SparseAdam):
                     p.grad = p.grad.to_sparse(1)  # all-zero rows are absent, as Descent reads them
             opt.step()
+        if sched is not None:
+            if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                sched.step(loss.item())
+            else:
+                sched.step()
         expected["params"].append([v for p in ps for v in f32list(p)])
         expected["lr"].append([g["lr"] for g in opt.param_groups])
     return expected
@@ -395,6 +410,39 @@ CASES = {
 }
 
 
+def sched_case(opt_name, opt_options, sched_name, sched_options, label, steps=60, rosen=False):
+    """An optimizer driven by a scheduler stepped after every optimizer step (two groups with different lrs)."""
+    if rosen:
+        params = [{"shape": [2], "values": [-1.2, 1.0]}, {"shape": [2], "values": [-0.8, 0.9]}]
+        objective = {"name": "rosenbrock"}
+    else:
+        params = param_specs([(5,), (3, 2)])
+        objective = {"name": "grads", "grads": random_grads(params, steps)}
+    groups = [{"params": [0], "options": {}}, {"params": [1], "options": {"lr": opt_options.get("lr", 0.01) * 0.5}}]
+    spec = {"optimizer": {"name": opt_name, "options": opt_options}, "params": params, "groups": groups, "steps": steps,
+            "objective": objective, "scheduler": {"name": sched_name, "options": sched_options}}
+    write(f"{opt_name}.{sched_name}.{label}", spec)
+
+
+SCHEDULER_CASES = [
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, "StepLR", {"step_size": 7, "gamma": 0.5}, "default", False),
+    ("SGD", {"lr": 0.05}, "MultiStepLR", {"milestones": [5, 12, 30], "gamma": 0.3}, "default", False),
+    ("Adam", {"lr": 0.01}, "ConstantLR", {"factor": 0.25, "total_iters": 9}, "default", False),
+    ("Adam", {"lr": 0.01}, "LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 20}, "default", False),
+    ("RMSprop", {"lr": 0.01}, "ExponentialLR", {"gamma": 0.95}, "default", False),
+    ("SGD", {"lr": 0.05, "momentum": 0.5}, "PolynomialLR", {"total_iters": 40, "power": 2.0}, "default", False),
+    ("Adam", {"lr": 0.02}, "CosineAnnealingLR", {"T_max": 25, "eta_min": 0.001}, "default", False),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, "CosineAnnealingWarmRestarts", {"T_0": 7, "T_mult": 2, "eta_min": 0.002}, "default", False),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, "CyclicLR", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 6, "mode": "triangular2"}, "triangular2", False),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, "CyclicLR", {"base_lr": [0.01, 0.005], "max_lr": [0.1, 0.05], "step_size_up": 5, "step_size_down": 9, "mode": "exp_range", "gamma": 0.97}, "exp_range", False),
+    ("Adam", {"lr": 0.01}, "OneCycleLR", {"max_lr": 0.05, "total_steps": 60}, "default", False),
+    ("SGD", {"lr": 0.05, "momentum": 0.9}, "OneCycleLR", {"max_lr": [0.1, 0.05], "total_steps": 60, "anneal_strategy": "linear", "three_phase": True}, "three_phase", False),
+    ("Adam", {"lr": 0.02}, "ReduceLROnPlateau", {"factor": 0.5, "patience": 2, "threshold": 0.01}, "default", True),
+    ("SGD", {"lr": 1e-3, "momentum": 0.9}, "ReduceLROnPlateau", {"mode": "min", "factor": 0.3, "patience": 1, "cooldown": 2, "threshold_mode": "abs", "threshold": 0.5, "min_lr": [1e-4, 2e-4]}, "abs_cooldown", True),
+    ("SGD", {"lr": 0.05}, "SWALR", {"swa_lr": 0.01, "anneal_epochs": 8, "anneal_strategy": "linear"}, "linear", False),
+]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -440,6 +488,9 @@ def main():
                                                          {"params": [2], "options": {"eps": 1e-3}}])
     grads_case("NAdam", {"lr": 0.01}, "groups", groups=[{"params": [0, 1], "options": {"decoupled_weight_decay": True, "weight_decay": 0.1}},
                                                         {"params": [2], "options": {"momentum_decay": 0.01}}])
+    # Schedulers stepped after every optimizer step (ReduceLROnPlateau gets the rosenbrock loss).
+    for case in SCHEDULER_CASES:
+        sched_case(*case[:5], rosen=case[5])
     total = sum(os.path.getsize(os.path.join(OUT, f + ".json")) for f in written)
     print(f"wrote {len(written)} vectors, {total / 1e6:.2f} MB, to {os.path.normpath(OUT)}")
 

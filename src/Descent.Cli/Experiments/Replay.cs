@@ -55,8 +55,27 @@ public static class Replay
     /// <summary>Parses and runs a spec given as JSON text.</summary>
     public static ReplayResult Run(string specJson) => Run(ReplaySpec.Parse(specJson));
 
+    /// <summary>
+    /// Runs a parsed spec. <paramref name="initialState"/>, when given, is loaded into the optimizer before the first
+    /// step (the spec's params are the parameters at that point); <paramref name="finished"/> receives the optimizer
+    /// after the last step, e.g. to save its state.
+    /// </summary>
+    public static ReplayResult Run(ReplaySpec spec, OptimizerStateDict? initialState, Action<Optimizer>? finished = null)
+    {
+        Optimizer? optimizer = null;
+        var result = Run(spec, o =>
+        {
+            optimizer = o;
+            if (initialState is not null) o.LoadStateDict(initialState);
+        });
+        finished?.Invoke(optimizer!);
+        return result;
+    }
+
     /// <summary>Runs a parsed spec.</summary>
-    public static ReplayResult Run(ReplaySpec spec)
+    public static ReplayResult Run(ReplaySpec spec) => Run(spec, (Action<Optimizer>?)null);
+
+    private static ReplayResult Run(ReplaySpec spec, Action<Optimizer>? created)
     {
         var ps = spec.Params.Select(p => Tensor.FromArray((float[])p.Values.Clone(), p.Shape).RequiresGrad_()).ToList();
         var groups = new List<ParamGroup>();
@@ -69,6 +88,7 @@ public static class Replay
                 groups.Add(group);
             }
         var optimizer = OptimizerRegistry.Create(spec.Optimizer.Name, groups, spec.Optimizer.Options);
+        created?.Invoke(optimizer);
         var scheduler = spec.Scheduler is null ? null : ReplaySchedulers.Create(spec.Scheduler, optimizer);
         bool rosenbrock = spec.Objective == "rosenbrock";
         if (optimizer is LBFGS && !rosenbrock) throw new InvalidDataException("LBFGS needs a closure: use the 'rosenbrock' objective");
@@ -85,6 +105,7 @@ public static class Replay
         }
         for (int step = 0; step < spec.Steps; step++)
         {
+            double? stepLoss = null;
             if (rosenbrock)
             {
                 Tensor loss;
@@ -95,13 +116,14 @@ public static class Replay
                     optimizer.Step();
                 }
                 losses!.Add((float)loss.Item());
+                stepLoss = loss.Item();
             }
             else
             {
                 for (int i = 0; i < ps.Count; i++) ps[i].Grad = Tensor.FromArray((float[])spec.Grads![step][i].Clone(), spec.Params[i].Shape);
                 optimizer.Step();
             }
-            scheduler?.Step();
+            scheduler?.Step(stepLoss);
             trajectory.Add(Concat(ps));
             lrs.Add(optimizer.ParamGroups.Select(g => g.Lr).ToArray());
         }
