@@ -79,3 +79,17 @@ internal sealed class NllLossBackward(int[] inputShape, int classes, int spatial
         }
     }
 }
+
+/// <summary>mse_loss (mean or sum): ∂x = norm·(x − y)·g and ∂y = −∂x, PyTorch's mse_loss_backward.</summary>
+internal sealed class MseLossBackward(Tensor input, Tensor target, double norm) : Node
+{
+    private SavedTensor si = new(input), st = new(target);
+    public override string Name => "MseLossBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        var gx = si.Value(Name).Sub(st.Value(Name)).Mul(norm).Mul(g);
+        return [gx, Next[1] is null ? null : gx.Neg()];
+    }
+    protected override void ReleaseSaved() { si = default; st = default; }
+}

@@ -36,10 +36,24 @@ public static class Gemm
             return;
         }
         T[]? packed = null;
+        try
+        {
+            RunSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, ref packed);
+        }
+        finally
+        {
+            if (packed is not null) System.Buffers.ArrayPool<T>.Shared.Return(packed);
+        }
+    }
+
+    private static void RunSmall<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, ref T[]? packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (transB && k > 0)
         {
-            // Pack op(B) = Bᵀ as k×n row-major.
-            packed = new T[k * n];
+            // Pack op(B) = Bᵀ as k×n row-major, in a pooled buffer: Linear's forward takes this path every call.
+            packed = System.Buffers.ArrayPool<T>.Shared.Rent(k * n);
             for (int j = 0; j < n; j++)
                 for (int p = 0; p < k; p++) packed[p * n + j] = b[j * ldb + p];
             b = packed;

@@ -88,4 +88,27 @@ public static class BinaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(x, y, d);
         public void Invoke<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(y, x, d);
     }
+
+    /// <summary>PyTorch's threshold_backward at 0: g where x &gt; 0 (or x is NaN), else 0 — the ReLU gradient.</summary>
+    public readonly struct ThresholdGrad : IBinarySpanOp
+    {
+        public void Invoke<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
+            Elementwise.Map(g, x, d, new ThresholdGradOp<T>());
+        public void Invoke<T>(ReadOnlySpan<T> g, T x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (x <= T.Zero) d.Clear();
+            else g.CopyTo(d);
+        }
+        public void Invoke<T>(T g, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            for (int i = 0; i < x.Length; i++) d[i] = x[i] <= T.Zero ? T.Zero : g;
+        }
+    }
+
+    internal readonly struct ThresholdGradOp<T> : IBinaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T g, T x) => x <= T.Zero ? T.Zero : g;
+        public System.Numerics.Vector<T> Invoke(System.Numerics.Vector<T> g, System.Numerics.Vector<T> x) =>
+            System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThanOrEqual(x, System.Numerics.Vector<T>.Zero), System.Numerics.Vector<T>.Zero, g);
+    }
 }

@@ -253,5 +253,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>The ReLU gradient: 0 where x ≤ 0, else g, so NaN passes g (PyTorch's threshold_backward).</summary>
-    internal static Tensor ThresholdBackward(Tensor g, Tensor x) => Where(x.Le(0.0), ZerosLike(g), g);
+    internal static Tensor ThresholdBackward(Tensor g, Tensor x) =>
+        g.DType == x.DType && g.DType.IsFloatingPoint() && ShapeHelper.SameShape(g.shape, x.shape)
+            ? MapBinary(g, x, new Kernels.BinaryOps.ThresholdGrad(), "threshold_backward")
+            : Where(x.Le(0.0), ZerosLike(g), g);
 }

@@ -39,6 +39,7 @@ public sealed partial class Tensor
     /// <summary>Reduces each group of elements that differ only in the masked dims (no autograd).</summary>
     internal Tensor ReduceRaw(bool[] mask, bool keepDim, RowReduction kind)
     {
+        if (kind == RowReduction.Sum && DType.IsFloatingPoint() && IsLeadingSum(mask)) return SumLeadingDims(mask, keepDim);
         // Move reduced dims last, so each output element owns one contiguous row.
         var perm = new int[Dim];
         int k = 0, inner = 1;
@@ -63,6 +64,42 @@ public sealed partial class Tensor
                 break;
         }
         return r;
+    }
+
+    /// <summary>Whether the reduced dims are a proper prefix of a contiguous tensor (a bias gradient's sum over the batch).</summary>
+    private bool IsLeadingSum(bool[] mask)
+    {
+        if (!IsContiguous || Dim < 2 || !mask[0] || mask[^1]) return false;
+        bool inPrefix = true;
+        foreach (var m in mask)
+        {
+            if (m && !inPrefix) return false;
+            if (!m) inPrefix = false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Sums the leading dims by adding whole rows into the result, in row order as PyTorch's vectorised outer
+    /// reduction does, without the transposed copy the general path makes.
+    /// </summary>
+    private Tensor SumLeadingDims(bool[] mask, bool keepDim)
+    {
+        int rows = 1;
+        for (int d = 0; d < mask.Length && mask[d]; d++) rows *= shape[d];
+        var r = Allocate(DType, ReducedShape(mask, keepDim));
+        int width = r.Numel;
+        if (DType == DType.Float32) AddRows(Data<float>().AsSpan(offset, rows * width), r.AsSpan<float>(), rows);
+        else AddRows(Data<double>().AsSpan(offset, rows * width), r.AsSpan<double>(), rows);
+        return r;
+    }
+
+    private static void AddRows<T>(ReadOnlySpan<T> src, Span<T> dst, int rows) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = dst.Length;
+        if (rows == 0) { dst.Clear(); return; }
+        src[..width].CopyTo(dst);
+        for (int i = 1; i < rows; i++) TensorPrimitives.Add(dst, src.Slice(i * width, width), dst);
     }
 
     private static void ReduceRowsInt64(long[] data, int start, int outer, int inner, long[] result, RowReduction kind)
