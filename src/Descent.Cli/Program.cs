@@ -5,7 +5,7 @@ namespace Descent.Cli
     /// <summary>The <c>descent</c> command line: one verb per experiment or tool.</summary>
     public static class Cli
     {
-        private const string Usage = "usage: descent <verb> [options]; verbs: compare, bench";
+        private const string Usage = "usage: descent <verb> [options]; verbs: compare, lr-sweep, momentum, ewa, trajectories, fit, lr-find, bench";
 
         /// <summary>Runs a verb; user errors print one line to stderr and return non-zero, never a stack trace.</summary>
         public static int Main(string[] args)
@@ -20,6 +20,9 @@ namespace Descent.Cli
                 return args[0] switch
                 {
                     "compare" => CompareVerb.Run(new CliArgs(args.Skip(1))),
+                    "lr-sweep" => LrSweepVerb.Run(new CliArgs(args.Skip(1))),
+                    "momentum" => MomentumVerb.Run(new CliArgs(args.Skip(1))),
+                    "ewa" => EwaVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
