@@ -23,6 +23,7 @@ namespace Descent.Cli
                     "lr-sweep" => LrSweepVerb.Run(new CliArgs(args.Skip(1))),
                     "momentum" => MomentumVerb.Run(new CliArgs(args.Skip(1))),
                     "ewa" => EwaVerb.Run(new CliArgs(args.Skip(1))),
+                    "trajectories" => TrajectoriesVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };

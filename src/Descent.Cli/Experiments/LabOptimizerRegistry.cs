@@ -62,13 +62,23 @@ public static class LabOptimizerRegistry
     /// <summary>Parses one <c>NAME[:k=v,k=v]</c> into a spec that creates the optimizer over given parameters.</summary>
     public static OptimizerSpec Parse(string text)
     {
+        var (lab, options) = ParseOptions(text);
+        return Spec(lab, options, text);
+    }
+
+    /// <summary>
+    /// Parses one <c>NAME[:k=v,k=v]</c> into the lab optimizer and the options given (PyTorch names, typed values;
+    /// presets not included). Nothing is created, so values the constructor would refuse are not checked yet.
+    /// </summary>
+    public static (LabOptimizer Lab, Dictionary<string, object?> Options) ParseOptions(string text)
+    {
         string name = text, rest = "";
         int colon = text.IndexOf(':');
         if (colon >= 0) (name, rest) = (text[..colon], text[(colon + 1)..]);
         if (name.Trim().Length == 0) throw new CliException($"--opt '{text}': missing optimizer name; known: {KnownNames}");
         var lab = Find(name) ?? throw new CliException($"--opt '{text}': unknown optimizer '{name.Trim()}'; known: {KnownNames}");
         var ctor = Constructor(lab.Type);
-        var options = new Dictionary<string, object?>(lab.Presets, StringComparer.Ordinal);
+        var options = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var part in rest.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int eq = part.IndexOf('=');
@@ -78,7 +88,7 @@ public static class LabOptimizerRegistry
                 ?? throw new CliException($"--opt '{text}': {lab.Type.Name} has no option '{part[..eq].Trim()}'; options: {string.Join(", ", OptionNames(lab.Type))}");
             options[key] = ParseValue(text, key, raw, parameter.ParameterType);
         }
-        return Spec(lab, options, text);
+        return (lab, options);
     }
 
     /// <summary>A spec for <paramref name="lab"/> with <paramref name="options"/> (PyTorch names, typed values), validated now.</summary>
