@@ -24,6 +24,8 @@ namespace Descent.Cli
                     "momentum" => MomentumVerb.Run(new CliArgs(args.Skip(1))),
                     "ewa" => EwaVerb.Run(new CliArgs(args.Skip(1))),
                     "trajectories" => TrajectoriesVerb.Run(new CliArgs(args.Skip(1))),
+                    "fit" => FitVerb.Run(new CliArgs(args.Skip(1))),
+                    "lr-find" => LrFindVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };
