@@ -35,10 +35,17 @@ namespace Descent.Cli
                 Console.Error.WriteLine($"descent: {e.Message}");
                 return 2;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException or InvalidDataException or FormatException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or IOException
+                or InvalidDataException or FormatException or UnauthorizedAccessException or ArithmeticException)
             {
                 Console.Error.WriteLine($"descent: {e.Message.Split('\n')[0]}");
                 return 1;
+            }
+            catch (Exception e) when (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DESCENT_DEBUG")))
+            {
+                // A bug, not a user error; still one line. DESCENT_DEBUG=1 lets it through with its stack trace.
+                Console.Error.WriteLine($"descent: unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]} (set DESCENT_DEBUG=1 for details)");
+                return 70;
             }
         }
     }

@@ -187,9 +187,11 @@ public static class LabOptimizerRegistry
         if (t == typeof(float)) return (float)Number(text, key, raw);
         if (t == typeof(int) || t == typeof(long))
         {
-            if (!long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l))
+            if (!long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) || (t == typeof(int) && (l < int.MinValue || l > int.MaxValue)))
                 throw new CliException($"--opt '{text}': {key} expects an integer, got '{raw}'");
-            return t == typeof(int) ? checked((int)l) : l;
+            // Box as the parameter's own type: reflection will not widen or narrow a boxed value.
+            if (t == typeof(int)) return (int)l;
+            return l;
         }
         if (t == typeof(bool))
             return raw.ToLowerInvariant() switch
@@ -227,13 +229,21 @@ public static class LabOptimizerRegistry
         return string.Join(", ", parts);
     }
 
+    // Shortest round-trip digits, exponents as 1e-6 (not .NET's 1E-06), so the text can be pasted back into --opt.
+    private static string Number(double d)
+    {
+        string r = d.ToString("R", CultureInfo.InvariantCulture);
+        int e = r.IndexOf('E');
+        return e < 0 ? r : $"{r[..e]}e{int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture)}";
+    }
+
     /// <summary>Formats an option value the way <c>--opt</c> accepts it.</summary>
     public static string Format(object? v) => v switch
     {
         null => "none",
         bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => Number(d),
+        float f => Number(f),
         System.Runtime.CompilerServices.ITuple t => string.Join('/', Enumerable.Range(0, t.Length).Select(i => Format(t[i]))),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",

@@ -4,7 +4,8 @@ namespace Descent.Cli.Experiments;
 
 /// <summary>
 /// The trajectories' test functions. Learning rates were tuned by running each optimizer from the start for the
-/// default steps (PyTorch 1.13 gives the same paths): large enough to make progress, small enough not to fly off.
+/// default steps (PyTorch 1.13 gives the same paths; Adafactor, which 1.13 lacks, was tuned with Descent's):
+/// large enough to make progress, small enough not to fly off. SparseAdam on dense gradients is Adam.
 /// </summary>
 public static class TestFunctions
 {
@@ -25,7 +26,7 @@ public static class TestFunctions
         {
             ["sgd"] = 0.0015, ["momentum"] = 0.001, ["nesterov"] = 0.001, ["rmsprop"] = 0.05, ["adam"] = 0.2,
             ["adagrad"] = 1, ["adadelta"] = 10, ["adamax"] = 0.5, ["adamw"] = 0.2, ["nadam"] = 0.2, ["radam"] = 0.005,
-            ["asgd"] = 0.0015, ["rprop"] = 0.01, ["lbfgs"] = 1,
+            ["asgd"] = 0.0015, ["rprop"] = 0.01, ["lbfgs"] = 1, ["sparseadam"] = 0.2, ["adafactor"] = 0.1,
         },
     };
 
@@ -45,7 +46,7 @@ public static class TestFunctions
         {
             ["sgd"] = 0.01, ["momentum"] = 0.001, ["nesterov"] = 0.001, ["rmsprop"] = 0.01, ["adam"] = 0.1,
             ["adagrad"] = 0.5, ["adadelta"] = 5, ["adamax"] = 0.1, ["adamw"] = 0.1, ["nadam"] = 0.1, ["radam"] = 0.01,
-            ["asgd"] = 0.01, ["rprop"] = 0.01, ["lbfgs"] = 1,
+            ["asgd"] = 0.01, ["rprop"] = 0.01, ["lbfgs"] = 1, ["sparseadam"] = 0.1, ["adafactor"] = 0.03,
         },
     };
 
@@ -65,7 +66,7 @@ public static class TestFunctions
         {
             ["sgd"] = 0.005, ["momentum"] = 0.002, ["nesterov"] = 0.002, ["rmsprop"] = 0.05, ["adam"] = 0.1,
             ["adagrad"] = 0.5, ["adadelta"] = 5, ["adamax"] = 0.1, ["adamw"] = 0.1, ["nadam"] = 0.1, ["radam"] = 0.02,
-            ["asgd"] = 0.005, ["rprop"] = 0.01, ["lbfgs"] = 1,
+            ["asgd"] = 0.005, ["rprop"] = 0.01, ["lbfgs"] = 1, ["sparseadam"] = 0.1, ["adafactor"] = 0.03,
         },
     };
 
@@ -84,7 +85,7 @@ public static class TestFunctions
         {
             ["sgd"] = 0.01, ["momentum"] = 0.005, ["nesterov"] = 0.005, ["rmsprop"] = 0.01, ["adam"] = 0.02,
             ["adagrad"] = 0.1, ["adadelta"] = 1, ["adamax"] = 0.02, ["adamw"] = 0.02, ["nadam"] = 0.02, ["radam"] = 0.05,
-            ["asgd"] = 0.01, ["rprop"] = 0.01, ["lbfgs"] = 0.1,
+            ["asgd"] = 0.01, ["rprop"] = 0.01, ["lbfgs"] = 0.1, ["sparseadam"] = 0.02, ["adafactor"] = 0.01,
         },
     };
 

@@ -5,6 +5,12 @@ namespace Descent.Cli.Experiments;
 /// <summary>One optimizer's path over a test function: the points (start first) and f at each.</summary>
 public sealed record Trajectory(string Optimizer, string Settings, bool Tuned, double[] X, double[] Y, double[] Loss)
 {
+    /// <summary>True when the learning rate came from <c>--opt</c> rather than the function's table.</summary>
+    public bool LrGiven { get; init; }
+
+    /// <summary>The settings, marked when the learning rate is a fallback rather than tuned or given.</summary>
+    public string SettingsText => Settings + (Tuned || LrGiven ? "" : " (untuned)");
+
     /// <summary>True when the run stopped early because the point left the plotted window by a wide margin or overflowed.</summary>
     public bool LeftWindow { get; init; }
 }
@@ -63,7 +69,8 @@ public static class Trajectories
         var (lr, tuned) = f.LrFor(o.Lab.Name);
         options["lr"] = lr;
         foreach (var (k, v) in o.Options) options[k] = v;
-        tuned &= !o.Options.ContainsKey("lr");
+        bool given = o.Options.ContainsKey("lr");
+        tuned &= !given;
 
         var p = Tensor.FromArray([(float)f.Start.X, (float)f.Start.Y], 2).RequiresGrad_();
         var optimizer = LabOptimizerRegistry.Create(o.Lab.Type, [p], options);
@@ -94,7 +101,7 @@ public static class Trajectories
                 break;
             }
         }
-        return new Trajectory(o.Lab.DisplayName, Describe(options), tuned, xs.ToArray(), ys.ToArray(), loss.ToArray()) { LeftWindow = left };
+        return new Trajectory(o.Lab.DisplayName, Describe(options), tuned, xs.ToArray(), ys.ToArray(), loss.ToArray()) { LeftWindow = left, LrGiven = given };
     }
 
     private static string Describe(Dictionary<string, object?> options)

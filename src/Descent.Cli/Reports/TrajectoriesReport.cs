@@ -9,7 +9,7 @@ internal static class TrajectoriesReport
 {
     private const int GridPoints = 121;
 
-    /// <summary>Paths per chart: as many as there are clearly distinct colours on the light contour map.</summary>
+    /// <summary>Most paths per chart: as many as there are clearly distinct colours on the light contour map; more are split evenly over several charts.</summary>
     public const int PathsPerChart = 7;
 
     // A light, low-contrast map keeps the contours in the background, so every path colour (black included) stands out.
@@ -27,15 +27,16 @@ internal static class TrajectoriesReport
             report.AddSection($"{Title(r.Function.Name)}: f(x, y) = {r.Function.Formula}");
             // More paths than distinct colours turn a chart into a tangle: split them over several charts.
             int groups = Math.Max(1, (r.Paths.Count + PathsPerChart - 1) / PathsPerChart);
+            int perChart = Math.Max(1, (r.Paths.Count + groups - 1) / groups);
             for (int g = 0; g < groups; g++)
             {
-                var paths = r.Paths.Skip(g * PathsPerChart).Take(PathsPerChart).ToList();
+                var paths = r.Paths.Skip(g * perChart).Take(perChart).ToList();
                 var chart = Chart(r, paths, groups == 1 ? "" : $" ({g + 1} of {groups})");
                 output.Save(chart, r.Function.Name + (g == 0 ? "" : $"_{g + 1}") + ".svg");
                 report.AddTrajectoryAnimation(chart, frameMilliseconds: 30, caption: g == groups - 1 ? Caption(r) : null);
             }
             report.AddTable(["optimizer", "settings", "steps", "end x", "end y", "f(end)", "distance to nearest minimum"],
-                r.Paths.Select(p => (IReadOnlyList<object?>)[p.Optimizer, p.Settings + (p.Tuned ? "" : " (untuned)"),
+                r.Paths.Select(p => (IReadOnlyList<object?>)[p.Optimizer, p.SettingsText,
                     p.X.Length - 1, p.X[^1], p.Y[^1], p.Loss[^1], r.Function.Minima.Count == 0 ? null : r.Function.DistanceToMinimum(p.X[^1], p.Y[^1])]));
             if (r.Skipped.Count > 0)
                 report.AddParagraph("Not shown: " + string.Join("; ", r.Skipped.Select(s => $"{s.Optimizer} ({s.Reason})")) + ".");

@@ -19,10 +19,11 @@ internal static class CompareVerb
         bool log = args.Flag("log");
         string datasetName = args.String("dataset") ?? "quadratic";
         string dataDir = args.String("data") ?? ComparisonTasks.DefaultFashionMnistDir;
-        int limit = args.Int("limit", int.MaxValue, min: 1);
+        int? limit = args.String("limit") is null ? null : args.Int("limit", 0, min: 1);
         var optTexts = args.All("opt");
         var specs = optTexts.Count == 0 ? Comparison.TutorialOptimizers() : LabOptimizerRegistry.ParseAll(optTexts);
         var task = ComparisonTasks.ByName(datasetName, dataDir, limit);
+        if (limit is not null && task.MakeTestData is null) throw new CliException("--limit applies to --dataset fashion-mnist only");
         int epochs = args.Int("epochs", task.DefaultEpochs, min: 1);
         int batch = args.Int("batch-size", task.DefaultBatchSize, min: 1);
         long seed = args.Long("seed", 1);
@@ -53,7 +54,7 @@ internal static class CompareVerb
 
     private static void PrintTable(LabConsole console, ComparisonTask task, IReadOnlyList<CompareSummary> rows, int epochs, int batch, long seed, ComparisonResult result)
     {
-        var table = new Table().Title(Markup.Escape($"Optimizer comparison: {task.Name}, {epochs} epochs, batch {batch}, seed {seed}"));
+        var table = new Table().Title(Markup.Escape($"Optimizer comparison: {task.Name}, {epochs} epoch{(epochs == 1 ? "" : "s")}, batch {batch}, seed {seed}"));
         table.AddColumn("Optimizer");
         table.AddColumn("Settings");
         table.AddColumn(new TableColumn("Last-epoch mean loss").RightAligned());

@@ -34,14 +34,15 @@ internal static class TrajectoriesVerb
         foreach (var r in results)
         {
             foreach (var p in r.Paths)
-                table.AddRow(r.Function.Name, Markup.Escape(p.Optimizer), Markup.Escape(p.Settings + (p.Tuned ? "" : " (untuned)")),
+                table.AddRow(r.Function.Name, Markup.Escape(p.Optimizer), Markup.Escape(p.SettingsText),
                     (p.X.Length - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + (p.LeftWindow ? " (left)" : ""),
                     $"({LabFormat.Number(p.X[^1], 3)}, {LabFormat.Number(p.Y[^1], 3)})", LabFormat.Number(p.Loss[^1], 3),
                     r.Function.Minima.Count == 0 ? "–" : LabFormat.Number(r.Function.DistanceToMinimum(p.X[^1], p.Y[^1]), 3));
-            foreach (var (name, reason) in r.Skipped)
-                table.AddRow(r.Function.Name, Markup.Escape(name), Markup.Escape("skipped: " + reason), "", "", "", "");
         }
         console.Out.Write(table);
+        // Skips are per optimizer, not per function (a sparse-only or matrix-only optimizer fails on all four): say each once.
+        foreach (var (name, reason) in results.SelectMany(r => r.Skipped).Distinct())
+            console.Note($"skipped {name}: {reason}");
         TrajectoriesReport.Write(output, results, args.CommandLine("trajectories"));
         output.PrintSummary(console);
         return 0;
