@@ -20,18 +20,24 @@ internal sealed class LabOutput
     /// <summary>The file names written so far, in order.</summary>
     public IReadOnlyList<string> Written => written;
 
-    /// <summary>Reads <c>--out</c> (or the default for <paramref name="verb"/>) and creates the folder.</summary>
+    /// <summary>
+    /// Reads <c>--out</c> (or the default for <paramref name="verb"/>). The folder is created with the first file,
+    /// so a command line rejected later leaves nothing behind.
+    /// </summary>
     public static LabOutput FromArgs(CliArgs args, string verb)
     {
         string dir = args.String("out") ?? Path.Combine("descent-out", verb);
         string full = Path.GetFullPath(dir);
         if (File.Exists(full)) throw new CliException($"--out {dir} is a file, not a folder");
-        System.IO.Directory.CreateDirectory(full);
         return new LabOutput(full);
     }
 
-    /// <summary>The full path of <paramref name="fileName"/> in the folder.</summary>
-    public string PathOf(string fileName) => Path.Combine(Directory, fileName);
+    /// <summary>The full path of <paramref name="fileName"/> in the folder, creating the folder if needed.</summary>
+    public string PathOf(string fileName)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        return Path.Combine(Directory, fileName);
+    }
 
     /// <summary>Saves a chart as SVG.</summary>
     public void Save(Chart chart, string fileName)

@@ -36,7 +36,7 @@ public class LabErrorTests
     [InlineData("--start-lr must be a positive number", "lr-find", "--start-lr", "0")]
     public void OneLineOnStderrAndNonZeroExit(string expected, params string[] args)
     {
-        string dir = TempDir("errors");
+        string dir = Path.Combine(TempDir("errors"), "out");
         var (code, _, err) = Run([.. args, "--out", dir]);
         Assert.NotEqual(0, code);
         var lines = err.TrimEnd().Split('\n');
@@ -44,6 +44,20 @@ public class LabErrorTests
         Assert.StartsWith("descent: ", lines[0]);
         Assert.Contains(expected, lines[0]);
         Assert.DoesNotContain("   at ", err);
+        Assert.False(Directory.Exists(dir), "a rejected command line left an output folder behind");
+    }
+
+    [Theory]
+    [InlineData("compare", "--opt NAME:k=v")]
+    [InlineData("lr-sweep", "--lrs")]
+    [InlineData("trajectories", "--functions")]
+    [InlineData("lr-find", "--start-lr")]
+    public void VerbHelpPrintsTheOptions(string verb, string expected)
+    {
+        var (code, stdout, err) = Run(verb, "--help");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains(expected, stdout);
     }
 
     [Fact]
