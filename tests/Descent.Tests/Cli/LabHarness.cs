@@ -38,10 +38,50 @@ internal static class LabHarness
         return dir;
     }
 
+    // One folder per test process, so runs do not pile up output in /tmp: removed at exit where the host lets that
+    // run, and otherwise by the next run, which clears folders of processes that are gone.
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "descent-lab-tests");
+        string root = Path.Combine(parent, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Directory.Exists(parent))
+            foreach (var stale in Directory.GetDirectories(parent))
+                if (int.TryParse(Path.GetFileName(stale), out int pid) && pid != Environment.ProcessId && !IsRunning(pid))
+                {
+                    try { Directory.Delete(stale, recursive: true); }
+                    catch (IOException) { }
+                    catch (UnauthorizedAccessException) { }
+                }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A new empty folder under the system temp folder.</summary>
     public static string TempDir(string tag)
     {
-        string dir = Path.Combine(Path.GetTempPath(), "descent-lab-tests", tag + "-" + Guid.NewGuid().ToString("N")[..8]);
+        string dir = Path.Combine(Root.Value, tag + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }
