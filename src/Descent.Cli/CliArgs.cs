@@ -11,6 +11,7 @@ internal sealed class CliArgs
     public CliArgs(IEnumerable<string> args)
     {
         var list = args.ToList();
+        Raw = list;
         for (int i = 0; i < list.Count; i++)
         {
             var a = list[i];
@@ -25,6 +26,13 @@ internal sealed class CliArgs
             values.Add(value);
         }
     }
+
+    /// <summary>The arguments as given, for reports that show how to reproduce a run.</summary>
+    public IReadOnlyList<string> Raw { get; }
+
+    /// <summary>The command line that reproduces this run: <c>descent VERB ARGS</c>, quoting arguments with spaces.</summary>
+    public string CommandLine(string verb) =>
+        string.Join(' ', new[] { "descent", verb }.Concat(Raw.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
 
     public bool Flag(string name)
     {
@@ -78,6 +86,27 @@ internal sealed class CliArgs
         if (s is null) return fallback;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
             throw new CliException($"--{name} expects a number, got '{s}'");
+        return v;
+    }
+
+    /// <summary>A comma-separated list of numbers (<c>--lrs 0.01,0.1,1</c>); null when the option is absent.</summary>
+    public double[]? Doubles(string name)
+    {
+        var s = String(name);
+        if (s is null) return null;
+        var parts = s.Split(',', StringSplitOptions.TrimEntries);
+        var values = new double[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                throw new CliException($"--{name} expects comma-separated numbers, got '{parts[i]}'");
+        return values;
+    }
+
+    /// <summary>A number that must be positive and finite.</summary>
+    public double PositiveDouble(string name, double fallback)
+    {
+        double v = Double(name, fallback);
+        if (!(v > 0) || !double.IsFinite(v)) throw new CliException($"--{name} must be a positive number, got {v.ToString(CultureInfo.InvariantCulture)}");
         return v;
     }
 

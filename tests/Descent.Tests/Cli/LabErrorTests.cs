@@ -1,0 +1,72 @@
+using Xunit;
+using static Descent.Tests.Cli.LabHarness;
+
+namespace Descent.Tests.Cli;
+
+/// <summary>Bad command lines: a non-zero exit and exactly one line on stderr, never a stack trace.</summary>
+[Collection("Console")]
+public class LabErrorTests
+{
+    [Theory]
+    [InlineData("unknown optimizer 'adamm'", "compare", "--opt", "adamm:lr=0.1")]
+    [InlineData("lr expects a number, got 'abc'", "compare", "--opt", "sgd:lr=abc")]
+    [InlineData("betas expects 2 numbers separated by '/'", "compare", "--opt", "adam:betas=0.9")]
+    [InlineData("SGD has no option 'foo'", "compare", "--opt", "sgd:foo=1")]
+    [InlineData("Invalid learning rate: -0.1", "compare", "--opt", "sgd:lr=-0.1")]
+    [InlineData("Invalid beta parameter at index 1: 1.5", "compare", "--opt", "adam:betas=0.9/1.5")]
+    [InlineData("expected option=value", "compare", "--opt", "sgd:lr")]
+    [InlineData("nesterov expects true or false", "compare", "--opt", "sgd:nesterov=maybe")]
+    [InlineData("--opt needs a value", "compare", "--opt")]
+    [InlineData("--opt needs a value", "compare", "--opt", "--epochs", "1")]
+    [InlineData("unknown dataset 'mnist'", "compare", "--dataset", "mnist")]
+    [InlineData("apt-get install dataset-fashion-mnist", "compare", "--dataset", "fashion-mnist", "--data", "/nonexistent/fashion")]
+    [InlineData("--limit applies to --dataset fashion-mnist only", "compare", "--limit", "10")]
+    [InlineData("--epochs must be at least 1", "compare", "--epochs", "0")]
+    [InlineData("unknown option '--bogus'", "lr-sweep", "--bogus", "1")]
+    [InlineData("--lrs expects comma-separated numbers, got 'a'", "lr-sweep", "--lrs", "0.1,a")]
+    [InlineData("learning rates must not be negative", "lr-sweep", "--lrs", "-0.1")]
+    [InlineData("--steps must be at least 1", "momentum", "--steps", "0")]
+    [InlineData("momentum must not be negative", "momentum", "--momenta", "-0.5")]
+    [InlineData("each β must be in [0, 1)", "ewa", "--betas", "0.9,1.5")]
+    [InlineData("unknown function 'sphere'", "trajectories", "--functions", "rosenbrock,sphere")]
+    [InlineData("Invalid learning rate: -1", "trajectories", "--opt", "adam:lr=-1")]
+    [InlineData("--every must be at least 1", "fit", "--every", "0")]
+    [InlineData("unknown optimizer 'nope'", "lr-find", "--opt", "nope")]
+    [InlineData("--end-lr (1e-8) must be larger than --start-lr", "lr-find", "--end-lr", "1e-8")]
+    [InlineData("--start-lr must be a positive number", "lr-find", "--start-lr", "0")]
+    public void OneLineOnStderrAndNonZeroExit(string expected, params string[] args)
+    {
+        string dir = Path.Combine(TempDir("errors"), "out");
+        var (code, _, err) = Run([.. args, "--out", dir]);
+        Assert.NotEqual(0, code);
+        var lines = err.TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("descent: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(Directory.Exists(dir), "a rejected command line left an output folder behind");
+    }
+
+    [Theory]
+    [InlineData("compare", "--opt NAME:k=v")]
+    [InlineData("lr-sweep", "--lrs")]
+    [InlineData("trajectories", "--functions")]
+    [InlineData("lr-find", "--start-lr")]
+    public void VerbHelpPrintsTheOptions(string verb, string expected)
+    {
+        var (code, stdout, err) = Run(verb, "--help");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        Assert.Contains(expected, stdout);
+    }
+
+    [Fact]
+    public void OutThatIsAFileIsRefused()
+    {
+        string file = Path.Combine(TempDir("out-file"), "taken");
+        File.WriteAllText(file, "x");
+        var (code, _, err) = Run("ewa", "--out", file);
+        Assert.Equal(2, code);
+        Assert.Contains("is a file", err);
+    }
+}
