@@ -5,7 +5,7 @@ namespace Descent.Cli
     /// <summary>The <c>descent</c> command line: one verb per experiment or tool.</summary>
     public static class Cli
     {
-        private const string Usage = "usage: descent <verb> [options]; verbs: compare, replay, lr-sweep, momentum, ewa, trajectories, fit, lr-find, bench";
+        private const string Usage = "usage: descent <verb> [options]; verbs: compare, replay, lr-sweep, momentum, ewa, trajectories, fit, lr-find, train, bench";
 
         private static readonly Dictionary<string, string> VerbUsage = new()
         {
@@ -52,6 +52,7 @@ namespace Descent.Cli
                     "fit" => FitVerb.Run(new CliArgs(args.Skip(1))),
                     "lr-find" => LrFindVerb.Run(new CliArgs(args.Skip(1))),
                     "bench" => BenchVerb.Run(args[1..]),
+                    "train" => TrainVerb.Run(args[1..]),
                     "checkpoint-train" => CheckpointTrainVerb.Run(new CliArgs(args.Skip(1))), // hidden: drives the kill-and-resume test
                     _ => throw new CliException($"unknown verb '{args[0]}'. {Usage}"),
                 };

@@ -103,6 +103,8 @@ public sealed partial class Tensor
         var outShape = (int[])shape.Clone();
         outShape[d] = ix.Length;
         var r = Allocate(DType, outShape);
+        if (d == 0 && IsContiguous && TryCopyRows(ix, r))
+            return Graph.Needs(this) ? Graph.Attach(r, new IndexSelectBackward(shape, d, ix), this) : r;
         for (int i = 0; i < ix.Length; i++)
         {
             long j = ix[i];
@@ -110,6 +112,31 @@ public sealed partial class Tensor
             r.Select(d, i).CopyFromUnchecked(Detach().Select(d, (int)j));
         }
         return Graph.Needs(this) ? Graph.Attach(r, new IndexSelectBackward(shape, d, ix), this) : r;
+    }
+
+    /// <summary>
+    /// index_select along dim 0 of a contiguous tensor as one span copy per row: what a DataLoader batch over a
+    /// TensorDataset does every step. False (nothing written) when an index is out of range, so the caller reports it.
+    /// </summary>
+    private bool TryCopyRows(long[] ix, Tensor r)
+    {
+        int rows = shape.Length == 0 ? 1 : shape[0];
+        foreach (var j in ix) if (j < 0 || j >= rows) return false;
+        int width = rows == 0 ? 0 : Numel / rows;
+        switch (storage)
+        {
+            case Storage<float> f: CopyRows(f.Data, r.Data<float>(), ix, width); break;
+            case Storage<double> dd: CopyRows(dd.Data, r.Data<double>(), ix, width); break;
+            case Storage<long> l: CopyRows(l.Data, r.Data<long>(), ix, width); break;
+            default: CopyRows(((Storage<bool>)storage).Data, r.Data<bool>(), ix, width); break;
+        }
+        return true;
+    }
+
+    private void CopyRows<T>(T[] src, T[] dst, long[] ix, int width) where T : unmanaged
+    {
+        for (int i = 0; i < ix.Length; i++)
+            Array.Copy(src, offset + (int)ix[i] * width, dst, i * width, width);
     }
 
     /// <summary>this[dim][index[i]] += src[i] (no autograd), the backward of gather.</summary>

@@ -1,0 +1,72 @@
+"""The Fashion-MNIST benchmark in PyTorch: the same program as `descent train fashion-mnist`.
+
+MLP 784-256-128-10 with ReLU, Adam(lr 1e-3), CrossEntropyLoss, batch 128, shuffle, manual_seed(0); IDX files
+from --data (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist). Prints one JSON line:
+{"epochs": [{"seconds", "test_accuracy", "mean_loss"}...], "threads", "peak_memory_mb"}.
+Usage: /usr/bin/python3 bench/torch_fashion_mnist.py [--epochs N] [--threads N] [--data DIR]
+"""
+import argparse, gzip, json, os, resource, time
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.utils.data as Data
+
+
+def idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    rank = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * rank).reshape(shape)
+
+
+def find(folder, name):
+    for candidate in (name, name + ".gz"):
+        if os.path.exists(os.path.join(folder, candidate)):
+            return os.path.join(folder, candidate)
+    raise SystemExit(f"{name} not found in {folder}: apt-get install dataset-fashion-mnist")
+
+
+def load(folder, images, labels):
+    x = torch.from_numpy(idx(find(folder, images)).copy()).float().div(255).reshape(-1, 784)
+    y = torch.from_numpy(idx(find(folder, labels)).astype(np.int64))
+    return x, y
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    x, y = load(args.data, "train-images-idx3-ubyte", "train-labels-idx1-ubyte")
+    tx, ty = load(args.data, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    loader = Data.DataLoader(Data.TensorDataset(x, y), batch_size=128, shuffle=True)
+    epochs = []
+    for _ in range(args.epochs):
+        net.train()
+        t0, total, batches = time.perf_counter(), 0.0, 0
+        for bx, by in loader:
+            loss = loss_fn(net(bx), by)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+            batches += 1
+        seconds = time.perf_counter() - t0
+        net.eval()
+        with torch.no_grad():
+            acc = (net(tx).argmax(1) == ty).float().mean().item()
+        epochs.append({"seconds": seconds, "test_accuracy": acc, "mean_loss": total / batches})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps({"epochs": epochs, "threads": args.threads, "peak_memory_mb": peak}))
+
+
+if __name__ == "__main__":
+    main()
