@@ -1,3 +1,4 @@
+using Descent.IO;
 using System.Globalization;
 using System.Text;
 using Descent.Plotting;
@@ -53,10 +54,10 @@ internal sealed class LabOutput
         written.Add("report.html");
     }
 
-    /// <summary>Saves a text file (CSV, JSON) as UTF-8 without a byte-order mark.</summary>
+    /// <summary>Saves a text file (CSV, JSON) as UTF-8 without a byte-order mark, atomically like the plots.</summary>
     public void SaveText(string fileName, string content)
     {
-        File.WriteAllText(PathOf(fileName), content, new UTF8Encoding(false));
+        AtomicFile.WriteAllText(PathOf(fileName), content);
         written.Add(fileName);
     }
 

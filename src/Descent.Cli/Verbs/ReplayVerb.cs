@@ -1,3 +1,4 @@
+using Descent.IO;
 using Descent.Cli.Experiments;
 using Descent.Optim;
 using Descent.Serialization;
@@ -28,7 +29,7 @@ internal static class ReplayVerb
         Optimizer? finalOptimizer = null;
         var result = Replay.Run(spec, state, o => finalOptimizer = o);
         // Written only after the whole replay succeeded, so a failed run leaves no partial output.
-        AtomicFile.WriteAllBytes(outPath, System.Text.Encoding.UTF8.GetBytes(result.ToJson()));
+        AtomicFile.WriteAllText(outPath, result.ToJson());
         if (savePath is not null) OptimizerCheckpoint.Save(savePath, finalOptimizer!);
         return 0;
     }

@@ -1,3 +1,4 @@
+using Descent.IO;
 namespace Descent.Plotting;
 
 /// <summary>

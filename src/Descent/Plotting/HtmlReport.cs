@@ -1,3 +1,4 @@
+using Descent.IO;
 using System.Globalization;
 using System.Text;
 

@@ -1,3 +1,4 @@
+using Descent.IO;
 using Descent.Cli.Experiments;
 using Descent.NN;
 using Descent.Optim;

@@ -1,4 +1,4 @@
-namespace Descent.Serialization;
+namespace Descent.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old file or the complete new one, never a prefix: the bytes go
@@ -38,6 +38,16 @@ public static class AtomicFile
     {
         var copy = bytes.ToArray();
         Write(path, s => s.Write(copy));
+    }
+
+    private static readonly System.Text.UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes <paramref name="content"/> as UTF-8 (no BOM) atomically; used for plots, reports and data files.</summary>
+    public static void WriteAllText(string path, string content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var bytes = Utf8NoBom.GetBytes(content);
+        Write(path, s => s.Write(bytes));
     }
 
     // The rename itself is durable only once the directory entry is on disk; on Unix a directory can be opened
