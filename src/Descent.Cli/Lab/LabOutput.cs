@@ -1,6 +1,5 @@
 using Descent.IO;
 using System.Globalization;
-using System.Text;
 using Descent.Plotting;
 
 namespace Descent.Cli.Lab;
