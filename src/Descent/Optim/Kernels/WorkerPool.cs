@@ -20,7 +20,7 @@ internal abstract class ChunkWork
 internal static class WorkerPool
 {
     private static readonly SemaphoreSlim Wake = new(0);
-    private static readonly ManualResetEventSlim Finished = new(false);
+    private static readonly object Finished = new(); // pulsed by the helper that finishes last
     private static readonly Lock Gate = new();
     private static int workerCount;
     private static int busy;
@@ -51,10 +51,9 @@ internal static class WorkerPool
             nextChunk = 0;
             failure = null;
             helpersLeft = helpers;
-            Finished.Reset();
             Wake.Release(helpers);
             Drain(work);
-            Finished.Wait();
+            WaitForHelpers();
             current = null;
             if (failure is { } e)
             {
@@ -82,6 +81,23 @@ internal static class WorkerPool
         }
     }
 
+    // Spins briefly (helpers usually finish within microseconds of the caller), then blocks on a monitor. Unlike
+    // ManualResetEventSlim, whose first blocking wait allocates its lock object, this never allocates.
+    private static void WaitForHelpers()
+    {
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref helpersLeft) != 0)
+        {
+            if (spinner.Count < 64)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            lock (Finished)
+                while (Volatile.Read(ref helpersLeft) != 0) Monitor.Wait(Finished);
+        }
+    }
+
     private static void EnsureWorkers(int count)
     {
         if (Volatile.Read(ref workerCount) >= count) return;
@@ -102,7 +118,8 @@ internal static class WorkerPool
         {
             Wake.Wait();
             Drain(current!);
-            if (Interlocked.Decrement(ref helpersLeft) == 0) Finished.Set();
+            if (Interlocked.Decrement(ref helpersLeft) == 0)
+                lock (Finished) Monitor.PulseAll(Finished);
         }
     }
 }
