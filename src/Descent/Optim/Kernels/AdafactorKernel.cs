@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Runtime.Intrinsics;
 
@@ -123,6 +124,7 @@ public static class AdafactorKernel
     }
 
     // Σx² in double, element by element onto s: Fp.Norm's order, so the rounding matches the reference.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumSquares(ReadOnlySpan<float> x, double s)
     {
         foreach (var v in x) s += (double)v * v;
@@ -130,6 +132,7 @@ public static class AdafactorKernel
     }
 
     // sums[c] += row[c]² in double for every column: each column's sum still runs over the rows in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddSquares(ReadOnlySpan<float> row, Span<double> sums)
     {
         int c = 0;
@@ -174,6 +177,7 @@ public static class AdafactorKernel
 
     // Scale: a ← a·x.  Variance (x sign, y β̂ weight, z ε₁²): a ← lerp(a, (x·g)², y); b ← 1/√max(a, z)·(x·g).
     // Factored (a col_var, y row_var, w row mean): b ← 1/√max(y·a/w, z)·(x·g).  Fma: a ← b·x + a.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
     private static int MapBody<TV, S>(Span<float> a, Span<float> b, ReadOnlySpan<float> g, float x, float y, float z, float w, MapKind kind)
         where TV : struct where S : struct, ISimd<TV>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
@@ -76,6 +77,7 @@ public static class MuonKernel
     }
 
     // B ← lerp(B, g, w); U ← lerp(g, B, μ) or B, S.Count lanes at a time (Fp.Lerp's side chosen once per call).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
     private static int MomentumBody<TV, S>(ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> update, in MuonHyper h)
         where TV : struct where S : struct, ISimd<TV>
     {
@@ -96,6 +98,7 @@ public static class MuonKernel
     }
 
     // p ← O·(−lr) + p·decay, S.Count lanes at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
     private static int UpdateBody<TV, S>(Span<float> param, ReadOnlySpan<float> ortho, in MuonHyper h)
         where TV : struct where S : struct, ISimd<TV>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
@@ -54,6 +55,7 @@ public static class SgdKernel
     }
 
     // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
     private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep)
         where TV : struct where S : struct, ISimd<TV>
     {
