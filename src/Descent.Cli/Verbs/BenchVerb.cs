@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Descent.Cli.Bench;
+using Descent.Optim.Kernels;
 using Spectre.Console;
 
 namespace Descent.Cli.Verbs;
@@ -11,7 +12,8 @@ internal static class BenchVerb
     public static int Run(string[] args)
     {
         if (args.Length == 0)
-            throw new CliException("usage: descent bench gemm [--threads N] [--json] | descent bench optim [--n N] [--tensors K] [--threads N] [--only A,B] [--seconds S] [--json]");
+            throw new CliException("usage: descent bench gemm [--threads N] [--json] | descent bench optim [--n N] [--tensors K] [--threads N] "
+                + "[--only A,B] [--seconds S] [--chunk N] [--threshold N] [--json]");
         var rest = new CliArgs(args.Skip(1));
         return args[0] switch
         {
@@ -53,6 +55,9 @@ internal static class BenchVerb
         int threads = args.Int("threads", Environment.ProcessorCount, min: 1);
         double seconds = args.Double("seconds", 1.0);
         var only = args.String("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Tuning knobs (see StepThreads): elements per chunk, and the fewest elements a step spreads over threads.
+        StepThreads.ChunkLength = args.Int("chunk", StepThreads.ChunkLength, min: 64);
+        StepThreads.ParallelThreshold = args.Int("threshold", StepThreads.ParallelThreshold, min: 0);
         args.EnsureAllUsed();
         if (n < tensors || n > int.MaxValue * (long)tensors) throw new CliException($"--n must be between --tensors and {int.MaxValue} per tensor");
         var workloads = OptimBench.Workloads.Where(w => only is null || only.Contains(w.Label, StringComparer.OrdinalIgnoreCase)

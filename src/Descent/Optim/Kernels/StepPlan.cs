@@ -75,7 +75,11 @@ internal sealed class StepPlan<TJob> : ChunkWork where TJob : struct, IChunkJob
                 for (int j = 0; j < jobCount; j++) jobs[j].Run(0, lengths[j]);
             else
             {
-                Split(StepThreads.ChunkLength);
+                // Chunks of ChunkLength elements, smaller (down to MinChunkLength) when the step is too small to give
+                // every thread a few: measured on 2 cores, two threads beat one from about 32K Adam elements on.
+                long perThread = total / (4L * threads);
+                int chunk = (int)Math.Clamp(perThread, Math.Min(StepThreads.MinChunkLength, StepThreads.ChunkLength), StepThreads.ChunkLength) & ~63;
+                Split(chunk);
                 WorkerPool.Run(this, chunkCount, threads);
             }
         }
