@@ -65,6 +65,7 @@ internal static class BenchVerb
         if (workloads.Count == 0) throw new CliException($"--only matches none of: {string.Join(", ", OptimBench.Workloads.Select(w => w.Label))}");
 
         var (bandwidth, twoStreams, sevenStreams) = OptimBench.InPlaceBandwidth(threads);
+        GC.Collect(); // the bandwidth arrays (512 MB) go before the optimizers allocate theirs
         var results = new List<OptimResult>();
         foreach (var w in workloads)
         {
