@@ -16,7 +16,7 @@ namespace Descent.Cli.Bench;
 public sealed record OptimWorkload(string Label, string Optimizer, IReadOnlyDictionary<string, object?> Kwargs, int BytesPerParam, bool RowSparse = false);
 
 /// <summary>One optimizer's timing: best and median milliseconds per step, and the bandwidth the best implies.</summary>
-public sealed record OptimResult(OptimWorkload Workload, long Params, int Tensors, int Threads, double BestMs, double MedianMs, int Steps)
+public sealed record OptimResult(OptimWorkload Workload, long Params, int Tensors, int Threads, double BestMs, double MedianMs, int Steps, bool Arena = false)
 {
     /// <summary>Bytes moved per step (BytesPerParam × parameters) over the best time, in GB/s (10⁹ bytes).</summary>
     public double GbPerS => Workload.BytesPerParam * (double)Params / (BestMs * 1e-3) / 1e9;
@@ -55,28 +55,36 @@ public static class OptimBench
     /// Best-of-several time of one <paramref name="w"/> step over <paramref name="n"/> parameters in
     /// <paramref name="tensors"/> tensors on <paramref name="threads"/> threads; at least <paramref name="minSteps"/>
     /// timed steps and <paramref name="seconds"/> of them. SparseAdam's tensors are 2-D (rows of up to 1024), with every
-    /// row present; the others are 1-D.
+    /// row present; the others are 1-D. With <paramref name="useArena"/> the tensors are re-homed into a
+    /// <see cref="ParameterArena"/> and the optimizer steps its flat parameter (each timed step gathers the gradients
+    /// first); SparseAdam, whose rows a flat vector would lose, then keeps its separate tensors.
     /// </summary>
-    public static OptimResult Measure(OptimWorkload w, long n, int tensors, int threads, double seconds = 1.0, int minSteps = 10)
+    public static OptimResult Measure(OptimWorkload w, long n, int tensors, int threads, double seconds = 1.0, int minSteps = 10, bool useArena = false)
     {
         var ps = MakeParams(n, tensors, w.RowSparse);
-        var opt = OptimizerRegistry.Create(w.Optimizer, [new ParamGroup(ps)], w.Kwargs);
+        var arena = useArena && !w.RowSparse ? new ParameterArena(ps) : null;
+        var opt = OptimizerRegistry.Create(w.Optimizer, [new ParamGroup(arena is null ? ps : [arena.Flat])], w.Kwargs);
         int previous = StepThreads.MaxThreads;
         StepThreads.MaxThreads = threads;
         try
         {
-            for (int i = 0; i < 3; i++) opt.Step();
+            for (int i = 0; i < 3; i++)
+            {
+                arena?.GatherGrads();
+                opt.Step();
+            }
             var times = new List<double>();
             var total = Stopwatch.StartNew();
             while (times.Count < minSteps || total.Elapsed.TotalSeconds < seconds)
             {
                 long t0 = Stopwatch.GetTimestamp();
+                arena?.GatherGrads();
                 opt.Step();
                 times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 if (times.Count >= 10_000) break;
             }
             times.Sort();
-            return new OptimResult(w, n, tensors, threads, times[0], times[times.Count / 2], times.Count);
+            return new OptimResult(w, n, tensors, threads, times[0], times[times.Count / 2], times.Count, arena is not null);
         }
         finally
         {

@@ -13,7 +13,7 @@ internal static class BenchVerb
     {
         if (args.Length == 0)
             throw new CliException("usage: descent bench gemm [--threads N] [--json] | descent bench optim [--n N] [--tensors K] [--threads N] "
-                + "[--only A,B] [--seconds S] [--chunk N] [--threshold N] [--json]");
+                + "[--only A,B] [--seconds S] [--chunk N] [--threshold N] [--arena] [--json]");
         var rest = new CliArgs(args.Skip(1));
         return args[0] switch
         {
@@ -50,6 +50,7 @@ internal static class BenchVerb
     private static int Optim(CliArgs args)
     {
         bool json = args.Flag("json");
+        bool arena = args.Flag("arena");
         long n = args.Long("n", 10_000_000);
         int tensors = args.Int("tensors", 1, min: 1);
         int threads = args.Int("threads", Environment.ProcessorCount, min: 1);
@@ -69,11 +70,11 @@ internal static class BenchVerb
         var results = new List<OptimResult>();
         foreach (var w in workloads)
         {
-            results.Add(OptimBench.Measure(w, n, tensors, threads, seconds));
+            results.Add(OptimBench.Measure(w, n, tensors, threads, seconds, useArena: arena));
             GC.Collect(); // free this optimizer's state before the next one allocates its own
         }
 
-        var table = new Table().Title($"Optimizer step, {n:N0} float32 params in {tensors} tensor(s), {threads} thread(s); "
+        var table = new Table().Title($"Optimizer step, {n:N0} float32 params in {tensors} tensor(s){(arena ? " re-homed in a ParameterArena" : "")}, {threads} thread(s); "
             + $"in-place bandwidth {bandwidth.ToString("F1", CultureInfo.InvariantCulture)} GB/s");
         foreach (var h in new[] { "optimizer", "bytes/param", "ms/step (best)", "median", "GB/s", "floor ms", "best/floor" })
             table.AddColumn(new TableColumn(h).RightAligned());
@@ -88,13 +89,13 @@ internal static class BenchVerb
         if (json)
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                n, tensors, threads,
+                n, tensors, threads, arena,
                 bandwidth_gb_per_s = bandwidth, bandwidth_2_streams_gb_per_s = twoStreams, bandwidth_7_streams_gb_per_s = sevenStreams,
                 results = results.Select(r => new
                 {
                     optimizer = r.Workload.Label, @class = r.Workload.Optimizer, kwargs = r.Workload.Kwargs,
                     ms_per_step = r.BestMs, median_ms = r.MedianMs, gb_per_s = r.GbPerS, bytes_per_param = r.Workload.BytesPerParam,
-                    floor_ms = Floor(r, bandwidth), steps = r.Steps,
+                    floor_ms = Floor(r, bandwidth), steps = r.Steps, arena = r.Arena,
                 }),
             }));
         return 0;
