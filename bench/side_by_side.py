@@ -3,6 +3,9 @@
 Usage (from the repository root, after `dotnet build -c Release src/Descent.Cli`):
   /usr/bin/python3 bench/side_by_side.py gemm --threads 1
   /usr/bin/python3 bench/side_by_side.py gemm --threads 2
+  /usr/bin/python3 bench/side_by_side.py optim --threads 1 [--n 10000000] [--tensors K] [--seconds S] [--only A,B] [--repeat R]
+(optim --repeat R runs both benchmarks R times, alternating, and keeps each figure's best: on a shared machine the
+best run is the least disturbed one.)
 Needs: apt-get install python3-torch libopenblas0-pthread
 """
 import json, os, subprocess, sys
@@ -22,8 +25,48 @@ def gemm(threads):
     for o, t in zip(ours, theirs):
         print(f"{o['m']:>5} {o['n']:>5} {o['k']:>5} {o['gflops']:>9.1f} {t['gflops']:>9.1f} {o['gflops'] / t['gflops']:>6.2f}")
 
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+def best_of(runs, key):
+    """Per optimizer, the run with the smallest ms_per_step (unavailable entries kept as they are)."""
+    best = {}
+    for run in runs:
+        for r in run["results"]:
+            b = best.get(r["optimizer"])
+            if b is None or (r.get(key) is not None and (b.get(key) is None or r[key] < b[key])):
+                best[r["optimizer"]] = r
+    return best
+
+def optim(threads):
+    common = ["--threads", str(threads), "--n", option("--n", "10000000"), "--tensors", option("--tensors", "1"),
+              "--seconds", option("--seconds", "1.0")]
+    if "--only" in sys.argv:
+        common += ["--only", option("--only", "")]
+    ours_runs, theirs_runs = [], []
+    for _ in range(int(option("--repeat", "1"))):
+        ours_runs.append(last_json(DESCENT + ["bench", "optim", "--json"] + common))
+        theirs_runs.append(last_json([sys.executable, os.path.join(ROOT, "bench/torch_optim.py")] + common))
+    ours, theirs = best_of(ours_runs, "ms_per_step"), best_of(theirs_runs, "ms_per_step")
+    first = ours_runs[0]
+    bw = max(r["bandwidth_gb_per_s"] for r in ours_runs)
+    two = max(r["bandwidth_2_streams_gb_per_s"] for r in ours_runs)
+    seven = max(r["bandwidth_7_streams_gb_per_s"] for r in ours_runs)
+    print(f"Optimizer step, {first['n']:,} float32 params in {first['tensors']} tensor(s), {threads} thread(s): "
+          f"ms/step, best of {len(ours_runs)} run(s)")
+    print(f"in-place bandwidth {bw:.1f} GB/s (x+=s*y {two:.1f}, a,b,c+=s*g {seven:.1f}); floor = bytes/param x params / {bw:.1f} GB/s")
+    print(f"{'optimizer':>26} {'B/p':>4} {'floor':>7} {'Descent':>8} {'GB/s':>6} {'/floor':>6} {'PyTorch':>8} {'variant':>14} {'speedup':>7}")
+    for name, o in ours.items():
+        floor = o["bytes_per_param"] * first["n"] / (bw * 1e9) * 1e3
+        t = theirs.get(name, {})
+        torch_ms = f"{t['ms_per_step']:8.2f}" if t.get("available") else f"{'n/a':>8}"
+        variant = t.get("best_variant") if t.get("available") else "not in torch"
+        speedup = f"{t['ms_per_step'] / o['ms_per_step']:7.2f}" if t.get("available") else f"{'':>7}"
+        print(f"{name:>26} {o['bytes_per_param']:>4} {floor:7.2f} {o['ms_per_step']:8.2f} {o['gb_per_s']:6.1f} "
+              f"{o['ms_per_step'] / floor:6.2f} {torch_ms} {variant:>14} {speedup}")
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm",):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm", "optim"):
         sys.exit(__doc__)
-    threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else os.cpu_count()
-    {"gemm": gemm}[sys.argv[1]](threads)
+    threads = int(option("--threads", os.cpu_count()))
+    {"gemm": gemm, "optim": optim}[sys.argv[1]](threads)

@@ -37,25 +37,41 @@ public sealed class ASGD : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<AsgdJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         double lr = group.Lr, lambd = group.GetDouble("lambd"), alpha = group.GetDouble("alpha"), t0 = group.GetDouble("t0");
         double wd = group.GetDouble("weight_decay");
         bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(ASGD));
-            // η starts at the group's lr when the state is created, as PyTorch's torch.tensor(group["lr"]).
-            var s = GetState(p, q => new AsgdState { Eta = (float)lr, Ax = Tensor.ZerosLike(q) });
-            s.Step++;
-            AsgdKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Ax.AsSpan(), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize));
-            s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
-            s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(ASGD));
+                // η starts at the group's lr when the state is created, as PyTorch's torch.tensor(group["lr"]).
+                var s = State.TryGetValue(p, out var existing) ? (AsgdState)existing : NewState(p, lr);
+                s.Step++;
+                // The update uses this step's η and μ; the state then moves on to the next step's.
+                plan.Add(new AsgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Ax), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize)), p.Numel);
+                s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
+                s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
+
+    // Apart from StepGroup, whose closure would otherwise be allocated on every step.
+    private AsgdState NewState(Tensor p, double lr) => GetState(p, q => new AsgdState { Eta = (float)lr, Ax = Tensor.ZerosLike(q) });
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>

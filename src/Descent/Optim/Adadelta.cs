@@ -37,18 +37,30 @@ public sealed class Adadelta : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<AdadeltaJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var h = AdadeltaHyper.For(group.Lr, group.GetDouble("rho"), group.GetDouble("eps"), group.GetDouble("weight_decay"), group.GetBool("maximize"));
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Adadelta));
-            var s = GetState(p, q => new AdadeltaState { SquareAvg = Tensor.ZerosLike(q), AccDelta = Tensor.ZerosLike(q) });
-            s.Step++;
-            AdadeltaKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.SquareAvg.AsSpan(), s.AccDelta.AsSpan(), h);
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(Adadelta));
+                var s = GetState(p, static q => new AdadeltaState { SquareAvg = Tensor.ZerosLike(q), AccDelta = Tensor.ZerosLike(q) });
+                s.Step++;
+                plan.Add(new AdadeltaJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg), FloatSlice.Of(s.AccDelta), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -56,6 +56,9 @@ public sealed class Adafactor : Optimizer
         var v => throw new InvalidCastException($"option 'eps' is {OptionText.Format(v)}, not a pair (eps1 or None, eps2)"),
     };
 
+    // The update u, kept between steps (sized for the largest parameter) so a step does not allocate it.
+    private float[] scratch = [];
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
@@ -70,10 +73,10 @@ public sealed class Adafactor : Optimizer
             s.Step++;
             var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1, eps2, d, wd, maximize);
             int rows = p.Dim > 1 ? p.Size(-2) : 0, cols = p.Dim > 1 ? p.Size(-1) : 0;
-            var scratch = new float[p.Numel];
+            if (scratch.Length < p.Numel) scratch = new float[p.Numel];
             AdafactorKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(),
                 s.RowVar is null ? default : s.RowVar.AsSpan(), s.ColVar is null ? default : s.ColVar.AsSpan(),
-                s.Variance is null ? default : s.Variance.AsSpan(), scratch, rows, cols, h);
+                s.Variance is null ? default : s.Variance.AsSpan(), scratch.AsSpan(0, p.Numel), rows, cols, h);
             p.BumpVersion();
         }
     }

@@ -52,19 +52,39 @@ public sealed class Adagrad : Optimizer
     private AdagradState StateOf(Tensor p, ParamGroup g) =>
         GetState(p, q => new AdagradState { Sum = Tensor.FullLike(q, g.GetDouble("initial_accumulator_value")) });
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<AdagradJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
         bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        long hyperStep = -1;
+        AdagradHyper h = default;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Adagrad));
-            var s = StateOf(p, group);
-            s.Step++;
-            AdagradKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Sum.AsSpan(), AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize));
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(Adagrad));
+                // The state exists from construction on; looking it up first avoids StateOf's capturing lambda.
+                var s = State.TryGetValue(p, out var existing) ? (AdagradState)existing : StateOf(p, group);
+                s.Step++;
+                if (s.Step != hyperStep)
+                {
+                    h = AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize);
+                    hyperStep = s.Step;
+                }
+                plan.Add(new AdagradJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Sum), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

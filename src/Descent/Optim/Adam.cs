@@ -41,6 +41,9 @@ public class Adam : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<AdamJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
@@ -48,22 +51,33 @@ public class Adam : Optimizer
         double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
         bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
         bool decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        long hyperStep = -1;
+        AdamHyper h = default;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, GetType().Name);
-            var s = GetState(p, q => new AdamState
+            for (int i = 0; i < ps.Count; i++)
             {
-                ExpAvg = Tensor.ZerosLike(q),
-                ExpAvgSq = Tensor.ZerosLike(q),
-                MaxExpAvgSq = amsgrad ? Tensor.ZerosLike(q) : null,
-            });
-            if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
-            s.Step++;
-            var h = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
-            AdamKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(),
-                s.MaxExpAvgSq is null ? default : s.MaxExpAvgSq.AsSpan(), h);
-            p.BumpVersion();
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, GetType().Name);
+                var s = GetState(p, static q => new AdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+                if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
+                s.Step++;
+                // Parameters usually share a step count, so the bias corrections are computed once per group.
+                if (s.Step != hyperStep)
+                {
+                    h = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
+                    hyperStep = s.Step;
+                }
+                plan.Add(new AdamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq),
+                    amsgrad ? FloatSlice.Of(s.MaxExpAvgSq!) : default, h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -37,21 +37,39 @@ public sealed class Adamax : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<AdamaxJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
         bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        long hyperStep = -1;
+        AdamaxHyper h = default;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Adamax));
-            var s = GetState(p, q => new AdamaxState { ExpAvg = Tensor.ZerosLike(q), ExpInf = Tensor.ZerosLike(q) });
-            s.Step++;
-            AdamaxKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpInf.AsSpan(),
-                AdamaxHyper.For(s.Step, lr, beta1, beta2, eps, wd, maximize));
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(Adamax));
+                var s = GetState(p, static q => new AdamaxState { ExpAvg = Tensor.ZerosLike(q), ExpInf = Tensor.ZerosLike(q) });
+                s.Step++;
+                if (s.Step != hyperStep)
+                {
+                    h = AdamaxHyper.For(s.Step, lr, beta1, beta2, eps, wd, maximize);
+                    hyperStep = s.Step;
+                }
+                plan.Add(new AdamaxJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpInf), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -24,6 +24,16 @@ internal sealed class HookList<T> where T : class
         foreach (var h in Snapshot()) call(h);
     }
 
+    /// <summary>
+    /// As <see cref="Invoke(Action{T})"/>, passing <paramref name="arg"/> through so that <paramref name="call"/> can be
+    /// a static lambda: a step that has no hooks then allocates nothing.
+    /// </summary>
+    public void Invoke<TArg>(Action<T, TArg> call, TArg arg)
+    {
+        if (hooks.Count == 0) return;
+        foreach (var h in Snapshot()) call(h, arg);
+    }
+
     private sealed class Handle(HookList<T> owner, T hook) : IDisposable
     {
         private bool removed;

@@ -79,6 +79,10 @@ public sealed class Muon : Optimizer
         _ => throw new ArgumentException("Coefficients must be a tuple of exactly 3 values"),
     };
 
+    // The momentum update, its orthogonalization and Newton–Schulz's matrices, kept between steps (sized for the
+    // largest parameter) so a step does not allocate them.
+    private float[] scratch = [];
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
@@ -98,8 +102,9 @@ public sealed class Muon : Optimizer
             var s = GetState(p, q => new MuonState { MomentumBuffer = Tensor.ZerosLike(q) });
             int rows = p.Size(0), cols = p.Size(1);
             var h = new MuonHyper(w, mu, nesterov, (float)(1 - lr * wd), (float)-AdjustLr(lr, adjust, rows, cols), ns);
-            MuonKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(),
-                new float[MuonKernel.StepScratchLength(rows, cols)], rows, cols, h);
+            int need = MuonKernel.StepScratchLength(rows, cols);
+            if (scratch.Length < need) scratch = new float[need];
+            MuonKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(), scratch.AsSpan(0, need), rows, cols, h);
             p.BumpVersion();
         }
     }

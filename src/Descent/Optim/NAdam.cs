@@ -44,27 +44,39 @@ public sealed class NAdam : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<NadamJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay"), psi = group.GetDouble("momentum_decay");
         bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(NAdam));
-            var s = GetState(p, q => new NadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-            long t = ++s.Step;
-            double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
-            double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
-            s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
-            double muProductNext = s.MuProduct * muNext;
-            var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
-                (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
-            NadamKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(), h);
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(NAdam));
+                var s = GetState(p, static q => new NadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+                long t = ++s.Step;
+                double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
+                double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
+                s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
+                double muProductNext = s.MuProduct * muNext;
+                var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                    (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
+                    (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
+                plan.Add(new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -109,11 +109,11 @@ public abstract class Optimizer
     /// </summary>
     public Tensor? Step(Func<Tensor>? closure = null)
     {
-        GlobalStepPreHooks.Invoke(h => h(this));
-        stepPreHooks.Invoke(h => h(this));
+        GlobalStepPreHooks.Invoke(static (h, o) => h(o), this);
+        stepPreHooks.Invoke(static (h, o) => h(o), this);
         var loss = StepCore(closure);
-        stepPostHooks.Invoke(h => h(this));
-        GlobalStepPostHooks.Invoke(h => h(this));
+        stepPostHooks.Invoke(static (h, o) => h(o), this);
+        GlobalStepPostHooks.Invoke(static (h, o) => h(o), this);
         return loss;
     }
 

@@ -41,26 +41,38 @@ public sealed class RAdam : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<RadamJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
         bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(RAdam));
-            var s = GetState(p, q => new RadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-            long t = ++s.Step;
-            double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-            double rhoInf = 2 / (1 - beta2) - 1;
-            double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
-            double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
-            var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
-            RadamKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(), h);
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(RAdam));
+                var s = GetState(p, static q => new RadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+                long t = ++s.Step;
+                double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
+                double rhoInf = 2 / (1 - beta2) - 1;
+                double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
+                double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
+                var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                    (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
+                plan.Add(new RadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -42,23 +42,36 @@ public sealed class RMSprop : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<RmspropJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
-        var h = new RmspropHyper((float)group.Lr, (float)group.GetDouble("alpha"), (float)group.GetDouble("eps"),
+        double alpha = group.GetDouble("alpha");
+        var h = new RmspropHyper((float)group.Lr, (float)alpha, (float)group.GetDouble("eps"),
             (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"))
-        { OneMinusAlpha = (float)(1 - group.GetDouble("alpha")) };
-        foreach (var p in group.Params)
+        { OneMinusAlpha = (float)(1 - alpha) };
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(RMSprop));
-            var s = GetState(p, q => new RmspropState { SquareAvg = Tensor.ZerosLike(q) });
-            if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
-            if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
-            s.Step++;
-            RmspropKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.SquareAvg.AsSpan(),
-                s.GradAvg is null ? default : s.GradAvg.AsSpan(), s.MomentumBuffer is null ? default : s.MomentumBuffer.AsSpan(), h);
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(RMSprop));
+                var s = GetState(p, static q => new RmspropState { SquareAvg = Tensor.ZerosLike(q) });
+                if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
+                if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
+                s.Step++;
+                plan.Add(new RmspropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg),
+                    FloatSlice.OfOptional(s.GradAvg), FloatSlice.OfOptional(s.MomentumBuffer), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

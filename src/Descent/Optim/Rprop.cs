@@ -38,6 +38,9 @@ public sealed class Rprop : Optimizer
         };
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<RpropJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
@@ -45,16 +48,28 @@ public sealed class Rprop : Optimizer
         var (min, max) = group.GetPair("step_sizes");
         var h = new RpropHyper((float)etaMinus, (float)etaPlus, (float)min, (float)max, group.GetBool("maximize"));
         double lr = group.Lr;
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Rprop));
-            var s = GetState(p, q => new RpropState { Prev = Tensor.ZerosLike(q), StepSize = Tensor.FullLike(q, lr) });
-            s.Step++;
-            RpropKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.Prev.AsSpan(), s.StepSize.AsSpan(), h);
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(Rprop));
+                var s = State.TryGetValue(p, out var existing) ? (RpropState)existing : NewState(p, lr);
+                s.Step++;
+                plan.Add(new RpropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Prev), FloatSlice.Of(s.StepSize), h), p.Numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
+
+    // Apart from StepGroup, whose closure would otherwise be allocated on every step.
+    private RpropState NewState(Tensor p, double lr) => GetState(p, q => new RpropState { Prev = Tensor.ZerosLike(q), StepSize = Tensor.FullLike(q, lr) });
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>

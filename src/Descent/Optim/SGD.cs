@@ -47,24 +47,36 @@ public sealed class SGD : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<SgdJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var h = new SgdHyper((float)group.Lr, (float)group.GetDouble("momentum"), (float)group.GetDouble("dampening"),
             (float)group.GetDouble("weight_decay"), group.GetBool("nesterov"), group.GetBool("maximize"));
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(SGD));
-            bool first = false;
-            var s = GetState(p, _ => new SgdState());
-            if (h.Momentum != 0 && s.MomentumBuffer is null)
+            for (int i = 0; i < ps.Count; i++)
             {
-                s.MomentumBuffer = Tensor.ZerosLike(p);
-                first = true;
+                var p = ps[i];
+                if (p.Grad is not { } grad) continue;
+                Check.Float32(p, nameof(SGD));
+                bool first = false;
+                var s = GetState(p, static _ => new SgdState());
+                if (h.Momentum != 0 && s.MomentumBuffer is null)
+                {
+                    s.MomentumBuffer = Tensor.ZerosLike(p);
+                    first = true;
+                }
+                plan.Add(new SgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.OfOptional(s.MomentumBuffer), h, first), p.Numel);
+                p.BumpVersion();
             }
-            SgdKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer is null ? default : s.MomentumBuffer.AsSpan(), h, first);
-            p.BumpVersion();
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

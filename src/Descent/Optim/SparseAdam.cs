@@ -48,25 +48,37 @@ public sealed class SparseAdam : Optimizer
         return [.. present];
     }
 
+    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
+    private readonly StepPlan<SparseAdamJob> plan = new();
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps");
         bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        var ps = group.Params;
+        try
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(SparseAdam));
-            var s = GetState(p, q => new SparseAdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-            s.Step++;
-            var grad = p.Grad.Contiguous().AsSpan();
-            int rows = p.Dim == 0 ? 1 : p.Size(0);
-            var present = PresentRows(grad, rows);
-            if (present.Length == 0) continue;
-            SparseAdamKernel.Step(p.AsSpan(), grad, s.ExpAvg.AsSpan(), s.ExpAvgSq.AsSpan(), present, grad.Length / rows,
-                SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize));
-            p.BumpVersion();
+            for (int i = 0; i < ps.Count; i++)
+            {
+                var p = ps[i];
+                if (p.Grad is not { } g) continue;
+                Check.Float32(p, nameof(SparseAdam));
+                var s = GetState(p, static q => new SparseAdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
+                s.Step++;
+                var grad = g.Contiguous();
+                // An all-zero gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
+                if (!grad.AsSpan().ContainsAnyExcept(0f)) continue;
+                int rows = p.Dim == 0 ? 1 : p.Size(0), numel = p.Numel;
+                plan.Add(new SparseAdamJob(FloatSlice.Of(p), FloatSlice.Of(grad), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), numel, numel / rows,
+                    SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize)), numel);
+                p.BumpVersion();
+            }
+        }
+        finally
+        {
+            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
     }
 

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Runtime.Intrinsics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adafactor's hyperparameters for one step.</summary>
@@ -24,15 +28,202 @@ public readonly record struct AdafactorHyper(
 /// A tensor of two or more dimensions keeps factored second moments over its last two dimensions
 /// (<c>row_var</c>: mean of g² over the last dimension, <c>col_var</c>: over the one before), others a full
 /// <c>variance</c>; α = max(ε₂, RMS(p))·ρₜ; p ← p·(1 − lr·wd); u = g/√max(V̂, ε₁²); p ← p − α·u/max(1, RMS(u)/d).
+/// <see cref="Step"/> is bit-identical to <see cref="StepReference"/>: it fuses the elementwise loops into three passes
+/// and vectorises them, and sums columns for all columns at once row by row (each column's sum in the same order), but
+/// keeps the two RMS reductions and the row sums in the reference's sequential double-precision order, since a
+/// reassociated sum can round differently; those sums bound its speed.
 /// </summary>
 public static class AdafactorKernel
 {
+    // Elements per block of the fused passes: small enough that a block read by a vector loop is still in L1 when
+    // the sequential sum reads it again.
+    private const int Block = 2048;
+
     /// <summary>
-    /// One step. Factored when <paramref name="rows"/> &gt; 0: the tensor is <c>batch × rows × cols</c>,
+    /// One step, fused and vectorised. Factored when <paramref name="rows"/> &gt; 0: the tensor is <c>batch × rows × cols</c>,
     /// <paramref name="rowVar"/> is <c>batch × rows</c> and <paramref name="colVar"/> <c>batch × cols</c>;
     /// otherwise <paramref name="variance"/> matches the parameter. <paramref name="update"/> is scratch of the parameter's size.
     /// </summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> rowVar, Span<float> colVar,
+        Span<float> variance, Span<float> update, int rows, int cols, in AdafactorHyper h)
+    {
+        int n = param.Length;
+        if (grad.Length != n || update.Length != n) throw new ArgumentException("Adafactor grad and param lengths differ");
+        if (SimdWidth.Bits == 0 || n == 0)
+        {
+            StepReference(param, grad, rowVar, colVar, variance, update, rows, cols, h);
+            return;
+        }
+        float sign = h.Maximize ? -1f : 1f;
+        // Pass 1: RMS(p) from the values before decay, then the decay, block by block.
+        double s = 0;
+        for (int b = 0; b < n; b += Block)
+        {
+            var blk = param.Slice(b, Math.Min(Block, n - b));
+            s = SumSquares(blk, s);
+            if (h.DecayOn) Map(blk, blk, default, h.Decay, 0, 0, MapKind.Scale);
+        }
+        double alpha = Math.Max(h.Eps2, (float)Math.Sqrt(s) / Math.Sqrt(n)) * h.Rho;
+        // Pass 2: the second-moment estimate and u = g/√max(V̂, ε₁²), with RMS(u) summed in index order.
+        double us = 0;
+        if (rows > 0) us = FactoredUpdate(grad, rowVar, colVar, update, rows, cols, sign, h);
+        else
+            for (int b = 0; b < n; b += Block)
+            {
+                int len = Math.Min(Block, n - b);
+                Map(variance.Slice(b, len), update.Slice(b, len), grad.Slice(b, len), sign, h.Beta2Weight, h.Eps1Squared, MapKind.Variance);
+                us = SumSquares(update.Slice(b, len), us);
+            }
+        double denom = Math.Max(1.0, (float)Math.Sqrt(us) / (Math.Sqrt(n) * h.D));
+        // Pass 3: p ← p + step·u.
+        Map(param, update, default, (float)(-alpha / denom), 0, 0, MapKind.Fma);
+    }
+
+    private static double FactoredUpdate(ReadOnlySpan<float> grad, Span<float> rowVar, Span<float> colVar, Span<float> update,
+        int rows, int cols, float sign, in AdafactorHyper h)
+    {
+        int batch = grad.Length / (rows * cols);
+        double[] colSums = ArrayPool<double>.Shared.Rent(cols);
+        try
+        {
+            double us = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                int bo = b * rows * cols;
+                var cs = colSums.AsSpan(0, cols);
+                cs.Clear();
+                for (int r = 0; r < rows; r++)
+                {
+                    var row = grad.Slice(bo + r * cols, cols);
+                    float norm = (float)Math.Sqrt(SumSquares(row, 0));
+                    rowVar[b * rows + r] = Fp.Lerp(rowVar[b * rows + r], norm * norm / cols, h.Beta2Weight);
+                    AddSquares(row, cs);
+                }
+                for (int c = 0; c < cols; c++)
+                {
+                    float norm = (float)Math.Sqrt(cs[c]);
+                    colVar[b * cols + c] = Fp.Lerp(colVar[b * cols + c], norm * norm / rows, h.Beta2Weight);
+                }
+                double rs = 0;
+                for (int r = 0; r < rows; r++) rs += rowVar[b * rows + r];
+                float rowMean = MathF.Max((float)(rs / rows), h.Eps1);
+                var cv = colVar.Slice(b * cols, cols);
+                for (int r = 0; r < rows; r++)
+                {
+                    int o = bo + r * cols;
+                    Map(cv, update.Slice(o, cols), grad.Slice(o, cols), sign, rowVar[b * rows + r], h.Eps1Squared, MapKind.Factored, rowMean);
+                    us = SumSquares(update.Slice(o, cols), us);
+                }
+            }
+            return us;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(colSums);
+        }
+    }
+
+    // Σx² in double, element by element onto s: Fp.Norm's order, so the rounding matches the reference.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SumSquares(ReadOnlySpan<float> x, double s)
+    {
+        foreach (var v in x) s += (double)v * v;
+        return s;
+    }
+
+    // sums[c] += row[c]² in double for every column: each column's sum still runs over the rows in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddSquares(ReadOnlySpan<float> row, Span<double> sums)
+    {
+        int c = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float rr = ref SimdWidth.Ref(row);
+            ref double sr = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(sums);
+            for (; c <= row.Length - 8; c += 8)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref rr, (nuint)c));
+                (Vector256.LoadUnsafe(ref sr, (nuint)c) + lo * lo).StoreUnsafe(ref sr, (nuint)c);
+                (Vector256.LoadUnsafe(ref sr, (nuint)c + 4) + hi * hi).StoreUnsafe(ref sr, (nuint)c + 4);
+            }
+        }
+        for (; c < row.Length; c++) sums[c] += (double)row[c] * row[c];
+    }
+
+    private enum MapKind { Scale, Variance, Factored, Fma }
+
+    // The fused elementwise loops, vectorised with a reference tail; see MapBody for what each kind computes.
+    private static void Map(Span<float> a, Span<float> b, ReadOnlySpan<float> g, float x, float y, float z, MapKind kind, float w = 0)
+    {
+        int done = SimdWidth.Bits switch
+        {
+            512 => MapBody<Vector512<float>, Simd512>(a, b, g, x, y, z, w, kind),
+            256 => MapBody<Vector256<float>, Simd256>(a, b, g, x, y, z, w, kind),
+            _ => 0,
+        };
+        for (int i = done; i < a.Length; i++)
+            switch (kind)
+            {
+                case MapKind.Scale: a[i] *= x; break;
+                case MapKind.Variance:
+                    float gv = x * g[i];
+                    a[i] = Fp.Lerp(a[i], gv * gv, y);
+                    b[i] = 1f / MathF.Sqrt(MathF.Max(a[i], z)) * (x * g[i]);
+                    break;
+                case MapKind.Factored: b[i] = 1f / MathF.Sqrt(MathF.Max(y * a[i] / w, z)) * (x * g[i]); break;
+                default: a[i] = MathF.FusedMultiplyAdd(b[i], x, a[i]); break;
+            }
+    }
+
+    // Scale: a ← a·x.  Variance (x sign, y β̂ weight, z ε₁²): a ← lerp(a, (x·g)², y); b ← 1/√max(a, z)·(x·g).
+    // Factored (a col_var, y row_var, w row mean): b ← 1/√max(y·a/w, z)·(x·g).  Fma: a ← b·x + a.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int MapBody<TV, S>(Span<float> a, Span<float> b, ReadOnlySpan<float> g, float x, float y, float z, float w, MapKind kind)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = a.Length - a.Length % S.Count;
+        ref float ar = ref SimdWidth.Ref(a);
+        ref float br = ref SimdWidth.Ref(b);
+        ref float gr = ref SimdWidth.Ref(g);
+        bool lowWeight = MathF.Abs(y) < 0.5f;
+        TV vx = S.Splat(x), vy = S.Splat(y), vz = S.Splat(z), vw = S.Splat(w), one = S.Splat(1f);
+        TV lerpW = S.Splat(lowWeight ? y : y - 1f); // Fp.Lerp's two sides
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        {
+            switch (kind)
+            {
+                case MapKind.Scale:
+                    S.Store(S.Mul(S.Load(ref ar, i), vx), ref ar, i);
+                    break;
+                case MapKind.Variance:
+                {
+                    TV sg = S.Mul(vx, S.Load(ref gr, i));
+                    TV v0 = S.Load(ref ar, i), sq = S.Mul(sg, sg);
+                    TV v = S.Fma(lerpW, S.Sub(sq, v0), lowWeight ? v0 : sq);
+                    S.Store(v, ref ar, i);
+                    S.Store(S.Mul(S.Div(one, S.Sqrt(S.Max(v, vz))), sg), ref br, i);
+                    break;
+                }
+                case MapKind.Factored:
+                {
+                    TV est = S.Div(S.Mul(vy, S.Load(ref ar, i)), vw);
+                    S.Store(S.Mul(S.Div(one, S.Sqrt(S.Max(est, vz))), S.Mul(vx, S.Load(ref gr, i))), ref br, i);
+                    break;
+                }
+                default:
+                    S.Store(S.Fma(S.Load(ref br, i), vx, S.Load(ref ar, i)), ref ar, i);
+                    break;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// One step, loop by loop as PyTorch runs it: the reference the fast <see cref="Step"/> reproduces. Factored when <paramref name="rows"/> &gt; 0: the tensor is <c>batch × rows × cols</c>,
+    /// <paramref name="rowVar"/> is <c>batch × rows</c> and <paramref name="colVar"/> <c>batch × cols</c>;
+    /// otherwise <paramref name="variance"/> matches the parameter. <paramref name="update"/> is scratch of the parameter's size.
+    /// </summary>
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> rowVar, Span<float> colVar,
         Span<float> variance, Span<float> update, int rows, int cols, in AdafactorHyper h)
     {
         int n = param.Length;

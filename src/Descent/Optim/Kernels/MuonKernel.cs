@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>Muon's Newton–Schulz settings: the quintic's coefficients (a, b, c), iterations, ε, and whether addmm fuses the products.</summary>
@@ -25,9 +28,39 @@ public static class MuonKernel
 
     /// <summary>
     /// One Muon step, current PyTorch's <c>_single_tensor_muon</c>: B ← lerp(B, g, 1 − μ); U ← lerp(g, B, μ) (nesterov)
-    /// or B; O ← NS(U); p ← p·(1 − lr·λ) − adjusted_lr·O.
+    /// or B; O ← NS(U); p ← p·(1 − lr·λ) − adjusted_lr·O. The elementwise parts are vectorised, bit-identical to
+    /// <see cref="StepReference"/>; the Newton–Schulz iteration is shared.
     /// </summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> scratch,
+        int rows, int cols, in MuonHyper h)
+    {
+        int n = rows * cols;
+        if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
+        var update = scratch[..n];
+        var ortho = scratch.Slice(n, n);
+        int done = SimdWidth.Bits switch
+        {
+            512 => MomentumBody<Vector512<float>, Simd512>(grad, momentumBuffer, update, h),
+            256 => MomentumBody<Vector256<float>, Simd256>(grad, momentumBuffer, update, h),
+            _ => 0,
+        };
+        for (int i = done; i < n; i++)
+        {
+            momentumBuffer[i] = Fp.Lerp(momentumBuffer[i], grad[i], h.MomentumWeight);
+            update[i] = h.Nesterov ? Fp.Lerp(grad[i], momentumBuffer[i], h.Momentum) : momentumBuffer[i];
+        }
+        Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
+        done = SimdWidth.Bits switch
+        {
+            512 => UpdateBody<Vector512<float>, Simd512>(param, ortho, h),
+            256 => UpdateBody<Vector256<float>, Simd256>(param, ortho, h),
+            _ => 0,
+        };
+        for (int i = done; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], h.NegLr, param[i] * h.Decay);
+    }
+
+    /// <summary>One Muon step, loop by loop: the reference <see cref="Step"/> reproduces.</summary>
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> scratch,
         int rows, int cols, in MuonHyper h)
     {
         int n = rows * cols;
@@ -41,6 +74,41 @@ public static class MuonKernel
         }
         Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
         for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], h.NegLr, param[i] * h.Decay);
+    }
+
+    // B ← lerp(B, g, w); U ← lerp(g, B, μ) or B, S.Count lanes at a time (Fp.Lerp's side chosen once per call).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int MomentumBody<TV, S>(ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> update, in MuonHyper h)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = grad.Length - grad.Length % S.Count;
+        ref float gr = ref SimdWidth.Ref(grad);
+        ref float br = ref SimdWidth.Ref(momentumBuffer);
+        ref float ur = ref SimdWidth.Ref(update);
+        bool lowW = MathF.Abs(h.MomentumWeight) < 0.5f, lowMu = MathF.Abs(h.Momentum) < 0.5f, nesterov = h.Nesterov;
+        TV w = S.Splat(lowW ? h.MomentumWeight : h.MomentumWeight - 1f), mu = S.Splat(lowMu ? h.Momentum : h.Momentum - 1f);
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        {
+            TV g = S.Load(ref gr, i), b0 = S.Load(ref br, i);
+            TV b = S.Fma(w, S.Sub(g, b0), lowW ? b0 : g);
+            S.Store(b, ref br, i);
+            S.Store(nesterov ? S.Fma(mu, S.Sub(b, g), lowMu ? g : b) : b, ref ur, i);
+        }
+        return n;
+    }
+
+    // p ← O·(−lr) + p·decay, S.Count lanes at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int UpdateBody<TV, S>(Span<float> param, ReadOnlySpan<float> ortho, in MuonHyper h)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = param.Length - param.Length % S.Count;
+        ref float pr = ref SimdWidth.Ref(param);
+        ref float qr = ref SimdWidth.Ref(ortho);
+        TV negLr = S.Splat(h.NegLr), decay = S.Splat(h.Decay);
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+            S.Store(S.Fma(S.Load(ref qr, i), negLr, S.Mul(S.Load(ref pr, i), decay)), ref pr, i);
+        return n;
     }
 
     /// <summary>Writes the orthogonalized <paramref name="g"/> (row-major, rows × cols) into <paramref name="output"/>.</summary>

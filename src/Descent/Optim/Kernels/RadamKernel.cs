@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>RAdam's hyperparameters for one step (bias corrections and the rectification term already computed).</summary>
@@ -9,14 +12,27 @@ public readonly record struct RadamHyper(
 /// RAdam's update rule over spans, PyTorch's <c>_single_tensor_radam</c> in float32:
 /// g ← ±grad (+ wd·p, or p ← p·(1 − lr·wd) when decoupled); m ← lerp(m, g, 1−β₁); v ← β₂v + (1−β₂)g²;
 /// m̂ ← m/(1−β₁ᵗ); when ρₜ &gt; 5: p ← p − m̂·lr·(√(1−β₂ᵗ)/(√v + ε))·r, else p ← p − m̂·lr.
+/// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
 public static class RadamKernel
 {
-    /// <summary>One step.</summary>
+    /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
     {
-        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
-            throw new ArgumentException("RAdam state and param lengths differ");
+        CheckLengths(param, grad, expAvg, expAvgSq);
+        int done = SimdWidth.Bits switch
+        {
+            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expAvgSq, h),
+            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expAvgSq, h),
+            _ => 0,
+        };
+        if (done < param.Length) StepReference(param[done..], grad[done..], expAvg[done..], expAvgSq[done..], h);
+    }
+
+    /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
+    {
+        CheckLengths(param, grad, expAvg, expAvgSq);
         for (int i = 0; i < param.Length; i++)
         {
             float g = h.Maximize ? -grad[i] : grad[i];
@@ -37,4 +53,52 @@ public static class RadamKernel
             param[i] = p - update;
         }
     }
+
+    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq)
+    {
+        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
+            throw new ArgumentException("RAdam state and param lengths differ");
+    }
+
+    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = param.Length - param.Length % S.Count;
+        ref float pr = ref SimdWidth.Ref(param);
+        ref float gr = ref SimdWidth.Ref(grad);
+        ref float mr = ref SimdWidth.Ref(expAvg);
+        ref float vr = ref SimdWidth.Ref(expAvgSq);
+        bool maximize = h.Maximize, decoupled = h.WeightDecay != 0 && h.Decoupled, coupled = h.WeightDecay != 0 && !h.Decoupled;
+        bool lowWeight = MathF.Abs(h.Beta1Weight) < 0.5f, rectify = h.Rectify;
+        TV wd = S.Splat(h.WeightDecay), decay = S.Splat(h.Decay), beta2 = S.Splat(h.Beta2), oneMinusB2 = S.Splat(h.OneMinusBeta2);
+        TV lerpW = S.Splat(lowWeight ? h.Beta1Weight : h.Beta1Weight - 1f); // Fp.Lerp's two sides
+        TV bc1 = S.Splat(h.BiasCorrection1), lr = S.Splat(h.Lr), sqrtBc2 = S.Splat(h.SqrtBiasCorrection2), eps = S.Splat(h.Eps), rect = S.Splat(h.Rect);
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        {
+            TV g = S.Load(ref gr, i);
+            if (maximize) g = S.Neg(g);
+            TV p = S.Load(ref pr, i);
+            if (decoupled) p = S.Mul(p, decay);
+            else if (coupled) g = S.Fma(p, wd, g);
+            TV m0 = S.Load(ref mr, i);
+            TV m = S.Fma(lerpW, S.Sub(g, m0), lowWeight ? m0 : g);
+            S.Store(m, ref mr, i);
+            TV v = S.Add(S.Mul(S.Load(ref vr, i), beta2), S.Mul(S.Mul(oneMinusB2, g), g));
+            S.Store(v, ref vr, i);
+            TV update = S.Mul(S.Div(m, bc1), lr);
+            if (rectify) update = S.Mul(S.Mul(update, S.Div(sqrtBc2, S.Add(S.Sqrt(v), eps))), rect);
+            S.Store(S.Sub(p, update), ref pr, i);
+        }
+        return n;
+    }
+}
+
+/// <summary>One parameter's RAdam update as a job a <see cref="StepPlan{TJob}"/> can run in chunks.</summary>
+internal readonly struct RadamJob(FloatSlice param, FloatSlice grad, FloatSlice expAvg, FloatSlice expAvgSq, RadamHyper h) : IChunkJob
+{
+    /// <inheritdoc/>
+    public void Run(int start, int length) =>
+        RadamKernel.Step(param.Span(start, length), grad.Span(start, length), expAvg.Span(start, length), expAvgSq.Span(start, length), h);
 }

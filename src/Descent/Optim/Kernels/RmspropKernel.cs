@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>RMSprop's hyperparameters for one step.</summary>
@@ -11,15 +14,30 @@ public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, flo
 /// RMSprop's update rule over spans, PyTorch's <c>_single_tensor_rmsprop</c> in float32:
 /// g ← ±grad + wd·p; v ← αv + (1−α)g²; centred: ḡ ← αḡ + (1−α)g and a ← √(v − ḡ²), else a ← √v; a ← a + ε;
 /// with momentum b ← μb + g/a and p ← p − lr·b, else p ← p − lr·g/a.
+/// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
 public static class RmspropKernel
 {
-    /// <summary>One step; <paramref name="gradAvg"/> is used only when centred, <paramref name="momentumBuffer"/> only with momentum.</summary>
+    /// <summary>One step, vectorised; <paramref name="gradAvg"/> is used only when centred, <paramref name="momentumBuffer"/> only with momentum.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
         Span<float> momentumBuffer, in RmspropHyper h)
     {
-        if (grad.Length != param.Length || squareAvg.Length != param.Length)
-            throw new ArgumentException("RMSprop state and param lengths differ");
+        CheckLengths(param, grad, squareAvg, gradAvg, momentumBuffer, h);
+        int done = SimdWidth.Bits switch
+        {
+            512 => Body<Vector512<float>, Simd512>(param, grad, squareAvg, gradAvg, momentumBuffer, h),
+            256 => Body<Vector256<float>, Simd256>(param, grad, squareAvg, gradAvg, momentumBuffer, h),
+            _ => 0,
+        };
+        if (done < param.Length)
+            StepReference(param[done..], grad[done..], squareAvg[done..], SimdWidth.From(gradAvg, done), SimdWidth.From(momentumBuffer, done), h);
+    }
+
+    /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
+        Span<float> momentumBuffer, in RmspropHyper h)
+    {
+        CheckLengths(param, grad, squareAvg, gradAvg, momentumBuffer, h);
         float oneMinusAlpha = h.OneMinusAlpha, negLr = -h.Lr;
         for (int i = 0; i < param.Length; i++)
         {
@@ -45,4 +63,64 @@ public static class RmspropKernel
             else param[i] = param[i] + negLr * g / avg;
         }
     }
+
+    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
+        Span<float> momentumBuffer, in RmspropHyper h)
+    {
+        if (grad.Length != param.Length || squareAvg.Length != param.Length
+            || (h.Centered && gradAvg.Length != param.Length) || (h.Momentum > 0 && momentumBuffer.Length != param.Length))
+            throw new ArgumentException("RMSprop state and param lengths differ");
+    }
+
+    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
+        Span<float> momentumBuffer, in RmspropHyper h) where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = param.Length - param.Length % S.Count;
+        ref float pr = ref SimdWidth.Ref(param);
+        ref float gr = ref SimdWidth.Ref(grad);
+        ref float vr = ref SimdWidth.Ref(squareAvg);
+        ref float ar = ref SimdWidth.Ref(gradAvg);
+        ref float br = ref SimdWidth.Ref(momentumBuffer);
+        bool maximize = h.Maximize, decay = h.WeightDecay != 0, centered = h.Centered, momentum = h.Momentum > 0;
+        TV wd = S.Splat(h.WeightDecay), alpha = S.Splat(h.Alpha), oneMinusAlpha = S.Splat(h.OneMinusAlpha), minusOne = S.Splat(-1f);
+        TV eps = S.Splat(h.Eps), mu = S.Splat(h.Momentum), negLr = S.Splat(-h.Lr);
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        {
+            TV g = S.Load(ref gr, i);
+            if (maximize) g = S.Neg(g);
+            TV p = S.Load(ref pr, i);
+            if (decay) g = S.Fma(p, wd, g);
+            TV v = S.Add(S.Mul(S.Load(ref vr, i), alpha), S.Mul(S.Mul(oneMinusAlpha, g), g));
+            S.Store(v, ref vr, i);
+            TV avg;
+            if (centered)
+            {
+                TV ga = S.Fma(g, oneMinusAlpha, S.Mul(S.Load(ref ar, i), alpha));
+                S.Store(ga, ref ar, i);
+                avg = S.Sqrt(S.Add(v, S.Mul(S.Mul(minusOne, ga), ga)));
+            }
+            else avg = S.Sqrt(v);
+            avg = S.Add(avg, eps);
+            if (momentum)
+            {
+                TV b = S.Add(S.Mul(S.Load(ref br, i), mu), S.Div(g, avg));
+                S.Store(b, ref br, i);
+                S.Store(S.Fma(b, negLr, p), ref pr, i);
+            }
+            else S.Store(S.Add(p, S.Div(S.Mul(negLr, g), avg)), ref pr, i);
+        }
+        return n;
+    }
+}
+
+/// <summary>One parameter's RMSprop update as a job a <see cref="StepPlan{TJob}"/> can run in chunks.</summary>
+internal readonly struct RmspropJob(FloatSlice param, FloatSlice grad, FloatSlice squareAvg, FloatSlice gradAvg, FloatSlice momentumBuffer, RmspropHyper h)
+    : IChunkJob
+{
+    /// <inheritdoc/>
+    public void Run(int start, int length) =>
+        RmspropKernel.Step(param.Span(start, length), grad.Span(start, length), squareAvg.Span(start, length),
+            gradAvg.Span(start, length), momentumBuffer.Span(start, length), h);
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>SparseAdam's hyperparameters for one step (the bias-corrected step size already computed).</summary>
@@ -13,30 +16,124 @@ public readonly record struct SparseAdamHyper(float OneMinusBeta1, float OneMinu
 /// SparseAdam's update rule over the rows a row-sparse gradient holds, PyTorch's <c>sparse_adam</c> in float32.
 /// Rows absent from the gradient are not touched, their moments included:
 /// m ← m + (g − m)(1−β₁); v ← v + (g² − v)(1−β₂); p ← p − s·m/(√v + ε), s = lr·√(1−β₂ᵗ)/(1−β₁ᵗ).
+/// <see cref="Step"/> and <see cref="StepPresentRows"/> vectorise each row, bit-identical to <see cref="StepReference"/>.
 /// </summary>
 public static class SparseAdamKernel
 {
-    /// <summary>One step over <paramref name="rows"/> (each <paramref name="rowLength"/> elements long).</summary>
+    /// <summary>One step over <paramref name="rows"/> (each <paramref name="rowLength"/> elements long), vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
         ReadOnlySpan<int> rows, int rowLength, in SparseAdamHyper h)
     {
-        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
-            throw new ArgumentException("SparseAdam state and param lengths differ");
+        CheckLengths(param, grad, expAvg, expAvgSq);
         foreach (int r in rows)
         {
             int start = r * rowLength;
-            for (int i = start; i < start + rowLength; i++)
-            {
-                float g = h.Maximize ? -grad[i] : grad[i];
-                float oldM = expAvg[i], oldV = expAvgSq[i];
-                float updM = (g - oldM) * h.OneMinusBeta1;
-                float updV = (g * g - oldV) * h.OneMinusBeta2;
-                expAvg[i] = oldM + updM;
-                expAvgSq[i] = oldV + updV;
-                float numer = updM + oldM;
-                float denom = MathF.Sqrt(updV + oldV) + h.Eps;
-                param[i] = param[i] + h.NegStepSize * (numer / denom);
-            }
+            Dense(param.Slice(start, rowLength), grad.Slice(start, rowLength), expAvg.Slice(start, rowLength), expAvgSq.Slice(start, rowLength), h);
         }
     }
+
+    /// <summary>
+    /// One step over elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of the
+    /// rows whose gradient is not all zero (PyTorch's <c>grad.to_sparse(1)</c>), vectorised. Each row that the range
+    /// touches is checked whole, so any cut of a parameter into ranges updates exactly the present rows.
+    /// </summary>
+    public static void StepPresentRows(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
+        int rowLength, int start, int length, in SparseAdamHyper h)
+    {
+        CheckLengths(param, grad, expAvg, expAvgSq);
+        if (length == 0 || rowLength == 0) return;
+        int end = start + length;
+        for (int r = start / rowLength; r * rowLength < end; r++)
+        {
+            int rowStart = r * rowLength;
+            if (!grad.Slice(rowStart, rowLength).ContainsAnyExcept(0f)) continue;
+            int lo = Math.Max(start, rowStart), hi = Math.Min(end, rowStart + rowLength);
+            Dense(param[lo..hi], grad[lo..hi], expAvg[lo..hi], expAvgSq[lo..hi], h);
+        }
+    }
+
+    /// <summary>One step over <paramref name="rows"/>, element by element: the reference the vectorised kernels reproduce.</summary>
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
+        ReadOnlySpan<int> rows, int rowLength, in SparseAdamHyper h)
+    {
+        CheckLengths(param, grad, expAvg, expAvgSq);
+        foreach (int r in rows)
+        {
+            int start = r * rowLength;
+            DenseReference(param.Slice(start, rowLength), grad.Slice(start, rowLength), expAvg.Slice(start, rowLength), expAvgSq.Slice(start, rowLength), h);
+        }
+    }
+
+    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq)
+    {
+        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
+            throw new ArgumentException("SparseAdam state and param lengths differ");
+    }
+
+    private static void Dense(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
+    {
+        int done = SimdWidth.Bits switch
+        {
+            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expAvgSq, h),
+            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expAvgSq, h),
+            _ => 0,
+        };
+        if (done < param.Length) DenseReference(param[done..], grad[done..], expAvg[done..], expAvgSq[done..], h);
+    }
+
+    private static void DenseReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
+    {
+        for (int i = 0; i < param.Length; i++)
+        {
+            float g = h.Maximize ? -grad[i] : grad[i];
+            float oldM = expAvg[i], oldV = expAvgSq[i];
+            float updM = (g - oldM) * h.OneMinusBeta1;
+            float updV = (g * g - oldV) * h.OneMinusBeta2;
+            expAvg[i] = oldM + updM;
+            expAvgSq[i] = oldV + updV;
+            float numer = updM + oldM;
+            float denom = MathF.Sqrt(updV + oldV) + h.Eps;
+            param[i] = param[i] + h.NegStepSize * (numer / denom);
+        }
+    }
+
+    // DenseReference, S.Count lanes at a time; returns how many leading elements it updated.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
+    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        int n = param.Length - param.Length % S.Count;
+        ref float pr = ref SimdWidth.Ref(param);
+        ref float gr = ref SimdWidth.Ref(grad);
+        ref float mr = ref SimdWidth.Ref(expAvg);
+        ref float vr = ref SimdWidth.Ref(expAvgSq);
+        bool maximize = h.Maximize;
+        TV oneMinusB1 = S.Splat(h.OneMinusBeta1), oneMinusB2 = S.Splat(h.OneMinusBeta2), eps = S.Splat(h.Eps), negStep = S.Splat(h.NegStepSize);
+        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        {
+            TV g = S.Load(ref gr, i);
+            if (maximize) g = S.Neg(g);
+            TV oldM = S.Load(ref mr, i), oldV = S.Load(ref vr, i);
+            TV updM = S.Mul(S.Sub(g, oldM), oneMinusB1);
+            TV updV = S.Mul(S.Sub(S.Mul(g, g), oldV), oneMinusB2);
+            S.Store(S.Add(oldM, updM), ref mr, i);
+            S.Store(S.Add(oldV, updV), ref vr, i);
+            TV denom = S.Add(S.Sqrt(S.Add(updV, oldV)), eps);
+            S.Store(S.Add(S.Load(ref pr, i), S.Mul(negStep, S.Div(S.Add(updM, oldM), denom))), ref pr, i);
+        }
+        return n;
+    }
+}
+
+/// <summary>
+/// One parameter's SparseAdam update as a job a <see cref="StepPlan{TJob}"/> can run in chunks: each chunk updates
+/// the present rows' elements within it (see <see cref="SparseAdamKernel.StepPresentRows"/>).
+/// </summary>
+internal readonly struct SparseAdamJob(FloatSlice param, FloatSlice grad, FloatSlice expAvg, FloatSlice expAvgSq, int numel, int rowLength, SparseAdamHyper h)
+    : IChunkJob
+{
+    /// <inheritdoc/>
+    public void Run(int start, int length) =>
+        SparseAdamKernel.StepPresentRows(param.Span(0, numel), grad.Span(0, numel), expAvg.Span(0, numel), expAvgSq.Span(0, numel),
+            rowLength, start, length, h);
 }
