@@ -28,6 +28,10 @@ def gemm(threads):
 def option(name, default):
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
+def ms(x):
+    """Milliseconds with three significant digits at least (a tiny network's step takes microseconds)."""
+    return f"{x:8.2f}" if x >= 1 else f"{x:8.4f}" if x >= 0.001 else f"{x:8.2e}"
+
 def best_of(runs, key):
     """Per optimizer, the run with the smallest ms_per_step (unavailable entries kept as they are)."""
     best = {}
@@ -55,14 +59,14 @@ def optim(threads):
     print(f"Optimizer step, {first['n']:,} float32 params in {first['tensors']} tensor(s), {threads} thread(s): "
           f"ms/step, best of {len(ours_runs)} run(s)")
     print(f"in-place bandwidth {bw:.1f} GB/s (x+=s*y {two:.1f}, a,b,c+=s*g {seven:.1f}); floor = bytes/param x params / {bw:.1f} GB/s")
-    print(f"{'optimizer':>26} {'B/p':>4} {'floor':>7} {'Descent':>8} {'GB/s':>6} {'/floor':>6} {'PyTorch':>8} {'variant':>14} {'speedup':>7}")
+    print(f"{'optimizer':>26} {'B/p':>4} {'floor':>8} {'Descent':>8} {'GB/s':>6} {'/floor':>6} {'PyTorch':>8} {'variant':>14} {'speedup':>7}")
     for name, o in ours.items():
         floor = o["bytes_per_param"] * first["n"] / (bw * 1e9) * 1e3
         t = theirs.get(name, {})
-        torch_ms = f"{t['ms_per_step']:8.2f}" if t.get("available") else f"{'n/a':>8}"
+        torch_ms = ms(t["ms_per_step"]) if t.get("available") else f"{'n/a':>8}"
         variant = t.get("best_variant") if t.get("available") else "not in torch"
         speedup = f"{t['ms_per_step'] / o['ms_per_step']:7.2f}" if t.get("available") else f"{'':>7}"
-        print(f"{name:>26} {o['bytes_per_param']:>4} {floor:7.2f} {o['ms_per_step']:8.2f} {o['gb_per_s']:6.1f} "
+        print(f"{name:>26} {o['bytes_per_param']:>4} {ms(floor)} {ms(o['ms_per_step'])} {o['gb_per_s']:6.1f} "
               f"{o['ms_per_step'] / floor:6.2f} {torch_ms} {variant:>14} {speedup}")
 
 if __name__ == "__main__":

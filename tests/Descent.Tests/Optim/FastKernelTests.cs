@@ -1,5 +1,6 @@
 using Descent.Optim.Kernels;
 using Xunit;
+using static Descent.Tests.Optim.KernelTestData;
 
 namespace Descent.Tests.Optim;
 
@@ -11,12 +12,6 @@ namespace Descent.Tests.Optim;
 public class FastKernelTests
 {
     public static readonly int[] Lengths = [0, 1, 15, 16, 17, 1000, 100003];
-
-    /// <summary>The widths to run: the native one and every narrower one, down to the scalar fallback.</summary>
-    public static int[] Widths => SimdWidth.Native switch { 512 => [512, 256, 0], 256 => [256, 0], _ => [0] };
-
-    /// <summary>How a buffer is filled: signed values over many binades, their magnitudes, or signed with many zeros.</summary>
-    public enum Fill { Signed, Positive, Sparse }
 
     /// <summary>A kernel call over buffers (param first); the same call is made with the reference and the fast kernel.</summary>
     public sealed record Case(string Name, Fill[] Buffers, Action<float[][]> Reference, Action<float[][]> Fast);
@@ -168,52 +163,4 @@ public class FastKernelTests
     }
 
     private static int[] AllRows(int n) => Enumerable.Range(0, n).ToArray();
-
-    /// <summary>Random buffers: signed values spread over 2⁻²⁰…2⁴ with 2% exact zeros (Sparse: 30%), or their magnitudes.</summary>
-    public static float[][] Buffers(Fill[] fills, int n, int seed)
-    {
-        var rng = new Random(seed);
-        var buffers = new float[fills.Length][];
-        for (int b = 0; b < fills.Length; b++)
-        {
-            var x = new float[n];
-            for (int i = 0; i < n; i++)
-            {
-                double zeros = fills[b] == Fill.Sparse ? 0.3 : 0.02;
-                if (rng.NextDouble() < zeros) continue;
-                float v = (float)((1 + rng.NextDouble()) * Math.Pow(2, rng.Next(-20, 5)));
-                x[i] = fills[b] == Fill.Positive || rng.Next(2) == 0 ? v : -v;
-            }
-            buffers[b] = x;
-        }
-        return buffers;
-    }
-
-    public static float[][] Clone(float[][] buffers) => buffers.Select(b => (float[])b.Clone()).ToArray();
-
-    /// <summary>Runs <paramref name="action"/> with the fast kernels at <paramref name="width"/> bits, restoring the setting.</summary>
-    public static void RunAtWidth(int width, Action action)
-    {
-        int previous = SimdWidth.Bits;
-        SimdWidth.Bits = width;
-        try
-        {
-            action();
-        }
-        finally
-        {
-            SimdWidth.Bits = previous;
-        }
-    }
-
-    public static void AssertSameBits(float[] expected, float[] actual, string what, bool nanAsOne = false)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (nanAsOne && float.IsNaN(expected[i]) && float.IsNaN(actual[i])) continue;
-            int e = BitConverter.SingleToInt32Bits(expected[i]), a = BitConverter.SingleToInt32Bits(actual[i]);
-            if (e != a) Assert.Fail($"{what}: element {i} is {actual[i]:R} (0x{a:X8}), the reference gives {expected[i]:R} (0x{e:X8})");
-        }
-    }
 }

@@ -1,6 +1,6 @@
 using Descent.Optim.Kernels;
 using Xunit;
-using static Descent.Tests.Optim.FastKernelTests;
+using static Descent.Tests.Optim.KernelTestData;
 
 namespace Descent.Tests.Optim;
 

@@ -81,7 +81,7 @@ public class ParameterArenaTests
             a.Step();
             b.Step();
             for (int k = 0; k < separate.Count; k++)
-                FastKernelTests.AssertSameBits(separate[k].ToArray(), rehomed[k].ToArray(), $"{name} step {step} parameter {k}");
+                KernelTestData.AssertSameBits(separate[k].ToArray(), rehomed[k].ToArray(), $"{name} step {step} parameter {k}");
         }
     }
 

@@ -29,7 +29,7 @@ public class StepThreadsTests
             var other = Run(name, config, threads, chunk, threshold);
             Assert.Equal(baseline.Count, other.Count);
             for (int i = 0; i < baseline.Count; i++)
-                FastKernelTests.AssertSameBits(baseline[i], other[i], $"{name} config {config}, {threads} threads, chunks of {chunk}, tensor {i}");
+                KernelTestData.AssertSameBits(baseline[i], other[i], $"{name} config {config}, {threads} threads, chunks of {chunk}, tensor {i}");
         }
     }
 
