@@ -6,7 +6,7 @@ namespace Descent.Kernels;
 
 /// <summary>
 /// A register-tiled GEMM micro-kernel: C[MR×NR] += alpha · Σₚ Aₚ ⊗ Bₚ over packed panels. The widest one the CPU
-/// runs is chosen once: 8×32 with Vector512 (16 accumulators), 6×16 with Vector256 + FMA (12), or a portable one.
+/// runs is chosen once: 12×32 with Vector512 (24 accumulators), 6×16 with Vector256 + FMA (12), or a portable one.
 /// </summary>
 internal abstract unsafe class MicroKernel
 {
@@ -24,15 +24,14 @@ internal abstract unsafe class MicroKernel
 
     private sealed class Avx512Kernel : MicroKernel
     {
-        public override int MR => 8;
+        public override int MR => 12;
         public override int NR => 32;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Run(int kc, float* a, float* b, float* c, int ldc, float alpha)
         {
-            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-                c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
-                c60 = default, c61 = default, c70 = default, c71 = default;
+            // 12×32: 24 accumulators of the 32 zmm registers, two for B, one for the broadcast of A.
+            Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default, c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
             for (int p = 0; p < kc; p++)
             {
                 var b0 = Vector512.Load(b);
@@ -45,7 +44,11 @@ internal abstract unsafe class MicroKernel
                 ar = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(ar, b0, c50); c51 = Avx512F.FusedMultiplyAdd(ar, b1, c51);
                 ar = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(ar, b0, c60); c61 = Avx512F.FusedMultiplyAdd(ar, b1, c61);
                 ar = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(ar, b0, c70); c71 = Avx512F.FusedMultiplyAdd(ar, b1, c71);
-                a += 8;
+                ar = Vector512.Create(a[8]); c80 = Avx512F.FusedMultiplyAdd(ar, b0, c80); c81 = Avx512F.FusedMultiplyAdd(ar, b1, c81);
+                ar = Vector512.Create(a[9]); c90 = Avx512F.FusedMultiplyAdd(ar, b0, c90); c91 = Avx512F.FusedMultiplyAdd(ar, b1, c91);
+                ar = Vector512.Create(a[10]); c100 = Avx512F.FusedMultiplyAdd(ar, b0, c100); c101 = Avx512F.FusedMultiplyAdd(ar, b1, c101);
+                ar = Vector512.Create(a[11]); c110 = Avx512F.FusedMultiplyAdd(ar, b0, c110); c111 = Avx512F.FusedMultiplyAdd(ar, b1, c111);
+                a += 12;
                 b += 32;
             }
             var al = Vector512.Create(alpha);
@@ -56,7 +59,11 @@ internal abstract unsafe class MicroKernel
             Store(c, al, c40, c41); c += ldc;
             Store(c, al, c50, c51); c += ldc;
             Store(c, al, c60, c61); c += ldc;
-            Store(c, al, c70, c71);
+            Store(c, al, c70, c71); c += ldc;
+            Store(c, al, c80, c81); c += ldc;
+            Store(c, al, c90, c91); c += ldc;
+            Store(c, al, c100, c101); c += ldc;
+            Store(c, al, c110, c111);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -12,7 +12,7 @@ namespace Descent.Kernels;
 internal static unsafe class PackedSgemm
 {
     private const int KC = 128;
-    private const int MC = 144;   // rows of A packed at once (~144 KB with KC = 128: fits L2); a multiple of 8 and of 6
+    private const int MC = 144;   // rows of A packed at once (~144 KB with KC = 128: fits L2); a multiple of the micro-kernels' MR (12, 6, 4)
     private const int NC = 2048;
 
     /// <summary>Largest number of threads a multiply may use (all cores by default).</summary>
@@ -77,7 +77,7 @@ internal static unsafe class PackedSgemm
         int mc = Math.Min(mcBlock, m - ic);
         var aPack = aPackCache;
         if (aPack is null || aPack.Length < MC * KC) aPackCache = aPack = GC.AllocateUninitializedArray<float>(MC * KC, pinned: true);
-        float* edge = stackalloc float[8 * 32];
+        float* edge = stackalloc float[12 * 32];
         fixed (float* ap = aPack)
         {
             PackA(transA, a, lda, ic, pc, mc, kc, mr, ap);
