@@ -7,6 +7,11 @@ Usage: /usr/bin/python3 bench/torch_fashion_mnist.py [--epochs N] [--threads N] 
 """
 import argparse, gzip, json, os, resource, time
 import numpy as np
+import os, sys
+# torch.set_num_threads does not reach OpenBLAS's own pthreads: pin both pools before torch loads.
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else str(os.cpu_count())
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads)
+os.environ.setdefault("OMP_NUM_THREADS", _threads)
 import torch
 import torch.nn as nn
 import torch.utils.data as Data

@@ -4,6 +4,11 @@ Usage: /usr/bin/python3 bench/torch_gemm.py --threads N   (prints one JSON line 
 Needs: apt-get install python3-torch libopenblas0-pthread
 """
 import argparse, json, time
+import os, sys
+# torch.set_num_threads does not reach OpenBLAS's own pthreads: pin both pools before torch loads.
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else str(os.cpu_count())
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads)
+os.environ.setdefault("OMP_NUM_THREADS", _threads)
 import torch
 
 SHAPES = [(128, 128, 128), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048),

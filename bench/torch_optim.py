@@ -7,6 +7,11 @@ Adam/AdamW on CUDA). Timing as descent's: 3 warm-up steps, then at least 10 step
 Needs: apt-get install python3-torch libopenblas0-pthread
 """
 import argparse, gc, inspect, json, sys, time
+import os, sys
+# torch.set_num_threads does not reach OpenBLAS's own pthreads: pin both pools before torch loads.
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else str(os.cpu_count())
+os.environ.setdefault("OPENBLAS_NUM_THREADS", _threads)
+os.environ.setdefault("OMP_NUM_THREADS", _threads)
 import torch
 
 # label, class, kwargs, bytes per parameter (as src/Descent.Cli/Bench/OptimBench.cs), row-sparse gradient
