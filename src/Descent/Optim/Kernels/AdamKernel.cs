@@ -61,15 +61,8 @@ public static class AdamKernel
         float decay = h.Decay;
         for (int i = 0; i < param.Length; i++)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            float p = param[i];
-            if (h.WeightDecay != 0)
-            {
-                if (h.Decoupled) p *= decay;
-                else g = MathF.FusedMultiplyAdd(p, h.WeightDecay, g);
-            }
-            float m = Fp.Lerp(expAvg[i], g, oneMinusB1); // current PyTorch: exp_avg.lerp_(grad, 1 - beta1)
-            float v = expAvgSq[i] * h.Beta2 + oneMinusB2 * g * g;
+            float p = param[i], m = expAvg[i], v = expAvgSq[i]; // current PyTorch: exp_avg.lerp_(grad, 1 - beta1)
+            AdamMoments.Update(grad[i], ref p, ref m, ref v, h.Maximize, h.WeightDecay, h.Decoupled, decay, oneMinusB1, h.Beta2, oneMinusB2);
             expAvg[i] = m;
             expAvgSq[i] = v;
             float vHat = v;
@@ -111,14 +104,8 @@ public static class AdamKernel
         TV bc2Sqrt = S.Splat((float)Math.Sqrt(h.BiasCorrection2)), eps = S.Splat(h.Eps);
         for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
         {
-            TV g = S.Load(ref gr, i);
-            if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
-            if (decoupled) p = S.Mul(p, decay);
-            else if (coupled) g = S.Fma(p, wd, g);
-            TV m0 = S.Load(ref mr, i);
-            TV m = S.Fma(lerpW, S.Sub(g, m0), lowWeight ? m0 : g);
-            TV v = S.Add(S.Mul(S.Load(ref vr, i), beta2), S.Mul(S.Mul(oneMinusB2, g), g));
+            TV g = S.Load(ref gr, i), p = S.Load(ref pr, i), m = S.Load(ref mr, i), v = S.Load(ref vr, i);
+            AdamMoments.Update<TV, S>(ref g, ref p, ref m, ref v, maximize, decoupled, coupled, lowWeight, wd, decay, lerpW, beta2, oneMinusB2);
             S.Store(m, ref mr, i);
             S.Store(v, ref vr, i);
             if (amsgrad)

@@ -35,16 +35,10 @@ public static class RadamKernel
         CheckLengths(param, grad, expAvg, expAvgSq);
         for (int i = 0; i < param.Length; i++)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            float p = param[i];
-            if (h.WeightDecay != 0)
-            {
-                if (h.Decoupled) p *= h.Decay;
-                else g = MathF.FusedMultiplyAdd(p, h.WeightDecay, g);
-            }
-            float m = Fp.Lerp(expAvg[i], g, h.Beta1Weight);
+            float p = param[i], m = expAvg[i], v = expAvgSq[i];
+            AdamMoments.Update(grad[i], ref p, ref m, ref v, h.Maximize, h.WeightDecay, h.Decoupled, h.Decay,
+                h.Beta1Weight, h.Beta2, h.OneMinusBeta2);
             expAvg[i] = m;
-            float v = expAvgSq[i] * h.Beta2 + h.OneMinusBeta2 * g * g;
             expAvgSq[i] = v;
             float corrected = m / h.BiasCorrection1;
             float update = h.Rectify
@@ -77,15 +71,9 @@ public static class RadamKernel
         TV bc1 = S.Splat(h.BiasCorrection1), lr = S.Splat(h.Lr), sqrtBc2 = S.Splat(h.SqrtBiasCorrection2), eps = S.Splat(h.Eps), rect = S.Splat(h.Rect);
         for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
         {
-            TV g = S.Load(ref gr, i);
-            if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
-            if (decoupled) p = S.Mul(p, decay);
-            else if (coupled) g = S.Fma(p, wd, g);
-            TV m0 = S.Load(ref mr, i);
-            TV m = S.Fma(lerpW, S.Sub(g, m0), lowWeight ? m0 : g);
+            TV g = S.Load(ref gr, i), p = S.Load(ref pr, i), m = S.Load(ref mr, i), v = S.Load(ref vr, i);
+            AdamMoments.Update<TV, S>(ref g, ref p, ref m, ref v, maximize, decoupled, coupled, lowWeight, wd, decay, lerpW, beta2, oneMinusB2);
             S.Store(m, ref mr, i);
-            TV v = S.Add(S.Mul(S.Load(ref vr, i), beta2), S.Mul(S.Mul(oneMinusB2, g), g));
             S.Store(v, ref vr, i);
             TV update = S.Mul(S.Div(m, bc1), lr);
             if (rectify) update = S.Mul(S.Mul(update, S.Div(sqrtBc2, S.Add(S.Sqrt(v), eps))), rect);

@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+
+namespace Descent.Optim.Kernels;
+
+/// <summary>
+/// The part of the update Adam, NAdam and RAdam share, in the order PyTorch's single-tensor functions compute it:
+/// g ← ±grad, then weight decay (coupled: g ← g + wd·p; decoupled: p ← p·(1 − lr·wd)), then
+/// m ← lerp(m, g, 1 − β₁) and v ← β₂·v + (1 − β₂)·g². Inlined into each kernel, so the code each kernel runs,
+/// and its rounding, is what it was when written out in place.
+/// </summary>
+internal static class AdamMoments
+{
+    /// <summary>One element: updates <paramref name="p"/>, <paramref name="m"/>, <paramref name="v"/> and returns the decayed gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Update(float grad, ref float p, ref float m, ref float v, bool maximize, float weightDecay,
+        bool decoupled, float decay, float beta1Weight, float beta2, float oneMinusBeta2)
+    {
+        float g = maximize ? -grad : grad;
+        if (weightDecay != 0)
+        {
+            if (decoupled) p *= decay;
+            else g = MathF.FusedMultiplyAdd(p, weightDecay, g);
+        }
+        m = Fp.Lerp(m, g, beta1Weight);
+        v = v * beta2 + oneMinusBeta2 * g * g;
+        return g;
+    }
+
+    /// <summary>
+    /// A vector of elements. <paramref name="lerpWeight"/> is Fp.Lerp's weight for its side: w when
+    /// <paramref name="lowWeight"/> (|w| &lt; 0.5), else w − 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Update<TV, S>(ref TV g, ref TV p, ref TV m, ref TV v, bool maximize, bool decoupled, bool coupled,
+        bool lowWeight, TV weightDecay, TV decay, TV lerpWeight, TV beta2, TV oneMinusBeta2)
+        where TV : struct where S : struct, ISimd<TV>
+    {
+        if (maximize) g = S.Neg(g);
+        if (decoupled) p = S.Mul(p, decay);
+        else if (coupled) g = S.Fma(p, weightDecay, g);
+        m = S.Fma(lerpWeight, S.Sub(g, m), lowWeight ? m : g);
+        v = S.Add(S.Mul(v, beta2), S.Mul(S.Mul(oneMinusBeta2, g), g));
+    }
+}
