@@ -1,5 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Descent.Kernels;
 
@@ -46,10 +47,18 @@ public static class Gemm
         }
     }
 
+    /// <summary>Below this many columns, C is computed as dot products (rows in parallel) rather than row axpy's.</summary>
+    private const int DotColumns = 8;
+
     private static void RunSmall<T>(bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, ref T[]? packed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (n < DotColumns)
+        {
+            RunDots(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
         if (transB && k > 0)
         {
             // Pack op(B) = Bᵀ as k×n row-major, in a pooled buffer: Linear's forward takes this path every call.
@@ -63,14 +72,81 @@ public static class Gemm
         {
             var row = c.Slice(i * ldc, n);
             if (beta == T.Zero) row.Clear();
-            else if (beta != T.One) TensorPrimitives.Multiply(row, beta, row);
+            else if (beta != T.One) ScaleInPlace(row, beta);
             for (int p = 0; p < k; p++)
             {
                 // No skipping of zero aip: 0·inf must give nan in C, as BLAS (and so PyTorch) computes it.
                 T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, row, row);
+                AddScaled(b.Slice(p * ldb, n), alpha * aip, row);
             }
         }
+    }
+
+    /// <summary>
+    /// Narrow C (the tutorial's n = 1 layers): each element is one dot product over k, four rows at a time so the
+    /// additions of different rows overlap. Each element sees the same operations, in the same order, as the axpy
+    /// form: acc ← acc + b·(alpha·a), p = 0…k-1, from 0, C or beta·C.
+    /// </summary>
+    private static void RunDots<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Strides of op(A) and op(B) along their two axes, so one loop serves all four transpose cases.
+        int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        for (int j = 0; j < n; j++)
+        {
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+            {
+                int c0 = i * ldc + j;
+                T s0 = Start(c[c0], beta), s1 = Start(c[c0 + ldc], beta), s2 = Start(c[c0 + 2 * ldc], beta), s3 = Start(c[c0 + 3 * ldc], beta);
+                int ai = i * aRow, bj = j * bCol;
+                for (int p = 0; p < k; p++)
+                {
+                    T bp = b[bj + p * bRow];
+                    int ap = ai + p * aCol;
+                    s0 += bp * (alpha * a[ap]);
+                    s1 += bp * (alpha * a[ap + aRow]);
+                    s2 += bp * (alpha * a[ap + 2 * aRow]);
+                    s3 += bp * (alpha * a[ap + 3 * aRow]);
+                }
+                c[c0] = s0; c[c0 + ldc] = s1; c[c0 + 2 * ldc] = s2; c[c0 + 3 * ldc] = s3;
+            }
+            for (; i < m; i++)
+            {
+                int ci = i * ldc + j;
+                T s = Start(c[ci], beta);
+                for (int p = 0; p < k; p++) s += b[j * bCol + p * bRow] * (alpha * a[i * aRow + p * aCol]);
+                c[ci] = s;
+            }
+        }
+    }
+
+    /// <summary>The accumulator's start: 0 when beta is 0 (C is not read, so NaN in C does not leak), C, or beta·C.</summary>
+    private static T Start<T>(T c, T beta) where T : unmanaged, IFloatingPointIeee754<T> =>
+        beta == T.Zero ? T.Zero : beta == T.One ? c : c * beta;
+
+    /// <summary>y[i] += x[i]·s, multiply then add (two roundings, as the scalar form).</summary>
+    private static void AddScaled<T>(ReadOnlySpan<T> x, T s, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, len = x.Length;
+        if (len > y.Length) throw new ArgumentException("Destination too short.");
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T ry = ref MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && len >= Vector<T>.Count)
+        {
+            var vs = new Vector<T>(s);
+            for (; i <= len - Vector<T>.Count; i += Vector<T>.Count)
+                (Vector.LoadUnsafe(ref rx, (nuint)i) * vs + Vector.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+        }
+        for (; i < len; i++) Unsafe.Add(ref ry, i) += Unsafe.Add(ref rx, i) * s;
+    }
+
+    /// <summary>y[i] *= s.</summary>
+    private static void ScaleInPlace<T>(Span<T> y, T s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < y.Length; i++) y[i] *= s;
     }
 
     private static unsafe void RunPacked(bool transA, bool transB, int m, int n, int k, float alpha,
