@@ -19,6 +19,10 @@ public sealed partial class Tensor
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;
 
+    // Set by a backward node on a gradient it allocated and hands to one input only: the leaf's AccumulateGrad
+    // may keep it as the leaf's grad instead of copying it (PyTorch steals such buffers too).
+    internal bool freshGrad;
+
     // For a view, the tensor that owns the viewed memory (PyTorch's _base); null otherwise.
     internal Tensor? viewBase;
     private Tensor? grad;
