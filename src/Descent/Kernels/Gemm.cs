@@ -28,6 +28,10 @@ public static class Gemm
     {
         // Nothing to write; and the row slices below would start past the end of empty operands.
         if (m == 0 || n == 0) return;
+        // The kernels read and write through unchecked references: every operand must hold its whole extent.
+        CheckExtent("a", a.Length, transA ? k : m, transA ? m : k, lda);
+        CheckExtent("b", b.Length, transB ? n : k, transB ? k : n, ldb);
+        CheckExtent("c", c.Length, m, n, ldc);
         if (typeof(T) == typeof(float) && (long)m * n * k >= PackedThreshold)
         {
             RunPacked(transA, transB, m, n, k, System.Runtime.CompilerServices.Unsafe.As<T, float>(ref alpha),
@@ -47,6 +51,13 @@ public static class Gemm
         }
     }
 
+    private static void CheckExtent(string name, int length, int rows, int cols, int ld)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ld < 1 || (long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException($"GEMM operand {name} ({rows}×{cols} with leading dimension {ld}) needs more than its {length} elements.", name);
+    }
+
     /// <summary>Below this many columns, C is computed as dot products (rows in parallel) rather than row axpy's.</summary>
     private const int DotColumns = 8;
 
@@ -58,6 +69,12 @@ public static class Gemm
         {
             RunDots(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
+        }
+        if (transB && k == 1 && ldb == 1)
+        {
+            // op(B) is one row, Bᵀ's single column, already contiguous: the tutorial's hidden layer.
+            transB = false;
+            ldb = n;
         }
         if (transB && k > 0)
         {
@@ -91,39 +108,56 @@ public static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Strides of op(A) and op(B) along their two axes, so one loop serves all four transpose cases.
-        int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
-        int bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        // Strides of op(A) and op(B) along their two axes, so one loop serves all four transpose cases. Extents
+        // were checked by Run.
+        nint aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
+        nint bRow = transB ? 1 : ldb, bCol = transB ? ldb : 1;
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        ref T rc = ref MemoryMarshal.GetReference(c);
+        // alpha·a is a itself when alpha is 1: the loop without the multiply gives the same bits.
+        bool unit = alpha == T.One;
         for (int j = 0; j < n; j++)
         {
             int i = 0;
             for (; i + 4 <= m; i += 4)
             {
-                int c0 = i * ldc + j;
-                T s0 = Start(c[c0], beta), s1 = Start(c[c0 + ldc], beta), s2 = Start(c[c0 + 2 * ldc], beta), s3 = Start(c[c0 + 3 * ldc], beta);
-                int ai = i * aRow, bj = j * bCol;
+                ref T c0 = ref Unsafe.Add(ref rc, (nint)i * ldc + j);
+                ref T c1 = ref Unsafe.Add(ref c0, ldc);
+                ref T c2 = ref Unsafe.Add(ref c1, ldc);
+                ref T c3 = ref Unsafe.Add(ref c2, ldc);
+                T s0 = Start(c0, beta), s1 = Start(c1, beta), s2 = Start(c2, beta), s3 = Start(c3, beta);
+                ref T bj = ref Unsafe.Add(ref rb, j * bCol);
+                ref T ai = ref Unsafe.Add(ref ra, i * aRow);
                 for (int p = 0; p < k; p++)
                 {
-                    T bp = b[bj + p * bRow];
-                    int ap = ai + p * aCol;
-                    s0 += bp * (alpha * a[ap]);
-                    s1 += bp * (alpha * a[ap + aRow]);
-                    s2 += bp * (alpha * a[ap + 2 * aRow]);
-                    s3 += bp * (alpha * a[ap + 3 * aRow]);
+                    T bp = Unsafe.Add(ref bj, p * bRow);
+                    ref T ap = ref Unsafe.Add(ref ai, p * aCol);
+                    T a0 = ap, a1 = Unsafe.Add(ref ap, aRow), a2 = Unsafe.Add(ref ap, 2 * aRow), a3 = Unsafe.Add(ref ap, 3 * aRow);
+                    if (!unit) { a0 = alpha * a0; a1 = alpha * a1; a2 = alpha * a2; a3 = alpha * a3; }
+                    s0 += bp * a0;
+                    s1 += bp * a1;
+                    s2 += bp * a2;
+                    s3 += bp * a3;
                 }
-                c[c0] = s0; c[c0 + ldc] = s1; c[c0 + 2 * ldc] = s2; c[c0 + 3 * ldc] = s3;
+                c0 = s0; c1 = s1; c2 = s2; c3 = s3;
             }
             for (; i < m; i++)
             {
-                int ci = i * ldc + j;
-                T s = Start(c[ci], beta);
-                for (int p = 0; p < k; p++) s += b[j * bCol + p * bRow] * (alpha * a[i * aRow + p * aCol]);
-                c[ci] = s;
+                ref T ci = ref Unsafe.Add(ref rc, (nint)i * ldc + j);
+                T s = Start(ci, beta);
+                for (int p = 0; p < k; p++)
+                {
+                    T ap = Unsafe.Add(ref ra, i * aRow + p * aCol);
+                    s += Unsafe.Add(ref rb, j * bCol + p * bRow) * (unit ? ap : alpha * ap);
+                }
+                ci = s;
             }
         }
     }
 
     /// <summary>The accumulator's start: 0 when beta is 0 (C is not read, so NaN in C does not leak), C, or beta·C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Start<T>(T c, T beta) where T : unmanaged, IFloatingPointIeee754<T> =>
         beta == T.Zero ? T.Zero : beta == T.One ? c : c * beta;
 

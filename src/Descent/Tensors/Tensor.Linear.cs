@@ -23,7 +23,7 @@ public sealed partial class Tensor
         if (weight.shape[1] != k) return null;
         if (bias is not null && (bias.DType != dtype || bias.Dim != 1 || bias.shape[0] != n)) return null;
 
-        var r = Allocate(dtype, [m, n]);
+        var r = AllocateForOverwrite(dtype, [m, n]);
         if (dtype == DType.Float32) LinearInto<float>(input, weight, bias, r);
         else LinearInto<double>(input, weight, bias, r);
 
@@ -56,7 +56,7 @@ public sealed partial class Tensor
     internal static Tensor LinearInputGrad(Tensor g, Tensor weight)
     {
         int m = g.shape[0], n = g.shape[1], k = weight.shape[1];
-        var r = Allocate(g.DType, [m, k]);
+        var r = AllocateForOverwrite(g.DType, [m, k]);
         if (g.DType == DType.Float32) GradInputInto<float>(g, weight, r, m, n, k);
         else GradInputInto<double>(g, weight, r, m, n, k);
         return r;
@@ -74,7 +74,7 @@ public sealed partial class Tensor
     internal static Tensor LinearWeightGrad(Tensor g, Tensor input)
     {
         int m = g.shape[0], n = g.shape[1], k = input.shape[1];
-        var r = Allocate(g.DType, [n, k]);
+        var r = AllocateForOverwrite(g.DType, [n, k]);
         if (g.DType == DType.Float32) GradWeightInto<float>(g, input, r, m, n, k);
         else GradWeightInto<double>(g, input, r, m, n, k);
         return r;

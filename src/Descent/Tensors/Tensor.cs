@@ -40,6 +40,10 @@ public sealed partial class Tensor
     internal static Tensor Allocate(DType dtype, int[] shape) =>
         new(Storage.Allocate(dtype, ShapeHelper.Numel(shape)), shape);
 
+    /// <summary>A contiguous tensor the caller fills completely before it is read (see <see cref="Storage.AllocateForOverwrite"/>).</summary>
+    internal static Tensor AllocateForOverwrite(DType dtype, int[] shape) =>
+        new(Storage.AllocateForOverwrite(dtype, ShapeHelper.Numel(shape)), shape);
+
     /// <summary>Element type.</summary>
     public DType DType => storage.DType;
 
