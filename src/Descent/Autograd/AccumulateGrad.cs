@@ -20,9 +20,15 @@ public sealed class AccumulateGrad : Node
         if (!ShapeHelper.SameShape(g.shape, Leaf.shape)) g = g.SumToShape(Leaf.shape);
         if (Leaf.Grad is null)
         {
-            // The first gradient is stored as a fresh contiguous copy the leaf owns: the engine may hand the
-            // same tensor to several inputs (an add's backward does), and later accumulation is in place.
-            Leaf.Grad = g.Detach().Clone();
+            // The first gradient is stored as a contiguous tensor the leaf owns: a copy, since the engine may hand
+            // the same tensor to several inputs (an add's backward does) and later accumulation is in place —
+            // unless the node that made it marked it as its own, unshared allocation.
+            if (g.freshGrad && g.gradFn is null && g.DType == Leaf.DType && g.IsContiguous)
+            {
+                g.freshGrad = false;
+                Leaf.Grad = g;
+            }
+            else Leaf.Grad = g.Detach().Clone();
         }
         else
         {

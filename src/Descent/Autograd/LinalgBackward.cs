@@ -44,3 +44,30 @@ internal sealed class BmmBackward(Tensor a, Tensor b) : Node
     }
     protected override void ReleaseSaved() { sa = default; sb = default; }
 }
+
+/// <summary>
+/// Linear (x·Wᵀ + b) as one node: ∂b = Σ_rows g, ∂x = g·W, ∂W = gᵀ·x, each written in its final layout. PyTorch
+/// records addmm (mm without a bias) and a transpose of W; this node folds the transpose in, under addmm's name.
+/// </summary>
+internal sealed class LinearBackward(Tensor input, Tensor weight, bool hasBias) : Node
+{
+    private SavedTensor sx = new(input), sw = new(weight);
+    public override string Name => hasBias ? "AddmmBackward0" : "MmBackward0";
+    protected internal override Tensor?[] Apply(Tensor g)
+    {
+        EnsureNotReleased();
+        int first = hasBias ? 1 : 0;
+        var gx = Next[first] is null ? null : Fresh(Tensor.LinearInputGrad(g, sw.Value(Name)));
+        var gw = Next[first + 1] is null ? null : Fresh(Tensor.LinearWeightGrad(g, sx.Value(Name)));
+        if (!hasBias) return [gx, gw];
+        var gb = Next[0] is null ? null : Fresh(g.SumRows());
+        return [gb, gx, gw];
+    }
+    protected override void ReleaseSaved() { sx = default; sw = default; }
+
+    private static Tensor Fresh(Tensor t)
+    {
+        t.freshGrad = true;
+        return t;
+    }
+}

@@ -5,9 +5,10 @@ namespace Descent.NN;
 /// <summary>Stateless layers and losses, like <c>torch.nn.functional</c> (imported as <c>F</c>).</summary>
 public static partial class Functional
 {
-    /// <summary>x·Wᵀ + b, like <c>F.linear</c>; a 2-D input uses one fused addmm as PyTorch does.</summary>
+    /// <summary>x·Wᵀ + b, like <c>F.linear</c>; a 2-D input takes one fused node, as PyTorch's addmm.</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        if (Tensor.LinearFused(input, weight, bias) is { } fused) return fused;
         if (input.Dim == 2 && bias is not null) return Tensor.Addmm(bias, input, weight.T());
         var r = input.Matmul(weight.T());
         return bias is null ? r : r.Add(bias);

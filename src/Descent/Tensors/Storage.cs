@@ -3,8 +3,11 @@ namespace Descent.Tensors;
 /// <summary>The flat memory a tensor views. Several tensors (views) can share one storage.</summary>
 public abstract class Storage
 {
+    // A field, not a virtual property: every op asks, and small tensors make the asking a visible cost.
+    private protected Storage(DType dtype) => DType = dtype;
+
     /// <summary>Element type.</summary>
-    public abstract DType DType { get; }
+    public DType DType { get; }
 
     /// <summary>Number of elements.</summary>
     public abstract int Length { get; }
@@ -25,19 +28,27 @@ public abstract class Storage
         DType.Int64 => new Storage<long>(new long[length]),
         _ => new Storage<bool>(new bool[length]),
     };
+
+    /// <summary>
+    /// Storage whose every element the caller writes before anything reads it: large floating-point buffers skip
+    /// the runtime's zeroing, a visible share of a small network's step.
+    /// </summary>
+    internal static Storage AllocateForOverwrite(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new Storage<float>(GC.AllocateUninitializedArray<float>(length)),
+        DType.Float64 => new Storage<double>(GC.AllocateUninitializedArray<double>(length)),
+        _ => Allocate(dtype, length),
+    };
 }
 
 /// <summary>A storage of elements of type <typeparamref name="T"/>.</summary>
 public sealed class Storage<T> : Storage where T : unmanaged
 {
     /// <summary>Wraps an array without copying it.</summary>
-    public Storage(T[] data) => Data = data;
+    public Storage(T[] data) : base(TypeOf<T>.DType) => Data = data;
 
     /// <summary>The elements.</summary>
     public T[] Data { get; }
-
-    /// <inheritdoc/>
-    public override DType DType => TypeOf<T>.DType;
 
     /// <inheritdoc/>
     public override int Length => Data.Length;

@@ -26,7 +26,7 @@ public sealed partial class Tensor
     internal static Tensor MapUnary<TOp>(Tensor x, TOp op) where TOp : struct, IUnarySpanOp
     {
         var xc = x.Contiguous();
-        var r = Allocate(x.DType, (int[])x.shape.Clone());
+        var r = AllocateForOverwrite(x.DType, (int[])x.shape.Clone());
         if (x.DType == DType.Float32) op.Invoke(xc.AsSpan<float>(), r.AsSpan<float>());
         else op.Invoke(xc.AsSpan<double>(), r.AsSpan<double>());
         return r;
@@ -50,7 +50,7 @@ public sealed partial class Tensor
     internal static Tensor MapScalar<TOp>(Tensor x, double scalar, TOp op, bool scalarFirst = false) where TOp : struct, IBinarySpanOp
     {
         var xc = x.Contiguous();
-        var r = Allocate(x.DType, (int[])x.shape.Clone());
+        var r = AllocateForOverwrite(x.DType, (int[])x.shape.Clone());
         if (x.DType == DType.Float32)
         {
             if (scalarFirst) op.Invoke((float)scalar, xc.AsSpan<float>(), r.AsSpan<float>());
@@ -78,7 +78,7 @@ public sealed partial class Tensor
         var dtype = FloatResultType(a, b, name);
         a = a.To(dtype);
         b = b.To(dtype);
-        var r = Allocate(dtype, ShapeHelper.Broadcast(a.shape, b.shape));
+        var r = AllocateForOverwrite(dtype, ShapeHelper.Broadcast(a.shape, b.shape));
         if (dtype == DType.Float32) BinaryInto<float, TOp>(a, b, r, op);
         else BinaryInto<double, TOp>(a, b, r, op);
         return r;

@@ -94,12 +94,37 @@ public sealed partial class Tensor
         return r;
     }
 
+    /// <summary>
+    /// dst = Σ rows of src, adding row after row (so every column sums in row order). Narrow rows (a bias of one
+    /// or a few outputs) sum column by column in a register rather than through a call per row.
+    /// </summary>
     private static void AddRows<T>(ReadOnlySpan<T> src, Span<T> dst, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = dst.Length;
         if (rows == 0) { dst.Clear(); return; }
+        if (width < System.Numerics.Vector<T>.Count)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                T s = src[j];
+                for (int i = 1; i < rows; i++) s += src[i * width + j];
+                dst[j] = s;
+            }
+            return;
+        }
         src[..width].CopyTo(dst);
         for (int i = 1; i < rows; i++) TensorPrimitives.Add(dst, src.Slice(i * width, width), dst);
+    }
+
+    /// <summary>Σ over the rows of a contiguous matrix ([rows×n] → [n]): a Linear bias's gradient.</summary>
+    internal Tensor SumRows()
+    {
+        if (Dim != 2 || !IsContiguous || DType is not (DType.Float32 or DType.Float64)) return SumToShape([shape[1]]);
+        var r = Allocate(DType, [shape[1]]);
+        int rows = shape[0], width = shape[1];
+        if (DType == DType.Float32) AddRows(Data<float>().AsSpan(offset, rows * width), r.AsSpan<float>(), rows);
+        else AddRows(Data<double>().AsSpan(offset, rows * width), r.AsSpan<double>(), rows);
+        return r;
     }
 
     private static void ReduceRowsInt64(long[] data, int start, int outer, int inner, long[] result, RowReduction kind)

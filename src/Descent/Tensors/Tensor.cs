@@ -19,6 +19,10 @@ public sealed partial class Tensor
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;
 
+    // Set by a backward node on a gradient it allocated and hands to one input only: the leaf's AccumulateGrad
+    // may keep it as the leaf's grad instead of copying it (PyTorch steals such buffers too).
+    internal bool freshGrad;
+
     // For a view, the tensor that owns the viewed memory (PyTorch's _base); null otherwise.
     internal Tensor? viewBase;
     private Tensor? grad;
@@ -35,6 +39,10 @@ public sealed partial class Tensor
 
     internal static Tensor Allocate(DType dtype, int[] shape) =>
         new(Storage.Allocate(dtype, ShapeHelper.Numel(shape)), shape);
+
+    /// <summary>A contiguous tensor the caller fills completely before it is read (see <see cref="Storage.AllocateForOverwrite"/>).</summary>
+    internal static Tensor AllocateForOverwrite(DType dtype, int[] shape) =>
+        new(Storage.AllocateForOverwrite(dtype, ShapeHelper.Numel(shape)), shape);
 
     /// <summary>Element type.</summary>
     public DType DType => storage.DType;

@@ -58,6 +58,71 @@ public class GemmTests
         }
     }
 
+    /// <summary>
+    /// Small products (under the packing threshold) add the k products to 0, C or beta·C one after another, each
+    /// rounded: the order the tutorial's goldens were matched in. Narrow C (dot products) and wide C (row axpy's)
+    /// must agree with that sequential loop exactly.
+    /// </summary>
+    [Theory]
+    [InlineData(32, 1, 20, false, false, 1f, 0f)]
+    [InlineData(20, 1, 32, true, false, 1f, 0f)]
+    [InlineData(1, 20, 32, true, false, 1f, 1f)]
+    [InlineData(32, 20, 1, false, true, 1f, 1f)]
+    [InlineData(7, 5, 9, true, true, 0.75f, -0.5f)]
+    [InlineData(9, 13, 6, false, true, -1.5f, 2f)]
+    [InlineData(5, 3, 0, false, false, 1f, 0.5f)]
+    public void SmallProductsAccumulateInKOrder(int m, int n, int k, bool transA, bool transB, float alpha, float beta)
+    {
+        var rng = new Random(m + 31 * n + 961 * k);
+        int lda = transA ? m + 1 : k + 2, ldb = transB ? k + 3 : n + 1, ldc = n + 2;
+        var a = Fill(rng, Math.Max((transA ? k : m) * lda, 1));
+        var b = Fill(rng, Math.Max((transB ? n : k) * ldb, 1));
+        var c = Fill(rng, m * ldc);
+        var expected = (float[])c.Clone();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float s = beta == 0 ? 0f : beta == 1 ? c[i * ldc + j] : c[i * ldc + j] * beta;
+                for (int p = 0; p < k; p++)
+                    s += (transB ? b[j * ldb + p] : b[p * ldb + j]) * (alpha * (transA ? a[p * lda + i] : a[i * lda + p]));
+                expected[i * ldc + j] = s;
+            }
+        var actual = (float[])c.Clone();
+        Gemm.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc);
+        Assert.Equal(expected, actual);
+
+        // float64 takes the same path at every size.
+        var ad = Array.ConvertAll(a, v => (double)v);
+        var bd = Array.ConvertAll(b, v => (double)v);
+        var cd = Array.ConvertAll(c, v => (double)v);
+        var expectedD = (double[])cd.Clone();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = beta == 0 ? 0 : beta == 1 ? cd[i * ldc + j] : cd[i * ldc + j] * beta;
+                for (int p = 0; p < k; p++)
+                    s += (transB ? bd[j * ldb + p] : bd[p * ldb + j]) * (alpha * (transA ? ad[p * lda + i] : ad[i * lda + p]));
+                expectedD[i * ldc + j] = s;
+            }
+        Gemm.Run(transA, transB, m, n, k, (double)alpha, ad, lda, bd, ldb, (double)beta, cd, ldc);
+        Assert.Equal(expectedD, cd);
+    }
+
+    [Fact]
+    public void BetaZeroIgnoresNanInC()
+    {
+        foreach (int n in new[] { 1, 12 })
+        {
+            var c = new float[3 * n];
+            Array.Fill(c, float.NaN);
+            var a = new float[] { 1, 2, 3 };
+            var b = new float[n];
+            Array.Fill(b, 2f);
+            Gemm.Run(false, false, 3, n, 1, 1f, a, 1, b, n, 0f, c, n);
+            Assert.Equal([2f, 4f, 6f], new[] { c[0], c[n], c[2 * n] });
+        }
+    }
+
     private static float[] Fill(Random rng, int n)
     {
         var r = new float[n];
