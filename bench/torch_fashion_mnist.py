@@ -1,9 +1,9 @@
 """The Fashion-MNIST benchmark in PyTorch: the same program as `descent train fashion-mnist`.
 
-MLP 784-256-128-10 with ReLU, Adam(lr 1e-3), CrossEntropyLoss, batch 128, shuffle, manual_seed(0); IDX files
-from --data (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist). Prints one JSON line:
-{"epochs": [{"seconds", "test_accuracy", "mean_loss"}...], "threads", "peak_memory_mb"}.
-Usage: /usr/bin/python3 bench/torch_fashion_mnist.py [--epochs N] [--threads N] [--data DIR]
+MLP 784-256-128-10 with ReLU, Adam(lr 1e-3), CrossEntropyLoss, batch 128, shuffle, manual_seed(--seed, default 0);
+IDX files from --data (default /usr/share/datasets/fashion-mnist, Debian's dataset-fashion-mnist). Prints one JSON
+line: {"epochs": [{"seconds", "test_accuracy", "mean_loss"}...], "threads", "seed", "peak_memory_mb"}.
+Usage: /usr/bin/python3 bench/torch_fashion_mnist.py [--epochs N] [--threads N] [--seed N] [--data DIR]
 """
 import argparse, gzip, json, os, resource, time
 import numpy as np
@@ -43,12 +43,13 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     x, y = load(args.data, "train-images-idx3-ubyte", "train-labels-idx1-ubyte")
     tx, ty = load(args.data, "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     net = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
@@ -70,7 +71,7 @@ def main():
             acc = (net(tx).argmax(1) == ty).float().mean().item()
         epochs.append({"seconds": seconds, "test_accuracy": acc, "mean_loss": total / batches})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"epochs": epochs, "threads": args.threads, "peak_memory_mb": peak}))
+    print(json.dumps({"epochs": epochs, "threads": args.threads, "seed": args.seed, "peak_memory_mb": peak}))
 
 
 if __name__ == "__main__":

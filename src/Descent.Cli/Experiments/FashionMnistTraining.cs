@@ -11,7 +11,8 @@ public sealed record EpochResult(int Epoch, double Seconds, double TestAccuracy,
 
 /// <summary>
 /// The Fashion-MNIST benchmark: an MLP 784-256-128-10 with ReLU, Adam(lr 1e-3), cross-entropy, batch 128, shuffled,
-/// <c>ManualSeed(0)</c> — the same program as bench/torch_fashion_mnist.py, so epochs can be compared side by side.
+/// <c>ManualSeed(seed)</c> (0 by default) — the same program as bench/torch_fashion_mnist.py, so epochs can be compared
+/// side by side.
 /// </summary>
 public static class FashionMnistTraining
 {
@@ -39,13 +40,13 @@ public static class FashionMnistTraining
         new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));
 
     /// <summary>Trains for <paramref name="epochs"/> epochs, evaluating on the test set after each.</summary>
-    public static List<EpochResult> Run(string dataDir, int epochs, Action<int, double>? progress = null, int? trainLimit = null)
+    public static List<EpochResult> Run(string dataDir, int epochs, Action<int, double>? progress = null, int? trainLimit = null, long seed = 0)
     {
         var files = Locate(dataDir);
         var (x, y) = Load(files.TrainImages, files.TrainLabels);
         if (trainLimit is int n && n < x.Size(0)) (x, y) = (x[..n].Contiguous(), y[..n].Contiguous());
         var (tx, ty) = Load(files.TestImages, files.TestLabels);
-        Torch.ManualSeed(0);
+        Torch.ManualSeed(seed);
         var net = Network();
         var opt = new Adam(net.Parameters(), lr: 1e-3);
         var lossFn = new CrossEntropyLoss();

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Descent.Cli.Verbs;
 
 /// <summary>
-/// <c>descent train fashion-mnist [--epochs N] [--data DIR] [--threads N] [--json]</c>: the Fashion-MNIST benchmark
+/// <c>descent train fashion-mnist [--epochs N] [--data DIR] [--threads N] [--seed N] [--json]</c>: the Fashion-MNIST benchmark
 /// run (see <see cref="FashionMnistTraining"/>), a progress bar per epoch, a table, and with --json one line
 /// <c>{"epochs": [{"seconds", "test_accuracy"}...], "peak_memory_mb"}</c>.
 /// </summary>
@@ -17,12 +17,13 @@ internal static class TrainVerb
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] != "fashion-mnist")
-            throw new CliException("usage: descent train fashion-mnist [--epochs N] [--data DIR] [--threads N] [--json]");
+            throw new CliException("usage: descent train fashion-mnist [--epochs N] [--data DIR] [--threads N] [--seed N] [--json]");
         var rest = new CliArgs(args.Skip(1));
         int epochs = rest.Int("epochs", 1, min: 1);
         string data = rest.String("data") ?? FashionMnistTraining.DefaultDataDir;
         int threads = rest.Int("threads", Environment.ProcessorCount, min: 1);
         int? limit = rest.String("limit") is null ? null : rest.Int("limit", 0, min: 1);
+        int seed = rest.Int("seed", 0, min: 0);
         bool json = rest.Flag("json");
         rest.EnsureAllUsed();
         FashionMnistTraining.Locate(data);
@@ -31,10 +32,10 @@ internal static class TrainVerb
         var console = LabConsole.Create();
         List<EpochResult> results = [];
         console.WithProgress($"Fashion-MNIST, {epochs} epoch(s)", epochs, report =>
-            results = FashionMnistTraining.Run(data, epochs, (epoch, fraction) => report(epoch + fraction), limit));
+            results = FashionMnistTraining.Run(data, epochs, (epoch, fraction) => report(epoch + fraction), limit, seed));
         double peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 
-        var table = new Table().Title($"Fashion-MNIST MLP 784-256-128-10, Adam 1e-3, batch 128, {threads} thread(s)");
+        var table = new Table().Title($"Fashion-MNIST MLP 784-256-128-10, Adam 1e-3, batch 128, seed {seed}, {threads} thread(s)");
         foreach (var h in new[] { "epoch", "seconds", "mean loss", "test accuracy" }) table.AddColumn(new TableColumn(h).RightAligned());
         foreach (var r in results)
             table.AddRow($"{r.Epoch + 1}", r.Seconds.ToString("F2", CultureInfo.InvariantCulture),
@@ -46,6 +47,7 @@ internal static class TrainVerb
             {
                 epochs = results.Select(r => new { seconds = r.Seconds, test_accuracy = r.TestAccuracy, mean_loss = r.MeanLoss }),
                 threads,
+                seed,
                 peak_memory_mb = peakMb,
             }));
         return 0;

@@ -48,6 +48,22 @@ public class TrainVerbTests
     }
 
     [Fact]
+    public void SeedPicksTheRunAndIsReported()
+    {
+        var dir = TinyFashionMnist(256, 50);
+        double Loss(string seed)
+        {
+            var (code, stdout, err) = LabHarness.Run("train", "fashion-mnist", "--data", dir, "--threads", "1", "--seed", seed, "--json");
+            Assert.True(code == 0, err);
+            using var doc = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+            Assert.Equal(int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture), doc.RootElement.GetProperty("seed").GetInt32());
+            return doc.RootElement.GetProperty("epochs")[0].GetProperty("mean_loss").GetDouble();
+        }
+        Assert.Equal(Loss("3"), Loss("3"));
+        Assert.NotEqual(Loss("3"), Loss("4"));
+    }
+
+    [Fact]
     public void MissingDataSaysHowToGetItInOneLine()
     {
         var (code, _, err) = LabHarness.Run("train", "fashion-mnist", "--data", LabHarness.TempDir("empty"));

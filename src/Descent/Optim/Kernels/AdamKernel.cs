@@ -16,7 +16,16 @@ public readonly record struct AdamHyper(
         bool decoupled, bool amsgrad, bool maximize) =>
         new((float)lr, (float)beta1, (float)beta2, (float)eps, (float)weightDecay, decoupled, amsgrad, maximize,
             1 - Math.Pow(beta1, step), 1 - Math.Pow(beta2, step))
-        { Decay = (float)(1 - lr * weightDecay), OneMinusBeta1 = (float)(1 - beta1), OneMinusBeta2 = (float)(1 - beta2) };
+        {
+            Decay = (float)(1 - lr * weightDecay), OneMinusBeta1 = (float)(1 - beta1), OneMinusBeta2 = (float)(1 - beta2),
+            StepSize = (float)(lr / (1 - Math.Pow(beta1, step))),
+        };
+
+    /// <summary>
+    /// lr / (1 − β₁ᵗ), computed in double from the double lr as PyTorch does in Python before it meets float32
+    /// (from the float lr it can round differently, e.g. at step 1 with lr 1e-3).
+    /// </summary>
+    public float StepSize { get; init; } = (float)(Lr / BiasCorrection1);
 
     /// <summary>1 − β₁ rounded from double, the lerp weight PyTorch passes.</summary>
     public float OneMinusBeta1 { get; init; } = 1 - Beta1;
@@ -56,7 +65,7 @@ public static class AdamKernel
     {
         CheckLengths(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
         float oneMinusB1 = h.OneMinusBeta1, oneMinusB2 = h.OneMinusBeta2;
-        float stepSize = (float)(h.Lr / h.BiasCorrection1);
+        float stepSize = h.StepSize;
         float bc2Sqrt = (float)Math.Sqrt(h.BiasCorrection2);
         float decay = h.Decay;
         for (int i = 0; i < param.Length; i++)
@@ -100,7 +109,7 @@ public static class AdamKernel
         TV wd = S.Splat(h.WeightDecay), decay = S.Splat(h.Decay), beta2 = S.Splat(h.Beta2), oneMinusB2 = S.Splat(h.OneMinusBeta2);
         // Fp.Lerp's two sides: w·(e − s) + s for |w| < 0.5, else (w − 1)·(e − s) + e.
         TV lerpW = S.Splat(lowWeight ? h.OneMinusBeta1 : h.OneMinusBeta1 - 1f);
-        TV negStep = S.Splat(-(float)(h.Lr / h.BiasCorrection1));
+        TV negStep = S.Splat(-h.StepSize);
         TV bc2Sqrt = S.Splat((float)Math.Sqrt(h.BiasCorrection2)), eps = S.Splat(h.Eps);
         for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
         {

@@ -5,8 +5,9 @@ namespace Descent.Optim.Kernels;
 /// <summary>
 /// The part of the update Adam, NAdam and RAdam share, in the order PyTorch's single-tensor functions compute it:
 /// g ← ±grad, then weight decay (coupled: g ← g + wd·p; decoupled: p ← p·(1 − lr·wd)), then
-/// m ← lerp(m, g, 1 − β₁) and v ← β₂·v + (1 − β₂)·g². Inlined into each kernel, so the code each kernel runs,
-/// and its rounding, is what it was when written out in place.
+/// m ← lerp(m, g, 1 − β₁) and v ← β₂·v + (1 − β₂)·g², the latter as ATen's compiled <c>addcmul_</c> evaluates it:
+/// fma((1 − β₂)·g, g, β₂·v), its vectorised <c>self + value·t1·t2</c> contracted to one FMA. Inlined into each
+/// kernel, so the code each kernel runs, and its rounding, is what it was when written out in place.
 /// </summary>
 internal static class AdamMoments
 {
@@ -22,7 +23,7 @@ internal static class AdamMoments
             else g = MathF.FusedMultiplyAdd(p, weightDecay, g);
         }
         m = Fp.Lerp(m, g, beta1Weight);
-        v = v * beta2 + oneMinusBeta2 * g * g;
+        v = MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, v * beta2);
         return g;
     }
 
@@ -39,6 +40,6 @@ internal static class AdamMoments
         if (decoupled) p = S.Mul(p, decay);
         else if (coupled) g = S.Fma(p, weightDecay, g);
         m = S.Fma(lerpWeight, S.Sub(g, m), lowWeight ? m : g);
-        v = S.Add(S.Mul(v, beta2), S.Mul(S.Mul(oneMinusBeta2, g), g));
+        v = S.Fma(S.Mul(oneMinusBeta2, g), g, S.Mul(v, beta2));
     }
 }
