@@ -12,8 +12,8 @@ namespace Descent.Kernels;
 /// </summary>
 internal static unsafe class PackedSgemm
 {
-    private const int KC = 128;
-    private const int MC = 144;   // rows of A packed at once (72 KB with KC = 128: stays in L2 next to B's panel)
+    private const int KC = 256;   // long k-blocks: C is read and written once per block (256 measured ~8% faster than 128 at n ≥ 1024)
+    private const int MC = 120;   // rows of A packed at once (120 KB with KC = 256: stays in L2); a multiple of MR
     private const int NC = 2048;
 
     /// <summary>Below this many multiply-adds, a second thread costs more than it saves.</summary>
