@@ -17,7 +17,7 @@ internal static unsafe class PackedSgemm
     private const int NC = 2048;
 
     /// <summary>Below this many multiply-adds, a second thread costs more than it saves.</summary>
-    private const long ParallelThreshold = 64L * 64 * 64;
+    private const long ParallelThreshold = 80L * 80 * 80;
 
     /// <summary>Largest number of threads a multiply may use (all cores by default).</summary>
     public static int MaxThreads { get; set; } = Environment.ProcessorCount;
@@ -37,13 +37,19 @@ internal static unsafe class PackedSgemm
             }
             if (k == 0 || alpha == 0) return;
         }
-        bool overwrite = beta == 0;
-
         var kernel = MicroKernel.Best;
+        var job = new Job(transA, transB, k, alpha, a, lda, b, ldb, c, ldc, overwrite: beta == 0, transC: false);
+        if (n < m && n <= kernel.MR && kernel.NR > kernel.MR)
+        {
+            // Few columns: a tile would be mostly padding across them. Compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead, whose
+            // rows are C's columns; transposing an operand only flips how it is packed.
+            job = new Job(!transB, !transA, k, alpha, b, ldb, a, lda, c, ldc, overwrite: beta == 0, transC: true);
+            (m, n) = (n, m);
+        }
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, MaxThreads);
         if (threads == 1)
         {
-            Block(kernel, transA, transB, 0, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
+            Block(kernel, job, 0, m, 0, n);
             return;
         }
 
@@ -52,17 +58,29 @@ internal static unsafe class PackedSgemm
         bool byRows = m >= n;
         int unit = byRows ? 4 : kernel.NR, extent = byRows ? m : n;
         threads = Math.Min(threads, (extent + unit - 1) / unit);
-        var ap = (nint)a;
-        var bp = (nint)b;
-        var cp = (nint)c;
+        int mAll = m, nAll = n;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             int start = Cut(extent, unit, threads, t), end = Cut(extent, unit, threads, t + 1);
-            if (byRows)
-                Block(kernel, transA, transB, start, end, 0, n, k, alpha, (float*)ap, lda, (float*)bp, ldb, (float*)cp, ldc, overwrite);
-            else
-                Block(kernel, transA, transB, 0, m, start, end, k, alpha, (float*)ap, lda, (float*)bp, ldb, (float*)cp, ldc, overwrite);
+            if (byRows) Block(kernel, job, start, end, 0, nAll);
+            else Block(kernel, job, 0, mAll, start, end);
         });
+    }
+
+    /// <summary>
+    /// C (+)= alpha·op(A)·op(B), with C's element (i, j) at c[i·ldc + j], or at c[j·ldc + i] when TransC. Pointers
+    /// as nint so that the struct can be captured by the parallel loop's lambda.
+    /// </summary>
+    private readonly struct Job(bool transA, bool transB, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float* c, int ldc, bool overwrite, bool transC)
+    {
+        public readonly bool TransA = transA, TransB = transB, Overwrite = overwrite, TransC = transC;
+        public readonly int K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+        public readonly float Alpha = alpha;
+        private readonly nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        public float* A => (float*)pa;
+        public float* B => (float*)pb;
+        public float* C => (float*)pc;
     }
 
     /// <summary>Start of part <paramref name="t"/> of <paramref name="parts"/> over [0, extent), cut at multiples of unit.</summary>
@@ -79,17 +97,19 @@ internal static unsafe class PackedSgemm
     }
 
     /// <summary>C[i0..i1, j0..j1] (+)= alpha·op(A)[i0..i1, :]·op(B)[:, j0..j1], on the calling thread.</summary>
-    private static void Block(MicroKernel kernel, bool transA, bool transB, int i0, int i1, int j0, int j1, int k,
-        float alpha, float* a, int lda, float* b, int ldb, float* c, int ldc, bool overwrite)
+    private static void Block(MicroKernel kernel, in Job job, int i0, int i1, int j0, int j1)
     {
         int mr = kernel.MR, nr = kernel.NR;
-        int m = i1 - i0, n = j1 - j0;
+        int m = i1 - i0, n = j1 - j0, k = job.K;
         // Equal blocks, so that no k- or row-block is a sliver.
         int kBlocks = (k + KC - 1) / KC, kcBlock = (k + kBlocks - 1) / kBlocks;
         int mBlocks = (m + MC - 1) / MC, mcBlock = RoundUp((m + mBlocks - 1) / mBlocks, mr);
         int ncMax = Math.Min(NC, RoundUp(n, nr));
         var aPack = Buffer(ref aPackCache, mcBlock * kcBlock);
         var bPack = Buffer(ref bPackCache, kcBlock * ncMax);
+        float* c = job.C;
+        int ldc = job.Ldc;
+        float* scratch = stackalloc float[job.TransC ? mr * nr : 0];
         fixed (float* ap = aPack, bp = bPack)
         {
             for (int jc = j0; jc < j1; jc += NC)
@@ -98,20 +118,31 @@ internal static unsafe class PackedSgemm
                 for (int pc = 0; pc < k; pc += kcBlock)
                 {
                     int kc = Math.Min(kcBlock, k - pc);
-                    bool first = overwrite && pc == 0;
-                    PackB(transB, b, ldb, pc, jc, kc, nc, nr, bp);
+                    bool first = job.Overwrite && pc == 0;
+                    PackB(job.TransB, job.B, job.Ldb, pc, jc, kc, nc, nr, bp);
                     for (int ic = i0; ic < i1; ic += mcBlock)
                     {
                         int mc = Math.Min(mcBlock, i1 - ic);
-                        PackA(transA, a, lda, ic, pc, mc, kc, mr, ap);
+                        PackA(job.TransA, job.A, job.Lda, ic, pc, mc, kc, mr, ap);
                         for (int jr = 0; jr < nc; jr += nr)
                         {
                             int nn = Math.Min(nr, nc - jr);
                             float* bPanel = bp + (long)jr * kc;
-                            float* cCol = c + jc + jr;
                             for (int ir = 0; ir < mc; ir += mr)
-                                kernel.Run(kc, ap + (long)ir * kc, bPanel, cCol + (long)(ic + ir) * ldc, ldc, alpha,
-                                    Math.Min(mr, mc - ir), nn, first);
+                            {
+                                int mm = Math.Min(mr, mc - ir);
+                                float* aPanel = ap + (long)ir * kc;
+                                if (!job.TransC)
+                                {
+                                    kernel.Run(kc, aPanel, bPanel, c + (long)(ic + ir) * ldc + jc + jr, ldc, job.Alpha, mm, nn, first);
+                                    continue;
+                                }
+                                // The tile into scratch, then its transpose into C, row by row of C.
+                                kernel.Run(kc, aPanel, bPanel, scratch, nr, job.Alpha, mm, nn, overwrite: true);
+                                float* cT = c + (long)(jc + jr) * ldc + ic + ir;
+                                for (int j = 0; j < nn; j++, cT += ldc)
+                                    for (int i = 0; i < mm; i++) cT[i] = first ? scratch[i * nr + j] : cT[i] + scratch[i * nr + j];
+                            }
                         }
                     }
                 }
