@@ -139,9 +139,7 @@ internal static unsafe class PackedSgemm
                                 }
                                 // The tile into scratch, then its transpose into C, row by row of C.
                                 kernel.Run(kc, aPanel, bPanel, scratch, nr, job.Alpha, mm, nn, overwrite: true);
-                                float* cT = c + (long)(jc + jr) * ldc + ic + ir;
-                                for (int j = 0; j < nn; j++, cT += ldc)
-                                    for (int i = 0; i < mm; i++) cT[i] = first ? scratch[i * nr + j] : cT[i] + scratch[i * nr + j];
+                                GemmPacking.AddTransposed(scratch, nr, mm, nn, c + (long)(jc + jr) * ldc + ic + ir, ldc, first);
                             }
                         }
                     }
