@@ -27,6 +27,20 @@ internal static unsafe class GemmPacking
                 for (int j = 0; j < stride; j += 8) Vector256.Store(Vector256.Load(src + j), dst + j);
             return;
         }
+        if (Avx512F.IsSupported)
+        {
+            // Masked loads read only the valid values (never past the source's end) and fill the padding with
+            // zeros; masked stores stop at the stride.
+            for (int j = 0; j < stride; j += 16)
+            {
+                var load = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width - j)).AsSingle();
+                var store = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(stride - j)).AsSingle();
+                float* s = src + j, d = dst + j;
+                for (int p = 0; p < count; p++, s += ld, d += stride)
+                    Avx512F.MaskStore(d, store, Avx512F.MaskLoad(s, load, Vector512<float>.Zero));
+            }
+            return;
+        }
         for (int p = 0; p < count; p++, src += ld, dst += stride)
         {
             int j = 0;
