@@ -13,7 +13,7 @@ public class GemmTests
         [
             (1, 1, 1), (3, 5, 7), (32, 20, 1), (32, 1, 20), (8, 32, 128), (9, 33, 129), (100, 70, 300),
             (144, 64, 64), (145, 65, 257), (257, 31, 5), (5, 300, 200), (300, 2, 700), (64, 64, 0),
-            (130, 10, 600), (250, 12, 300), (13, 700, 40), (256, 96, 520),
+            (130, 10, 600), (250, 12, 300), (13, 700, 40), (256, 96, 520), (40, 70, 1100), (8, 1100, 20),
         ];
         foreach (var (m, n, k) in shapes)
             foreach (var ta in new[] { false, true })
@@ -34,6 +34,8 @@ public class GemmTests
     [InlineData(100, 70, 300, 1f)]
     [InlineData(300, 2, 700, 1f)]
     [InlineData(145, 65, 520, 1f)]
+    [InlineData(30, 50, 2100, 0f)]
+    [InlineData(30, 5, 2100, 1f)]
     public void BetaZeroAndOne(int m, int n, int k, float beta)
     {
         Check(m, n, k, false, false, beta);
