@@ -66,8 +66,8 @@ internal abstract unsafe class MicroKernel
         public override int MR => 12;
         public override int NR => 32;
 
-        // [rows − 1, vectors − 1]: one specialisation per tile shape, so edge tiles run as fast as full ones
-        // (per multiply-add) and store straight into C.
+        // [rows − 1, vectors − 1]: one specialisation per tile shape, so edge tiles do only their own multiply-adds
+        // and store straight into C.
         private static readonly delegate*<int, float*, float*, float*, int, float, int, bool, void>[] Tiles =
         [
             &Tile<N1, N1>, &Tile<N1, N2>, &Tile<N2, N1>, &Tile<N2, N2>, &Tile<N3, N1>, &Tile<N3, N2>,
