@@ -13,6 +13,7 @@ public class GemmTests
         [
             (1, 1, 1), (3, 5, 7), (32, 20, 1), (32, 1, 20), (8, 32, 128), (9, 33, 129), (100, 70, 300),
             (144, 64, 64), (145, 65, 257), (257, 31, 5), (5, 300, 200), (300, 2, 700), (64, 64, 0),
+            (130, 10, 600), (250, 12, 300), (13, 700, 40), (256, 96, 520), (40, 70, 1100), (8, 1100, 20),
         ];
         foreach (var (m, n, k) in shapes)
             foreach (var ta in new[] { false, true })
@@ -23,22 +24,42 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesReference(int m, int n, int k, bool transA, bool transB)
+    public void MatchesReference(int m, int n, int k, bool transA, bool transB) => Check(m, n, k, transA, transB, -0.5f);
+
+    /// <summary>beta = 0 must not read C (NaN there stays out), beta = 1 adds to it: both skip the scaling pass.</summary>
+    [Theory]
+    [InlineData(100, 70, 300, 0f)]
+    [InlineData(300, 2, 700, 0f)]
+    [InlineData(145, 65, 520, 0f)]
+    [InlineData(100, 70, 300, 1f)]
+    [InlineData(300, 2, 700, 1f)]
+    [InlineData(145, 65, 520, 1f)]
+    [InlineData(30, 50, 2100, 0f)]
+    [InlineData(30, 5, 2100, 1f)]
+    public void BetaZeroAndOne(int m, int n, int k, float beta)
+    {
+        Check(m, n, k, false, false, beta);
+        Check(m, n, k, true, true, beta);
+    }
+
+    private static void Check(int m, int n, int k, bool transA, bool transB, float beta)
     {
         var rng = new Random(m * 7919 + n * 31 + k);
         int lda = transA ? m + 3 : k + 2, ldb = transB ? k + 1 : n + 4, ldc = n + 5;
         var a = Fill(rng, (transA ? k : m) * lda);
         var b = Fill(rng, (transB ? n : k) * ldb);
         var c = Fill(rng, m * ldc);
+        if (beta == 0)
+            for (int i = 0; i < m; i++) c.AsSpan(i * ldc, n).Fill(float.NaN);
         var expected = (float[])c.Clone();
-        const float alpha = 0.75f, beta = -0.5f;
+        const float alpha = 0.75f;
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
                 double s = 0;
                 for (int p = 0; p < k; p++)
                     s += (double)(transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
-                expected[i * ldc + j] = (float)(alpha * s + beta * c[i * ldc + j]);
+                expected[i * ldc + j] = (float)(alpha * s + (beta == 0 ? 0 : beta * c[i * ldc + j]));
             }
         foreach (int threads in new[] { 1, 2 })
         {
