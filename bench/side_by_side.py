@@ -4,6 +4,7 @@ Usage (from the repository root, after `dotnet build -c Release src/Descent.Cli`
   /usr/bin/python3 bench/side_by_side.py gemm --threads 1
   /usr/bin/python3 bench/side_by_side.py gemm --threads 2
   /usr/bin/python3 bench/side_by_side.py optim --threads 1 [--n 10000000] [--tensors K] [--seconds S] [--only A,B] [--repeat R]
+  /usr/bin/python3 bench/side_by_side.py tutorial [--repeat N] [--fresh K]
 (optim --repeat R runs both benchmarks R times, alternating, and keeps each figure's best: on a shared machine the
 best run is the least disturbed one.)
 Needs: apt-get install python3-torch libopenblas0-pthread
@@ -69,8 +70,26 @@ def optim(threads):
         print(f"{name:>26} {o['bytes_per_param']:>4} {ms(floor)} {ms(o['ms_per_step'])} {o['gb_per_s']:6.1f} "
               f"{o['ms_per_step'] / floor:6.2f} {torch_ms} {variant:>14} {speedup}")
 
+def tutorial(threads):
+    """The tutorial's loop, K fresh processes each side (alternating), each timing N runs: the first run of a fresh
+    process includes compiling Descent's code (PyTorch's has no such step); later runs are the loop alone."""
+    repeat, fresh = option("--repeat", "10"), int(option("--fresh", "3"))
+    ours, theirs = [], []
+    for _ in range(fresh):
+        ours.append(last_json(DESCENT + ["bench", "tutorial", "--repeat", repeat, "--json"]))
+        theirs.append(last_json([sys.executable, os.path.join(ROOT, "bench/torch_tutorial.py"), "--repeat", repeat,
+                                 "--threads", str(threads)]))
+    steps = ours[0]["steps"]
+    o_first, t_first = min(r["first_ms"] for r in ours), min(r["first_ms"] for r in theirs)
+    o_best, t_best = min(r["best_ms"] for r in ours), min(r["best_ms"] for r in theirs)
+    print(f"The tutorial's training loop, {steps} steps: ms (best of {fresh} fresh processes, {repeat} runs each; PyTorch {threads} thread(s))")
+    print(f"{'':>34} {'Descent':>9} {'PyTorch':>9} {'speedup':>8}")
+    print(f"{'first run in a fresh process':>34} {o_first:9.2f} {t_first:9.2f} {t_first / o_first:8.1f}")
+    print(f"{'later runs (best)':>34} {o_best:9.2f} {t_best:9.2f} {t_best / o_best:8.1f}")
+    print(f"{'per step, later runs (µs)':>34} {o_best * 1e3 / steps:9.2f} {t_best * 1e3 / steps:9.2f}")
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm", "optim"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm", "optim", "tutorial"):
         sys.exit(__doc__)
-    threads = int(option("--threads", os.cpu_count()))
-    {"gemm": gemm, "optim": optim}[sys.argv[1]](threads)
+    threads = int(option("--threads", os.cpu_count() if sys.argv[1] != "tutorial" else 1))
+    {"gemm": gemm, "optim": optim, "tutorial": tutorial}[sys.argv[1]](threads)

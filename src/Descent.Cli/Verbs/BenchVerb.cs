@@ -13,13 +13,14 @@ internal static class BenchVerb
     {
         if (args.Length == 0)
             throw new CliException("usage: descent bench gemm [--threads N] [--json] | descent bench optim [--n N] [--tensors K] [--threads N] "
-                + "[--only A,B] [--seconds S] [--chunk N] [--threshold N] [--arena] [--json]");
+                + "[--only A,B] [--seconds S] [--chunk N] [--threshold N] [--arena] [--json] | descent bench tutorial [--repeat N] [--json]");
         var rest = new CliArgs(args.Skip(1));
         return args[0] switch
         {
             "gemm" => Gemm(rest),
             "optim" => Optim(rest),
-            _ => throw new CliException($"unknown benchmark '{args[0]}'; try: gemm, optim"),
+            "tutorial" => Tutorial(rest),
+            _ => throw new CliException($"unknown benchmark '{args[0]}'; try: gemm, optim, tutorial"),
         };
     }
 
@@ -97,6 +98,28 @@ internal static class BenchVerb
                     ms_per_step = r.BestMs, median_ms = r.MedianMs, gb_per_s = r.GbPerS, bytes_per_param = r.Workload.BytesPerParam,
                     floor_ms = Floor(r, bandwidth), steps = r.Steps, arena = r.Arena,
                 }),
+            }));
+        return 0;
+    }
+
+    private static int Tutorial(CliArgs args)
+    {
+        bool json = args.Flag("json");
+        int repeat = args.Int("repeat", 10, min: 1);
+        args.EnsureAllUsed();
+        var runs = TutorialBench.Measure(repeat);
+        double best = runs.Length > 1 ? runs.Skip(1).Min() : runs[0];
+        var table = new Table().Title($"The tutorial's training loop ({TutorialBench.Steps} steps), {repeat} run(s) in one process");
+        foreach (var h in new[] { "run", "train_ms", "µs/step" }) table.AddColumn(new TableColumn(h).RightAligned());
+        for (int i = 0; i < runs.Length; i++)
+            table.AddRow(i == 0 ? "1 (compiles the code)" : $"{i + 1}", F(runs[i], "F2"), F(runs[i] * 1e3 / TutorialBench.Steps, "F2"));
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"first run {F(runs[0], "F1")} ms; best later run {F(best, "F2")} ms ({F(best * 1e3 / TutorialBench.Steps, "F2")} µs per step)");
+        if (json)
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                steps = TutorialBench.Steps, runs_ms = runs, first_ms = runs[0], best_ms = best,
+                best_us_per_step = best * 1e3 / TutorialBench.Steps,
             }));
         return 0;
     }

@@ -119,7 +119,7 @@ public class LabVerbTests
                 Assert.Equal(name != "saddle", labels.Contains("minimum"));
                 var paths = labels.Where(l => l != "minimum").ToArray();
                 Assert.InRange(paths.Length, 1, 7);
-                Assert.NotEmpty(svg.Descendants(Svg + "path").Where(p => (string?)p.Attribute("class") == "traj"));
+                Assert.Contains(svg.Descendants(Svg + "path"), p => (string?)p.Attribute("class") == "traj");
                 drawn.AddRange(paths);
             }
             Assert.Equal(["SGD", "Momentum", "Nesterov", "RMSprop", "Adam"], drawn.Take(5));
