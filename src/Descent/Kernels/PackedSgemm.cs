@@ -50,14 +50,16 @@ internal static unsafe class PackedSgemm
             (m, n) = (n, m);
         }
         int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, MaxThreads);
-        if (threads == 1)
-        {
-            Block(kernel, job, 0, m, 0, n);
-            return;
-        }
+        if (threads == 1) Block(kernel, job, 0, m, 0, n);
+        else RunParallel(kernel, job, m, n, threads);
+    }
 
-        // One block of C per thread, cut where each gets the same number of rows (multiples of 4, which the kernel
-        // runs at full speed) or of whole column panels.
+    /// <summary>
+    /// One block of C per thread, cut where each gets the same number of rows (multiples of 4, which the kernel runs
+    /// at full speed) or of whole column panels. (A method of its own, so that the one-thread path allocates no closure.)
+    /// </summary>
+    private static void RunParallel(MicroKernel kernel, Job job, int m, int n, int threads)
+    {
         bool byRows = m >= n;
         int unit = byRows ? 4 : kernel.NR, extent = byRows ? m : n;
         threads = Math.Min(threads, (extent + unit - 1) / unit);
