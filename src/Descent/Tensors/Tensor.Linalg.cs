@@ -126,27 +126,34 @@ public sealed partial class Tensor
 
     private static void MmInto<T>(Tensor a, Tensor b, Tensor r, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (ta, lda, ad, ao) = MatrixOperand<T>(a);
-        var (tb, ldb, bd, bo) = MatrixOperand<T>(b);
+        var (ta, lda, av) = MatrixOperand<T>(a);
+        var (tb, ldb, bv) = MatrixOperand<T>(b);
         int m = a.shape[0], k = a.shape[1], n = b.shape[1];
-        int aLen = m == 0 || k == 0 ? 0 : (ta ? (k - 1) * lda + m : (m - 1) * lda + k);
-        int bLen = k == 0 || n == 0 ? 0 : (tb ? (n - 1) * ldb + k : (k - 1) * ldb + n);
-        Gemm.Run(ta, tb, m, n, k, alpha, ad.AsSpan(ao, aLen), lda, bd.AsSpan(bo, bLen), ldb, beta, r.AsSpan<T>(), n);
+        Gemm.Run(ta, tb, m, n, k, alpha, av.Span, lda, bv.Span, ldb, beta, r.AsSpan<T>(), n);
     }
 
     /// <summary>
-    /// A 2-D operand as (transposed?, leading dimension, data, offset), copying only when neither layout fits. A
-    /// layout fits when one dim has unit stride and the other a stride of at least its length, as BLAS requires;
-    /// an expanded operand (stride 0) does not, since its rows would be read from memory past the first one.
+    /// A 2-D operand as (transposed?, leading dimension, the elements it spans), copying only when neither layout
+    /// fits. A layout fits when one dim has unit stride and the other a stride of at least its length, as BLAS
+    /// requires; an expanded operand (stride 0) does not, since its rows would be read from memory past the first one.
     /// </summary>
-    private static (bool Trans, int Ld, T[] Data, int Offset) MatrixOperand<T>(Tensor t) where T : unmanaged
+    private static (bool Trans, int Ld, ReadOnlyMemory<T> Values) MatrixOperand<T>(Tensor t) where T : unmanaged
     {
         int rows = t.shape[0], cols = t.shape[1], s0 = t.strides[0], s1 = t.strides[1];
         if ((s1 == 1 || cols <= 1) && (rows <= 1 || s0 >= Math.Max(cols, 1)))
-            return (false, rows <= 1 ? Math.Max(cols, 1) : s0, t.Data<T>(), t.offset);
+        {
+            int ld = rows <= 1 ? Math.Max(cols, 1) : s0;
+            return (false, ld, t.Data<T>().AsMemory(t.offset, Extent(rows, cols, ld)));
+        }
         if ((s0 == 1 || rows <= 1) && (cols <= 1 || s1 >= Math.Max(rows, 1)))
-            return (true, cols <= 1 ? Math.Max(rows, 1) : s1, t.Data<T>(), t.offset);
+        {
+            int ld = cols <= 1 ? Math.Max(rows, 1) : s1;
+            return (true, ld, t.Data<T>().AsMemory(t.offset, Extent(cols, rows, ld)));
+        }
         var c = t.Detach().Clone();
-        return (false, Math.Max(c.shape[1], 1), c.Data<T>(), c.offset);
+        return (false, Math.Max(cols, 1), c.Data<T>().AsMemory(c.offset, rows * cols));
     }
+
+    /// <summary>Elements a row-major <paramref name="rows"/>×<paramref name="cols"/> matrix with leading dimension <paramref name="ld"/> spans.</summary>
+    private static int Extent(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
 }

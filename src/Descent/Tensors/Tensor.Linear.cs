@@ -47,9 +47,8 @@ public sealed partial class Tensor
             beta = T.One;
         }
         if (m == 0 || n == 0) return;
-        var (ta, lda, ad, ao) = MatrixOperand<T>(input);
-        int aLen = k == 0 ? 0 : (ta ? (k - 1) * lda + m : (m - 1) * lda + k);
-        Gemm.Run(ta, true, m, n, k, T.One, ad.AsSpan(ao, aLen), lda, weight.Data<T>().AsSpan(weight.offset, n * k), Math.Max(k, 1), beta, rs, n);
+        var (ta, lda, av) = MatrixOperand<T>(input);
+        Gemm.Run(ta, true, m, n, k, T.One, av.Span, lda, weight.Data<T>().AsSpan(weight.offset, n * k), Math.Max(k, 1), beta, rs, n);
     }
 
     /// <summary>∂L/∂x = g·W ([m×k]).</summary>
@@ -65,9 +64,8 @@ public sealed partial class Tensor
     private static void GradInputInto<T>(Tensor g, Tensor weight, Tensor r, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m == 0 || k == 0) return;
-        var (tg, ldg, gd, go) = MatrixOperand<T>(g);
-        int gLen = n == 0 ? 0 : (tg ? (n - 1) * ldg + m : (m - 1) * ldg + n);
-        Gemm.Run(tg, false, m, k, n, T.One, gd.AsSpan(go, gLen), ldg, weight.Data<T>().AsSpan(weight.offset, n * k), k, T.Zero, r.AsSpan<T>(), k);
+        var (tg, ldg, gv) = MatrixOperand<T>(g);
+        Gemm.Run(tg, false, m, k, n, T.One, gv.Span, ldg, weight.Data<T>().AsSpan(weight.offset, n * k), k, T.Zero, r.AsSpan<T>(), k);
     }
 
     /// <summary>∂L/∂W = gᵀ·x ([n×k]), in W's own layout.</summary>
@@ -83,11 +81,9 @@ public sealed partial class Tensor
     private static void GradWeightInto<T>(Tensor g, Tensor input, Tensor r, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n == 0 || k == 0) return;
-        var (tg, ldg, gd, go) = MatrixOperand<T>(g);
-        var (tx, ldx, xd, xo) = MatrixOperand<T>(input);
-        int gLen = m == 0 ? 0 : (tg ? (n - 1) * ldg + m : (m - 1) * ldg + n);
-        int xLen = m == 0 ? 0 : (tx ? (k - 1) * ldx + m : (m - 1) * ldx + k);
+        var (tg, ldg, gv) = MatrixOperand<T>(g);
+        var (tx, ldx, xv) = MatrixOperand<T>(input);
         // gᵀ: a row-major g is read transposed, a transposed one as it lies.
-        Gemm.Run(!tg, tx, n, k, m, T.One, gd.AsSpan(go, gLen), ldg, xd.AsSpan(xo, xLen), ldx, T.Zero, r.AsSpan<T>(), k);
+        Gemm.Run(!tg, tx, n, k, m, T.One, gv.Span, ldg, xv.Span, ldx, T.Zero, r.AsSpan<T>(), k);
     }
 }

@@ -87,7 +87,13 @@ public sealed partial class Tensor
     {
         int rows = 1;
         for (int d = 0; d < mask.Length && mask[d]; d++) rows *= shape[d];
-        var r = Allocate(DType, ReducedShape(mask, keepDim));
+        return SumLeadingRows(rows, ReducedShape(mask, keepDim));
+    }
+
+    /// <summary>The sum of this contiguous tensor's first <paramref name="rows"/> rows, each of <paramref name="outShape"/>'s size.</summary>
+    private Tensor SumLeadingRows(int rows, int[] outShape)
+    {
+        var r = Allocate(DType, outShape);
         int width = r.Numel;
         if (DType == DType.Float32) AddRows(Data<float>().AsSpan(offset, rows * width), r.AsSpan<float>(), rows);
         else AddRows(Data<double>().AsSpan(offset, rows * width), r.AsSpan<double>(), rows);
@@ -120,11 +126,7 @@ public sealed partial class Tensor
     internal Tensor SumRows()
     {
         if (Dim != 2 || !IsContiguous || DType is not (DType.Float32 or DType.Float64)) return SumToShape([shape[1]]);
-        var r = Allocate(DType, [shape[1]]);
-        int rows = shape[0], width = shape[1];
-        if (DType == DType.Float32) AddRows(Data<float>().AsSpan(offset, rows * width), r.AsSpan<float>(), rows);
-        else AddRows(Data<double>().AsSpan(offset, rows * width), r.AsSpan<double>(), rows);
-        return r;
+        return SumLeadingRows(shape[0], [shape[1]]);
     }
 
     private static void ReduceRowsInt64(long[] data, int start, int outer, int inner, long[] result, RowReduction kind)
