@@ -64,10 +64,4 @@ internal sealed class LinearBackward(Tensor input, Tensor weight, bool hasBias) 
         return [gb, gx, gw];
     }
     protected override void ReleaseSaved() { sx = default; sw = default; }
-
-    private static Tensor Fresh(Tensor t)
-    {
-        t.freshGrad = true;
-        return t;
-    }
 }

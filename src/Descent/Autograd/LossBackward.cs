@@ -103,8 +103,7 @@ internal sealed class MseLossBackward(Tensor input, Tensor target, double norm) 
         ReadOnlySpan<T> xs = x.AsSpan<T>(), ys = y.AsSpan<T>();
         var rs = r.AsSpan<T>();
         for (int i = 0; i < rs.Length; i++) rs[i] = (xs[i] - ys[i]) * norm * g;
-        r.freshGrad = true;
-        return r;
+        return Fresh(r);
     }
     protected override void ReleaseSaved() { si = default; st = default; }
 }

@@ -40,6 +40,16 @@ public abstract class Node
     /// <summary>Drops references to saved tensors.</summary>
     protected virtual void ReleaseSaved() { }
 
+    /// <summary>
+    /// Marks a gradient this node allocated and hands to one input only, so that a leaf may keep it as its grad
+    /// instead of copying it (see <see cref="AccumulateGrad"/>).
+    /// </summary>
+    protected static Tensor Fresh(Tensor t)
+    {
+        t.freshGrad = true;
+        return t;
+    }
+
     /// <summary>Throws PyTorch's message when saved tensors were already freed.</summary>
     protected void EnsureNotReleased()
     {
