@@ -56,10 +56,10 @@ internal static class LegacyTorchFormat
             if (!littleEndian) count = BinaryPrimitives.ReverseEndianness(count);
             pos += 8;
             if (count != d.Numel) throw new InvalidDataException($"storage '{key}' declares {d.Numel} elements but its data header says {count}");
+            // Checked before allocating, without overflow (count × element size can wrap): the data must be in the file.
+            if (count > (data.Length - pos) / d.Info.ElementSize)
+                throw new InvalidDataException($"storage '{key}' needs {count} elements of {d.Info.ElementSize} bytes but only {data.Length - pos} bytes remain (truncated file)");
             long bytes = count * d.Info.ElementSize;
-            // Checked before allocating: the data must be in the file.
-            if (bytes > data.Length - pos)
-                throw new InvalidDataException($"storage '{key}' needs {bytes} bytes but only {data.Length - pos} remain (truncated file)");
             var copy = data.AsSpan(pos, (int)bytes).ToArray();
             pos += (int)bytes;
             if (!littleEndian) StorageBytes.SwapInPlace(copy, d.Info);

@@ -44,19 +44,19 @@ public static class PickleGlobals
         throw new InvalidDataException($"pickle refers to global '{full}', which is not on the allow-list of a checkpoint loader; refused without running it");
     }
 
-    internal static object? Call(GlobalRef g, PyTuple args)
+    internal static object? Call(GlobalRef g, PyTuple args, LoadBudget budget)
     {
         switch (g.FullName)
         {
-            case "collections.OrderedDict": return MakeOrderedDict(args);
+            case "collections.OrderedDict": return MakeOrderedDict(args, budget);
             case "torch._utils._rebuild_tensor_v2":
                 if (args.Count is < 6 or > 7) throw Arity(g, args);
                 if (args[5] is not PyDict { Count: 0 } and not null)
                     throw new InvalidDataException("tensor has backward hooks, which cannot be loaded");
-                return RebuildTensor(args[0], args[1], args[2], args[3], args[4]);
+                return RebuildTensor(args[0], args[1], args[2], args[3], args[4], budget);
             case "torch._utils._rebuild_tensor":
                 if (args.Count != 4) throw Arity(g, args);
-                return RebuildTensor(args[0], args[1], args[2], args[3], false);
+                return RebuildTensor(args[0], args[1], args[2], args[3], false, budget);
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state":
                 if (args.Count is < 3 or > 4) throw Arity(g, args);
@@ -69,6 +69,7 @@ public static class PickleGlobals
             case "_codecs.encode":
                 if (args.Count != 2 || args[0] is not string s || args[1] is not ("latin1" or "latin-1"))
                     throw new InvalidDataException("_codecs.encode is only accepted as protocol 2's encoding of bytes (str, 'latin1')");
+                budget.Charge(s.Length);
                 foreach (char c in s) if (c > 0xff) throw new InvalidDataException("bytes literal has a character above U+00FF");
                 return Encoding.Latin1.GetBytes(s);
             default:
@@ -77,12 +78,16 @@ public static class PickleGlobals
     }
 
     /// <summary>BUILD: only dict attributes (PyTorch's <c>_metadata</c> on a state dict) are accepted.</summary>
-    internal static void Build(object? target, object? state)
+    internal static void Build(object? target, object? state, LoadBudget budget)
     {
         if (target is PyDict d && state is PyDict attrs)
         {
             d.Attributes ??= new PyDict();
-            foreach (var (k, v) in attrs) d.Attributes[k] = v;
+            foreach (var (k, v) in attrs)
+            {
+                budget.ChargeKey(k);
+                d.Attributes[k] = v;
+            }
             return;
         }
         throw new InvalidDataException($"BUILD on a {PyRepr.TypeName(target)} with a {PyRepr.TypeName(state)} state is not supported");
@@ -91,7 +96,7 @@ public static class PickleGlobals
     private static InvalidDataException Arity(GlobalRef g, PyTuple args) =>
         new($"{g.FullName} called with unexpected arguments {PyRepr.Of(args)}");
 
-    private static PyDict MakeOrderedDict(PyTuple args)
+    private static PyDict MakeOrderedDict(PyTuple args, LoadBudget budget)
     {
         var d = new PyDict(ordered: true);
         if (args.Count == 0) return d;
@@ -101,6 +106,7 @@ public static class PickleGlobals
         {
             if (p is not IReadOnlyList<object?> { Count: 2 } kv || kv[0] is null or List<object?> or PyDict)
                 throw new InvalidDataException("collections.OrderedDict item is not a (hashable key, value) pair");
+            budget.ChargeKey(kv[0]);
             d[kv[0]!] = kv[1];
         }
         return d;
@@ -111,6 +117,7 @@ public static class PickleGlobals
         if (requiresGrad is not bool rg) throw new InvalidDataException("parameter's requires_grad is not a bool");
         switch (data)
         {
+            case LegacyGeometry: return data; // the legacy reader's first pass: geometry checked, no data yet
             case Tensor t:
                 var p = t.Detach();
                 if (rg && !p.DType.IsFloatingPoint()) throw new InvalidDataException("an integer parameter cannot require grad");
@@ -123,17 +130,22 @@ public static class PickleGlobals
         }
     }
 
-    private static object RebuildTensor(object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGradObj)
+    private static object RebuildTensor(object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGradObj, LoadBudget budget)
     {
         var storage = storageObj as LoadedStorage ?? throw new InvalidDataException($"tensor's storage is a {PyRepr.TypeName(storageObj)}");
         int offset = ToInt(offsetObj, "storage offset");
         int[] shape = ToInts(sizeObj, "size"), strides = ToInts(strideObj, "stride");
         if (requiresGradObj is not bool requiresGrad) throw new InvalidDataException("tensor's requires_grad is not a bool");
         TensorGeometry.Check(shape, strides, offset, storage.Numel, $"tensor on storage '{storage.Key}'");
-        if (storage.Bytes is null) return PyTuple.Empty; // legacy first pass: geometry checked, no data yet
+        if (storage.Bytes is null) return LegacyGeometry.Instance; // legacy first pass: geometry checked, no data yet
         if (storage.Info.DType is not DType dtype)
             return new RawTensor(storage.Info.Name, storage.Bytes, shape, strides, offset, requiresGrad);
-        storage.Descent ??= StorageBytes.ToStorage(dtype, storage.Bytes);
+        if (storage.Descent is null)
+        {
+            // Made once per storage: its size is the file's, not the pickle's.
+            storage.Descent = StorageBytes.ToStorage(dtype, storage.Bytes);
+            budget.Credit(storage.Bytes.Length + 64);
+        }
         var t = new Tensor(storage.Descent, offset, shape, strides);
         if (requiresGrad)
         {
@@ -155,5 +167,11 @@ public static class PickleGlobals
         var r = new int[t.Count];
         for (int i = 0; i < r.Length; i++) r[i] = ToInt(t[i], what);
         return r;
+    }
+
+    /// <summary>What a tensor rebuilds to in the legacy reader's first pass, before the storages' bytes are read.</summary>
+    internal sealed class LegacyGeometry
+    {
+        public static readonly LegacyGeometry Instance = new();
     }
 }

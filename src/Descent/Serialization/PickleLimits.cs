@@ -1,8 +1,9 @@
 namespace Descent.Serialization;
 
 /// <summary>
-/// Bounds on what an unpickled file may make, so a hostile pickle cannot exhaust memory or the stack. Every
-/// length inside a pickle is also checked against the bytes that remain before anything is allocated.
+/// Bounds on what an unpickled file may make, so a hostile pickle cannot exhaust memory, time or the stack.
+/// Every length inside a pickle is also checked against the bytes that remain before anything is allocated, and
+/// every bound is enforced while the pickle is being read, not afterwards.
 /// </summary>
 public sealed record PickleLimits
 {
@@ -20,4 +21,21 @@ public sealed record PickleLimits
 
     /// <summary>Most values on the VM stack and mark stack together.</summary>
     public int MaxStack { get; init; } = 10_000_000;
+
+    /// <summary>
+    /// Work allowed per input byte: one unit per opcode, plus, each time a value is used as a dictionary key, twice
+    /// its size (strings and bytes by length, tuples by their elements), which bounds hashing and comparing it;
+    /// building an OrderedDict or bytes is charged by its size too. A pickle that needs more is refused, so no
+    /// file makes the reader's work grow faster than its length.
+    /// </summary>
+    public int WorkPerByte { get; init; } = 64;
+
+    /// <summary>
+    /// Managed memory the reader may allocate per input byte (measured as it goes, garbage included), on top of
+    /// <see cref="MemoryAllowance"/> and the storages the file itself holds.
+    /// </summary>
+    public int MemoryPerByte { get; init; } = 24;
+
+    /// <summary>Memory any pickle may allocate whatever its size (bytes).</summary>
+    public long MemoryAllowance { get; init; } = 4L << 20;
 }

@@ -10,8 +10,9 @@ namespace Descent.Serialization;
 /// </summary>
 public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
 {
-    private readonly List<KeyValuePair<object, object?>> entries = [];
-    private readonly Dictionary<object, int> index = new(PyKeyComparer.Instance);
+    // Made on the first insert: a pickle can hold many empty dicts, each one byte of input.
+    private List<KeyValuePair<object, object?>>? entries;
+    private Dictionary<object, int>? index;
 
     /// <summary>An empty dict; <paramref name="ordered"/> makes it a <c>collections.OrderedDict</c>.</summary>
     public PyDict(bool ordered = false) => IsOrderedDict = ordered;
@@ -23,7 +24,7 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     public PyDict? Attributes { get; set; }
 
     /// <summary>Number of entries.</summary>
-    public int Count => entries.Count;
+    public int Count => entries?.Count ?? 0;
 
     /// <summary>Gets or sets a value; setting an existing key keeps its position, as in Python.</summary>
     public object? this[object key]
@@ -32,6 +33,8 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
         set
         {
             ArgumentNullException.ThrowIfNull(key);
+            index ??= new(PyKeyComparer.Instance);
+            entries ??= [];
             if (index.TryGetValue(key, out int i)) entries[i] = new(entries[i].Key, value);
             else
             {
@@ -44,9 +47,9 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     /// <summary>Looks a key up.</summary>
     public bool TryGetValue(object key, out object? value)
     {
-        if (index.TryGetValue(key, out int i))
+        if (index is not null && index.TryGetValue(key, out int i))
         {
-            value = entries[i].Value;
+            value = entries![i].Value;
             return true;
         }
         value = null;
@@ -54,16 +57,21 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     }
 
     /// <summary>Whether the key is present.</summary>
-    public bool ContainsKey(object key) => index.ContainsKey(key);
+    public bool ContainsKey(object key) => index is not null && index.ContainsKey(key);
 
     /// <summary>The keys, in order.</summary>
     public IEnumerable<object> Keys
     {
-        get { foreach (var e in entries) yield return e.Key; }
+        get
+        {
+            if (entries is null) yield break;
+            foreach (var e in entries) yield return e.Key;
+        }
     }
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<object, object?>> GetEnumerator() => entries.GetEnumerator();
+    public IEnumerator<KeyValuePair<object, object?>> GetEnumerator() =>
+        (entries ?? (IEnumerable<KeyValuePair<object, object?>>)[]).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 

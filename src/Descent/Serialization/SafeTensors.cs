@@ -102,6 +102,14 @@ public static class SafeTensors
     public static Dictionary<string, Tensor> Load(Stream stream, out Dictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        Dictionary<string, string>? meta = null;
+        var result = LoaderGuard.Run(() => LoadChecked(stream, out meta));
+        metadata = meta!;
+        return result;
+    }
+
+    private static Dictionary<string, Tensor> LoadChecked(Stream stream, out Dictionary<string, string> metadata)
+    {
         long fileLength = stream.Length;
         if (fileLength < 8) throw Bad("file is shorter than the 8-byte header length");
         Span<byte> len = stackalloc byte[8];

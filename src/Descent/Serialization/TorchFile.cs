@@ -26,13 +26,16 @@ public static class TorchFile
         if (!stream.CanSeek) throw new ArgumentException("TorchFile.Load needs a seekable stream");
         try
         {
-            Span<byte> magic = stackalloc byte[4];
-            stream.Position = 0;
-            int n = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
-            stream.Position = 0;
-            if (n == 4 && magic.SequenceEqual("PK\x03\x04"u8)) return LoadZip(stream, limits);
-            if (n >= 2 && magic[0] == PickleOpcodes.Proto) return LegacyTorchFormat.Load(stream, limits);
-            throw new InvalidDataException("not a PyTorch file: neither a zip archive nor a legacy pickle (wrong magic)");
+            return LoaderGuard.Run(() =>
+            {
+                Span<byte> magic = stackalloc byte[4];
+                stream.Position = 0;
+                int n = stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+                stream.Position = 0;
+                if (n == 4 && magic.SequenceEqual("PK\x03\x04"u8)) return LoadZip(stream, limits);
+                if (n >= 2 && magic[0] == PickleOpcodes.Proto) return LegacyTorchFormat.Load(stream, limits);
+                throw new InvalidDataException("not a PyTorch file: neither a zip archive nor a legacy pickle (wrong magic)");
+            });
         }
         catch (EndOfStreamException e)
         {

@@ -10,7 +10,9 @@ namespace Descent.Serialization;
 /// float, str, bytes, tuple, list, dict/OrderedDict, tensors — and refuses every global that is not on the
 /// allow-list (<see cref="PickleGlobals"/>) by name, before anything could be called. Reads protocols 0–5 as far
 /// as torch.save and plain data need. Every declared length is checked against the bytes left; object count,
-/// memo size, stack size and result nesting are bounded by <see cref="PickleLimits"/>; reference cycles are refused.
+/// memo size, stack size, result nesting, work and memory are bounded by <see cref="PickleLimits"/> while the
+/// pickle is read (nesting is checked as containers are built and again, over the finished result, by an
+/// iterative walk that also refuses reference cycles).
 /// </summary>
 public sealed partial class Unpickler
 {
@@ -21,7 +23,11 @@ public sealed partial class Unpickler
     private readonly PickleLimits limits;
     private List<object?> stack = [];
     private readonly Stack<List<object?>> marks = new();
-    private readonly Dictionary<long, object?> memo = [];
+    private readonly Stack<List<object?>> spareFrames = new();
+    private readonly Memo memo = new();
+    private readonly LoadBudget budget;
+    // Nesting depth of each container built so far (by reference); scalars have depth 0.
+    private readonly Dictionary<object, int> depths = new(ReferenceEqualityComparer.Instance);
     private int objects;
 
     private Unpickler(byte[] data, int start, int end, Func<object?, object?>? persistentLoad, PickleLimits? limits)
@@ -31,6 +37,7 @@ public sealed partial class Unpickler
         this.end = end;
         this.persistentLoad = persistentLoad;
         this.limits = limits ?? PickleLimits.Default;
+        budget = new LoadBudget(end - start, this.limits);
     }
 
     /// <summary>
@@ -47,9 +54,13 @@ public sealed partial class Unpickler
         ArgumentNullException.ThrowIfNull(data);
         if (start < 0 || start > data.Length) throw new ArgumentOutOfRangeException(nameof(start));
         var u = new Unpickler(data, start, data.Length, persistentLoad, limits);
-        var result = u.Run();
+        var result = LoaderGuard.Run(() =>
+        {
+            var r = u.Run();
+            ObjectGraphCheck.Check(r, u.limits.MaxDepth);
+            return r;
+        });
         next = u.pos;
-        ObjectGraphCheck.Check(result, u.limits.MaxDepth);
         return result;
     }
 
@@ -67,7 +78,9 @@ public sealed partial class Unpickler
                     if (stack.Count != 1) throw Bad($"STOP with {stack.Count} values on the stack (expected 1)");
                     return stack[0];
                 }
+                budget.Charge(1);
                 Step(op);
+                budget.CheckMemory();
             }
             catch (InvalidDataException e) when (!e.Message.StartsWith("pickle", StringComparison.Ordinal))
             {
@@ -87,20 +100,20 @@ public sealed partial class Unpickler
             case Frame: Take(8); break; // frames only group opcodes for buffered reads; the bytes follow inline
             case Mark:
                 marks.Push(stack); // O(1): the current frame moves to the mark stack, as in Python's metastack
-                stack = [];
+                stack = spareFrames.Count > 0 ? spareFrames.Pop() : [];
                 break;
             case Pop:
                 if (stack.Count > 0) stack.RemoveAt(stack.Count - 1);
-                else PopMark();
+                else Recycle(PopMark());
                 break;
-            case PickleOpcodes.PopMark: PopMark(); break;
+            case PickleOpcodes.PopMark: Recycle(PopMark()); break;
             case Dup: Push(Peek()); break;
             case None: Push(null); break;
-            case NewTrue: Push(true); break;
-            case NewFalse: Push(false); break;
-            case BinInt: Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4))); break;
-            case BinInt1: Push((long)ReadByte()); break;
-            case BinInt2: Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2))); break;
+            case NewTrue: Push(Boxes.True); break;
+            case NewFalse: Push(Boxes.False); break;
+            case BinInt: Push(Boxes.Long(BinaryPrimitives.ReadInt32LittleEndian(Take(4)))); break;
+            case BinInt1: Push(Boxes.Long(ReadByte())); break;
+            case BinInt2: Push(Boxes.Long(BinaryPrimitives.ReadUInt16LittleEndian(Take(2)))); break;
             case Long1: Push(ReadLong(ReadByte())); break;
             case Long4: Push(ReadLong(ReadLength(4))); break;
             case Int: Push(ParseIntLine(ReadLine())); break;
@@ -118,18 +131,18 @@ public sealed partial class Unpickler
             case ShortBinBytes: Push(Take(ReadByte()).ToArray()); break;
             case BinBytes8: case ByteArray8: Push(Take(ReadLength(8)).ToArray()); break;
             case EmptyTuple: Push(PyTuple.Empty); break;
-            case Tuple1: Push(PyTuple.Wrap([PopValue()])); break;
-            case Tuple2: { var b = PopValue(); var a = PopValue(); Push(PyTuple.Wrap([a, b])); break; }
-            case Tuple3: { var c = PopValue(); var b = PopValue(); var a = PopValue(); Push(PyTuple.Wrap([a, b, c])); break; }
-            case PickleOpcodes.Tuple: Push(PyTuple.Wrap(PopMark().ToArray())); break;
-            case EmptyList: Push(new List<object?>()); break;
-            case PickleOpcodes.List: Push(PopMark()); break;
-            case Append: { var v = PopValue(); AsList(Peek()).Add(v); break; }
-            case Appends: { var items = PopMark(); AsList(Peek()).AddRange(items); break; }
-            case EmptyDict: Push(new PyDict()); break;
-            case PickleOpcodes.Dict: { var items = PopMark(); var d = new PyDict(); SetItems(d, items); Push(d); break; }
+            case Tuple1: PushContainer(PyTuple.Wrap([PopValue()])); break;
+            case Tuple2: { var b = PopValue(); var a = PopValue(); PushContainer(PyTuple.Wrap([a, b])); break; }
+            case Tuple3: { var c = PopValue(); var b = PopValue(); var a = PopValue(); PushContainer(PyTuple.Wrap([a, b, c])); break; }
+            case PickleOpcodes.Tuple: { var items = PopMark(); PushContainer(PyTuple.Wrap(items.ToArray())); Recycle(items); break; }
+            case EmptyList: PushContainer(new List<object?>()); break;
+            case PickleOpcodes.List: PushContainer(PopMark()); break;
+            case Append: { var v = PopValue(); var list = AsList(Peek()); list.Add(v); Nest(list, v); break; }
+            case Appends: { var items = PopMark(); var list = AsList(Peek()); list.AddRange(items); foreach (var v in items) Nest(list, v); Recycle(items); break; }
+            case EmptyDict: PushContainer(new PyDict()); break;
+            case PickleOpcodes.Dict: { var items = PopMark(); var d = new PyDict(); SetItems(d, items); Recycle(items); PushContainer(d); break; }
             case PickleOpcodes.SetItem: { var v = PopValue(); var k = PopValue(); SetItem(AsDict(Peek()), k, v); break; }
-            case PickleOpcodes.SetItems: { var items = PopMark(); SetItems(AsDict(Peek()), items); break; }
+            case PickleOpcodes.SetItems: { var items = PopMark(); SetItems(AsDict(Peek()), items); Recycle(items); break; }
             case EmptySet: case AddItems: case FrozenSet:
                 throw Bad("sets are not supported in checkpoints");
             case Get: Push(MemoGet(ParseIntLine(ReadLine()) is long key ? key : -1)); break;
@@ -155,21 +168,24 @@ public sealed partial class Unpickler
             case Inst:
             {
                 var g = PickleGlobals.Resolve(Ascii(ReadLine()), Ascii(ReadLine()));
-                Push(PickleGlobals.Call(g, PyTuple.Wrap(PopMark().ToArray())));
+                var items = PopMark();
+                PushResult(PickleGlobals.Call(g, PyTuple.Wrap(items.ToArray()), budget));
+                Recycle(items);
                 break;
             }
             case Obj:
             {
                 var items = PopMark();
                 if (items.Count == 0 || items[0] is not GlobalRef g) throw Bad("OBJ needs a class");
-                Push(PickleGlobals.Call(g, PyTuple.Wrap(items.GetRange(1, items.Count - 1).ToArray())));
+                PushResult(PickleGlobals.Call(g, PyTuple.Wrap(items.GetRange(1, items.Count - 1).ToArray()), budget));
+                Recycle(items);
                 break;
             }
             case Reduce: case NewObj:
             {
                 var args = PopValue() as PyTuple ?? throw Bad("REDUCE/NEWOBJ arguments are not a tuple");
                 var callable = PopValue() as GlobalRef ?? throw Bad("REDUCE/NEWOBJ of something that is not an allowed global");
-                Push(PickleGlobals.Call(callable, args));
+                PushResult(PickleGlobals.Call(callable, args, budget));
                 break;
             }
             case NewObjEx:
@@ -178,13 +194,15 @@ public sealed partial class Unpickler
                 var args = PopValue() as PyTuple;
                 var cls = PopValue() as GlobalRef;
                 if (cls is null || args is null || kwargs is null || kwargs.Count != 0) throw Bad("NEWOBJ_EX with keyword arguments or of a non-global");
-                Push(PickleGlobals.Call(cls, args));
+                PushResult(PickleGlobals.Call(cls, args, budget));
                 break;
             }
             case Build:
             {
                 var state = PopValue();
-                PickleGlobals.Build(Peek(), state);
+                var target = Peek();
+                PickleGlobals.Build(target, state, budget);
+                Nest(target, state);
                 break;
             }
             case BinPersId: Push(PersistentLoad(PopValue())); break;
@@ -198,7 +216,8 @@ public sealed partial class Unpickler
     private object? PersistentLoad(object? pid)
     {
         if (persistentLoad is null) throw Bad("a persistent id, but this file format has no storages");
-        return persistentLoad(pid);
+        // What the callback allocates is a storage the file holds: it scales with the file, not the pickle.
+        return budget.Credited(() => persistentLoad(pid));
     }
 
     private static InvalidDataException Bad(string message) => new(message);
@@ -207,6 +226,53 @@ public sealed partial class Unpickler
     {
         if (++objects > limits.MaxObjects) throw Bad($"pickle makes more than {limits.MaxObjects} objects");
         stack.Add(v);
+    }
+
+    /// <summary>Pushes a new container whose elements are already built, checking its nesting as it is made.</summary>
+    private void PushContainer(object container)
+    {
+        int depth = 1;
+        switch (container)
+        {
+            case PyTuple t: foreach (var v in t) depth = Math.Max(depth, 1 + DepthOf(v)); break;
+            case List<object?> l: foreach (var v in l) depth = Math.Max(depth, 1 + DepthOf(v)); break;
+            case PyDict d:
+                foreach (var (k, v) in d) depth = Math.Max(depth, 1 + Math.Max(DepthOf(k), DepthOf(v)));
+                break;
+        }
+        SetDepth(container, depth);
+        Push(container);
+    }
+
+    /// <summary>Pushes what an allowed global built: a container is measured like one built by opcodes.</summary>
+    private void PushResult(object? value)
+    {
+        if (value is PyTuple or List<object?> or PyDict && !depths.ContainsKey(value)) PushContainer(value);
+        else Push(value);
+    }
+
+    /// <summary>Records that <paramref name="child"/> was put inside <paramref name="container"/>.</summary>
+    private void Nest(object? container, object? child)
+    {
+        if (container is null) return;
+        int depth = 1 + DepthOf(child);
+        if (depth > DepthOf(container)) SetDepth(container, depth);
+    }
+
+    private int DepthOf(object? v) => v is null ? 0 : depths.TryGetValue(v, out int d) ? d : v is PyTuple or List<object?> or PyDict ? 1 : 0;
+
+    private void SetDepth(object container, int depth)
+    {
+        if (depth > limits.MaxDepth) throw Bad($"pickle nests containers deeper than {limits.MaxDepth}");
+        depths[container] = depth;
+    }
+
+    /// <summary>A mark frame whose values were consumed goes back to a small pool, so batches reuse one list.</summary>
+    private void Recycle(List<object?> frame)
+    {
+        if (spareFrames.Count >= 8) return;
+        frame.Clear();
+        spareFrames.Push(frame);
     }
 
     private object? Peek() => stack.Count > 0 ? stack[^1] : throw Bad("stack underflow");
@@ -231,26 +297,29 @@ public sealed partial class Unpickler
 
     private static PyDict AsDict(object? v) => v as PyDict ?? throw Bad($"SETITEM on a {PyRepr.TypeName(v)}, not a dict");
 
-    private static void SetItems(PyDict d, List<object?> items)
+    private void SetItems(PyDict d, List<object?> items)
     {
         if (items.Count % 2 != 0) throw Bad("SETITEMS with an odd number of values");
         for (int i = 0; i < items.Count; i += 2) SetItem(d, items[i], items[i + 1]);
     }
 
-    private static void SetItem(PyDict d, object? key, object? value)
+    private void SetItem(PyDict d, object? key, object? value)
     {
         if (key is null or List<object?> or PyDict or GlobalRef) throw Bad($"unhashable dict key of type {PyRepr.TypeName(key)}");
+        budget.ChargeKey(key);
         d[key] = value;
+        Nest(d, key);
+        Nest(d, value);
     }
 
     private object? MemoGet(long index) =>
-        memo.TryGetValue(index, out var v) ? v : throw Bad($"memo key {index} was never stored");
+        memo.TryGet(index, out var v) ? v : throw Bad($"memo key {index} was never stored");
 
     private void MemoPut(long index)
     {
         if (index < 0) throw Bad("negative memo key");
-        if (memo.Count >= limits.MaxMemo && !memo.ContainsKey(index)) throw Bad($"more than {limits.MaxMemo} memo entries");
-        memo[index] = Peek();
+        if (memo.Count >= limits.MaxMemo && !memo.Contains(index)) throw Bad($"more than {limits.MaxMemo} memo entries");
+        memo.Set(index, Peek());
     }
 
     private byte ReadByte()
