@@ -97,7 +97,13 @@ public sealed partial class Unpickler
             case Proto:
                 if (ReadByte() > 5) throw Bad("unsupported pickle protocol");
                 break;
-            case Frame: Take(8); break; // frames only group opcodes for buffered reads; the bytes follow inline
+            case Frame:
+            {
+                // Frames only group opcodes for buffered reads; the bytes follow inline, and must all be there.
+                long frame = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+                if (frame < 0 || frame > end - pos) throw Bad($"frame of {frame} bytes but only {end - pos} remain");
+                break;
+            }
             case Mark:
                 marks.Push(stack); // O(1): the current frame moves to the mark stack, as in Python's metastack
                 stack = spareFrames.Count > 0 ? spareFrames.Pop() : [];
