@@ -38,7 +38,7 @@ public static class AtomicFile
 
     // Temporary names carry the host so that a save never removes a file that a process on another machine
     // sharing the directory is still writing.
-    private static readonly string Host = SafeHostName();
+    internal static readonly string Host = SafeHostName();
 
     private static string SafeHostName()
     {

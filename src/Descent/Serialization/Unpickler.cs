@@ -270,7 +270,7 @@ public sealed partial class Unpickler
     private void SetDepth(object container, int depth)
     {
         if (depth > limits.MaxDepth) throw Bad($"pickle nests containers deeper than {limits.MaxDepth}");
-        depths[container] = depth;
+        if (depth > 1) depths[container] = depth; // depth 1, the common case, is what an unrecorded container has
     }
 
     /// <summary>A mark frame whose values were consumed goes back to a small pool, so batches reuse one list.</summary>
