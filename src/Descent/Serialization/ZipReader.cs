@@ -87,6 +87,25 @@ internal sealed class ZipReader
                 throw Bad($"duplicate entry '{name}'");
             Names.Add(name);
         }
+        CheckDisjoint(cdOffset);
+    }
+
+    /// <summary>
+    /// Refuses entries whose data could overlap: with many directory records pointing at one large entry, reading
+    /// each would copy the same bytes again and again, so memory would grow with the product of the two.
+    /// Each entry needs at least its 30-byte local header and its data before the next entry or the directory.
+    /// </summary>
+    private void CheckDisjoint(long cdOffset)
+    {
+        var sorted = new List<Entry>(entries.Values);
+        sorted.Sort((a, b) => a.HeaderOffset.CompareTo(b.HeaderOffset));
+        for (int i = 0; i < sorted.Count; i++)
+        {
+            var e = sorted[i];
+            long next = i + 1 < sorted.Count ? sorted[i + 1].HeaderOffset : cdOffset;
+            if (e.CompressedSize < 0 || e.HeaderOffset < 0 || e.CompressedSize > next - e.HeaderOffset - 30)
+                throw Bad($"entry '{e.Name}' overlaps the next entry or the central directory");
+        }
     }
 
     private static void ApplyZip64Extra(ReadOnlySpan<byte> extra, ref long usize, ref long csize, ref long offset)

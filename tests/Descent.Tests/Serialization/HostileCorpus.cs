@@ -362,10 +362,55 @@ internal static class HostileCorpus
         {
             p.Op(0x5d); p.RebuildTensor([2], [1], 0, 2); p.Op(0x61); p.RebuildTensor([1], [1], 0, 1, storageType: "DoubleStorage"); p.Op(0x61);
         }).Stop(), ("data/0", new byte[8])));
+        // Directory records that all point at one large entry: each storage read would copy it again.
+        foreach (int n in new[] { 100, 2000 })
+            yield return new Case("zip", $"entries-share-data-{n}", SharedDataZip(n));
         // Many tiny entries.
         var many = new List<(string, byte[])>();
         for (int i = 0; i < 20_000; i++) many.Add(($"archive/x{i}", []));
         yield return new Case("zip", "many-entries", ZipRaw([("archive/data.pkl", P.Proto(2).Then(p => { for (int i = 0; i < 100; i++) p.Op(0x28); }).Stop()), .. many]));
+    }
+
+    private static byte[] SharedDataZip(int n)
+    {
+        const int Floats = 1 << 18; // 1 MiB
+        var pkl = P.Proto(2).Then(p =>
+        {
+            p.Op(0x5d); p.Op(0x28);
+            for (int i = 0; i < n; i++)
+            {
+                p.Global("torch._utils", "_rebuild_tensor_v2"); p.Op(0x28);
+                p.Op(0x28); p.Unicode("storage"); p.Global("torch", "FloatStorage"); p.Unicode($"{i}"); p.Unicode("cpu"); p.Long(Floats); p.Op(0x74); p.Op(0x51);
+                p.Long(0); p.Op(0x28); p.Long(1); p.Op(0x74); p.Op(0x28); p.Long(1); p.Op(0x74); p.Op(0x89); p.Op(0x4e); p.Op(0x74); p.Op(0x52);
+            }
+            p.Op(0x65);
+        }).Stop();
+        var entries = new List<(string, byte[])> { ("archive/data.pkl", pkl), ("archive/data/0", new byte[Floats * 4]) };
+        for (int i = 1; i < n; i++) entries.Add(($"archive/data/{i}", []));
+        var zip = ZipRaw([.. entries]);
+        // Point every data/i record (i > 0) at data/0's local entry, with its sizes and CRC.
+        var records = CentralRecords(zip);
+        int first = records.Single(r => r.Name == "archive/data/0").At;
+        foreach (var (at, name) in records)
+            if (name.StartsWith("archive/data/", StringComparison.Ordinal) && at != first)
+            {
+                zip.AsSpan(first + 16, 12).CopyTo(zip.AsSpan(at + 16)); // CRC, compressed and uncompressed size
+                zip.AsSpan(first + 42, 4).CopyTo(zip.AsSpan(at + 42));  // local header offset
+            }
+        return zip;
+    }
+
+    private static List<(int At, string Name)> CentralRecords(byte[] zip)
+    {
+        var list = new List<(int, string)>();
+        for (int i = 0; i + 46 <= zip.Length; i++)
+            if (BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(i)) == 0x02014b50)
+            {
+                int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(i + 28));
+                list.Add((i, Encoding.UTF8.GetString(zip, i + 46, nameLength)));
+                i += 45 + nameLength;
+            }
+        return list;
     }
 
     private static byte[] ZipRaw(params (string Name, byte[] Data)[] entries)
