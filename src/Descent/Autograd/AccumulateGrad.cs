@@ -33,7 +33,7 @@ public sealed class AccumulateGrad : Node
         else
         {
             // Later gradients accumulate in place, so the grad tensor keeps its identity (optimizers rely on it).
-            using (Torch.NoGrad()) Leaf.Grad.Add_(g);
+            using (GradMode.Set(false)) Leaf.Grad.Add_(g);
         }
         return [];
     }

@@ -1,3 +1,4 @@
+using Descent.Diagnostics;
 using Descent.Tensors;
 
 namespace Descent.NN;

@@ -1,3 +1,5 @@
+using Descent.Autograd;
+using Descent.Diagnostics;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -25,7 +27,7 @@ public static partial class Functional
     private static Tensor FusedMseLoss(Tensor a, Tensor b, Reduction r)
     {
         Tensor loss;
-        using (Torch.NoGrad())
+        using (GradMode.Set(false))
         {
             var d = a.Sub(b);
             loss = r == Reduction.Mean ? d.Mul(d).Mean() : d.Mul(d).Sum();

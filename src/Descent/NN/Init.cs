@@ -1,3 +1,5 @@
+using Descent.Autograd;
+using Descent.Diagnostics;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -34,19 +36,19 @@ public static class Init
     /// <summary>Fills with U(a, b), like <c>uniform_</c>.</summary>
     public static Tensor Uniform_(Tensor t, double a = 0, double b = 1, Generator? generator = null)
     {
-        using (Torch.NoGrad()) return t.Uniform_(a, b, generator);
+        using (GradMode.Set(false)) return t.Uniform_(a, b, generator);
     }
 
     /// <summary>Fills with N(mean, std²), like <c>normal_</c>.</summary>
     public static Tensor Normal_(Tensor t, double mean = 0, double std = 1, Generator? generator = null)
     {
-        using (Torch.NoGrad()) return t.Normal_(mean, std, generator);
+        using (GradMode.Set(false)) return t.Normal_(mean, std, generator);
     }
 
     /// <summary>Fills with a constant, like <c>constant_</c>.</summary>
     public static Tensor Constant_(Tensor t, double value)
     {
-        using (Torch.NoGrad()) return t.Fill_(value);
+        using (GradMode.Set(false)) return t.Fill_(value);
     }
 
     /// <summary>Fills with zeros, like <c>zeros_</c>.</summary>

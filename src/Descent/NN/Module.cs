@@ -1,4 +1,5 @@
 using System.Text;
+using Descent.Autograd;
 using Descent.Tensors;
 
 namespace Descent.NN;
@@ -235,7 +236,7 @@ public abstract class Module
         }
         if (errors.Count > 0)
             throw new InvalidOperationException($"Error(s) in loading state_dict for {GetType().Name}:\n\t" + string.Join("\n\t", errors));
-        using (Torch.NoGrad())
+        using (GradMode.Set(false))
             foreach (var (target, source) in copies) target.Copy_(source);
         return new IncompatibleKeys(missing, unexpected);
     }

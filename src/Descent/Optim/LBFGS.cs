@@ -1,3 +1,4 @@
+using Descent.Autograd;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
@@ -68,7 +69,7 @@ public sealed class LBFGS : Optimizer
 
         Tensor Evaluate()
         {
-            using (Torch.EnableGrad()) return closure();
+            using (GradMode.Set(true)) return closure();
         }
 
         var origLoss = Evaluate();

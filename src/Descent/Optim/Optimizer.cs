@@ -1,4 +1,5 @@
 using System.Collections;
+using Descent.Autograd;
 using Descent.Tensors;
 
 namespace Descent.Optim;
@@ -122,8 +123,8 @@ public abstract class Optimizer
     {
         Tensor? loss = null;
         if (closure is not null)
-            using (Torch.EnableGrad()) loss = closure();
-        using (Torch.NoGrad())
+            using (GradMode.Set(true)) loss = closure();
+        using (GradMode.Set(false))
             foreach (var g in paramGroups) StepGroup(g);
         return loss;
     }

@@ -1,3 +1,4 @@
+using Descent.Diagnostics;
 using Descent.NN;
 using Descent.Tensors;
 using Xunit;

@@ -1,23 +1,13 @@
+using Descent.Diagnostics;
 using Descent.Optim;
 using Descent.Optim.Schedulers;
 using Xunit;
 
 namespace Descent.Tests.Optim;
 
-/// <summary>PyTorch's UserWarnings, reported through <see cref="UserWarnings.Raised"/>.</summary>
-public sealed class SchedulerWarningTests : IDisposable
+/// <summary>PyTorch's UserWarnings, reported through <see cref="Warnings"/> (captured per test).</summary>
+public sealed class SchedulerWarningTests
 {
-    private readonly List<string> warnings = [];
-    private readonly Action<string> listener;
-
-    public SchedulerWarningTests()
-    {
-        listener = warnings.Add;
-        UserWarnings.Raised += listener;
-    }
-
-    public void Dispose() => UserWarnings.Raised -= listener;
-
     private const string StepOrder =
         "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the " +
         "opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the " +
@@ -26,6 +16,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void SchedulerStepBeforeOptimizerStepWarnsOnce()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         var opt = SchedulerGolden.MakeOptimizer("sgd");
         var s = new StepLR(opt, 2);
         Assert.Empty(warnings);
@@ -40,6 +32,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void RightOrderDoesNotWarn()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         var opt = SchedulerGolden.MakeOptimizer("adam");
         var s = new CosineAnnealingLR(opt, 10);
         for (int i = 0; i < 5; i++)
@@ -53,6 +47,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void OptimizerStepsBeforeTheSchedulerExistedDoNotCount()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         // As in PyTorch: only steps of the optimizer since a scheduler hooked it are seen.
         var opt = SchedulerGolden.MakeOptimizer("sgd");
         opt.Step();
@@ -64,6 +60,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void EpochArgumentIsDeprecated()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         var opt = SchedulerGolden.MakeOptimizer("sgd");
         var s = new ExponentialLR(opt, 0.5);
         opt.Step();
@@ -76,6 +74,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void GetLrOutsideStepWarns()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         var opt = SchedulerGolden.MakeOptimizer("sgd");
         var s = new StepLR(opt, 2);
         _ = s.GetLr();
@@ -85,6 +85,8 @@ public sealed class SchedulerWarningTests : IDisposable
     [Fact]
     public void WarmRestartsDoNotWarnAboutOrderOrEpochs()
     {
+        using var capture = Warnings.Capture();
+        var warnings = capture.Messages;
         var opt = SchedulerGolden.MakeOptimizer("sgd");
         var s = new CosineAnnealingWarmRestarts(opt, 3);
         s.Step();

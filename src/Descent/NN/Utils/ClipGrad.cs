@@ -1,3 +1,4 @@
+using Descent.Autograd;
 using Descent.Optim;
 using Descent.Tensors;
 
@@ -66,7 +67,7 @@ public static class ClipGrad
         var grads = parameters.Where(p => p.Grad is not null).Select(p => p.Grad!).ToList();
         if (grads.Count == 0) return;
         double coef = ClipCoefficient(maxNorm, totalNorm);
-        using (Torch.NoGrad())
+        using (GradMode.Set(false))
             foreach (var g in grads) g.Mul_(coef);
     }
 
@@ -89,7 +90,7 @@ public static class ClipGrad
     public static void ClipGradValue_(IEnumerable<Tensor> parameters, double clipValue)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        using (Torch.NoGrad())
+        using (GradMode.Set(false))
             foreach (var p in parameters)
                 p.Grad?.Clamp_(-clipValue, clipValue);
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Descent.Diagnostics;
 
 namespace Descent.Optim.Schedulers;
 
@@ -15,7 +16,7 @@ namespace Descent.Optim.Schedulers;
 /// </para>
 /// <para>
 /// Calling <see cref="Step()"/> before the optimizer has stepped raises PyTorch's warning through
-/// <see cref="UserWarnings"/>: the first scheduler attached to an optimizer registers a step pre-hook on it
+/// <see cref="Warnings"/>: the first scheduler attached to an optimizer registers a step pre-hook on it
 /// that records that it has stepped (PyTorch wraps <c>optimizer.step</c> to the same end).
 /// </para>
 /// </summary>
@@ -118,7 +119,7 @@ public abstract class LRScheduler
     /// </summary>
     public double[] GetLr()
     {
-        if (!getLrCalledWithinStep) UserWarnings.Warn(GetLrWarning);
+        if (!getLrCalledWithinStep) Warnings.Warn(GetLrWarning);
         return ComputeLr();
     }
 
@@ -150,7 +151,7 @@ public abstract class LRScheduler
     {
         WarnIfOptimizerHasNotStepped();
         StepCount++;
-        UserWarnings.Warn(EpochDeprecationWarning);
+        Warnings.Warn(EpochDeprecationWarning);
         UpdateLr(epoch);
     }
 
@@ -162,7 +163,7 @@ public abstract class LRScheduler
 
     private void WarnIfOptimizerHasNotStepped()
     {
-        if (StepCount == 1 && !OptimizerHasStepped(Optimizer)) UserWarnings.Warn(StepOrderWarning);
+        if (StepCount == 1 && !OptimizerHasStepped(Optimizer)) Warnings.Warn(StepOrderWarning);
     }
 
     /// <summary>Computes and applies the lrs for the next epoch, or for <paramref name="epoch"/>, like <c>_update_lr</c>.</summary>

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.Json;
-using Descent.Optim.Swa;
 
 namespace Descent.Optim.Schedulers;
 

@@ -1,3 +1,5 @@
+using Descent.Diagnostics;
+
 namespace Descent.Optim.Schedulers;
 
 /// <summary>
@@ -85,7 +87,7 @@ public sealed class ReduceLROnPlateau : LRScheduler
     /// <summary>The deprecated <c>step(metrics, epoch)</c>: warns, then records <paramref name="epoch"/> as the last epoch.</summary>
     public void Step(double metrics, int epoch)
     {
-        UserWarnings.Warn(EpochDeprecationWarning);
+        Warnings.Warn(EpochDeprecationWarning);
         StepCore(metrics, epoch);
     }
 

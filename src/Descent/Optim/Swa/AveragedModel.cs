@@ -1,3 +1,4 @@
+using Descent.Autograd;
 using Descent.NN;
 using Descent.Tensors;
 
@@ -79,7 +80,7 @@ public sealed class AveragedModel : Module
         long n = (long)nAveraged.Item();
         var averaged = new List<Tensor>(count);
         var current = new List<Tensor>(count);
-        using (Torch.NoGrad())
+        using (GradMode.Set(false))
         {
             for (int i = 0; i < count; i++)
             {

@@ -1,3 +1,4 @@
+using Descent.Autograd;
 using Descent.NN;
 using Descent.Tensors;
 
@@ -70,7 +71,7 @@ public static class SwaUtils
         CheckDecay(decay);
         return (ema, current, _) =>
         {
-            using (Torch.NoGrad()) return ema.Mul(decay).Add(current.Mul(1 - decay));
+            using (GradMode.Set(false)) return ema.Mul(decay).Add(current.Mul(1 - decay));
         };
     }
 
@@ -113,7 +114,7 @@ public static class SwaUtils
         foreach (var (bn, _) in momenta) bn.Momentum = null;
         try
         {
-            using (Torch.NoGrad())
+            using (GradMode.Set(false))
                 foreach (var input in inputs) model.Forward(input);
         }
         finally

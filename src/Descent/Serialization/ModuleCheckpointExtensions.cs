@@ -1,6 +1,6 @@
-using Descent.Serialization;
+using Descent.NN;
 
-namespace Descent.NN;
+namespace Descent.Serialization;
 
 /// <summary><c>torch.save(model.state_dict(), path)</c> and <c>model.load_state_dict(torch.load(path))</c> for Descent modules.</summary>
 public static class ModuleCheckpointExtensions

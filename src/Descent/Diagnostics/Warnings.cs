@@ -1,10 +1,12 @@
-namespace Descent;
+namespace Descent.Diagnostics;
 
 /// <summary>
-/// Python's <c>warnings.warn</c> for the library: PyTorch's UserWarnings (a loss target of another size, an
-/// implicit softmax dim, ...) are reported here instead of thrown. By default each distinct message is written
-/// once to standard error as "UserWarning: ...", as Python's default filter does; <see cref="Capture"/> collects
-/// them instead (per async flow, so parallel tests do not see each other's warnings).
+/// Python's <c>warnings.warn</c> for the library, its one warning channel: what PyTorch reports with a
+/// UserWarning (a loss target of another size, an implicit softmax dim, a scheduler stepped before its optimizer, a
+/// deprecated argument) is reported here instead of thrown. By default each distinct message is written once to
+/// standard error as "UserWarning: ...", as Python's default filter does; <see cref="Handler"/> replaces that
+/// output and sees every occurrence; <see cref="Capture"/> collects them instead, like
+/// <c>warnings.catch_warnings(record=True)</c> (per async flow, so parallel tests do not see each other's warnings).
 /// </summary>
 public static class Warnings
 {
@@ -17,7 +19,8 @@ public static class Warnings
     /// <summary>Collects the warnings raised on this async flow until disposed, like <c>warnings.catch_warnings(record=True)</c>.</summary>
     public static CaptureScope Capture() => new();
 
-    internal static void Warn(string message)
+    /// <summary>Reports <paramref name="message"/> as a UserWarning.</summary>
+    public static void Warn(string message)
     {
         if (Captured.Value is { } list)
         {

@@ -1,6 +1,6 @@
-using Descent.Serialization;
+using Descent.Optim;
 
-namespace Descent.Optim;
+namespace Descent.Serialization;
 
 /// <summary>Saving and loading an optimizer's state dict in PyTorch's file format.</summary>
 public static class OptimizerCheckpointExtensions

@@ -1,6 +1,4 @@
-using Descent.Optim.Schedulers;
-
-namespace Descent.Optim.Swa;
+namespace Descent.Optim.Schedulers;
 
 /// <summary>
 /// Anneals each group's lr to a fixed <c>swa_lr</c> for Stochastic Weight Averaging, like
