@@ -157,7 +157,7 @@ internal sealed class ZipReader
             throw Bad($"entry '{name}' declares {e.Size} bytes but the file has only {Math.Max(0, length - dataStart)} after its header");
         if (e.Size > int.MaxValue) throw Bad($"entry '{name}' is larger than 2 GiB");
         var data = ReadAt(dataStart, (int)e.Size);
-        if (Crc32.Compute(data) != e.Crc) throw Bad($"CRC mismatch in entry '{name}' (file corrupted)");
+        if (System.IO.Hashing.Crc32.HashToUInt32(data) != e.Crc) throw Bad($"CRC mismatch in entry '{name}' (file corrupted)");
         return data;
     }
 

@@ -41,7 +41,7 @@ internal sealed class ZipWriter
         fb.Slice(4, padding).Fill((byte)'Z');
         Write(fb[..(4 + padding)]);
         Write(data);
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         Span<byte> descriptor = stackalloc byte[16];
         BinaryPrimitives.WriteUInt32LittleEndian(descriptor, 0x08074b50);
         BinaryPrimitives.WriteUInt32LittleEndian(descriptor[4..], crc);

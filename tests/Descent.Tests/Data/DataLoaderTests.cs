@@ -155,7 +155,7 @@ public class SeededDataLoaderTests
 {
     private static System.Text.Json.JsonElement Golden => GoldenJson.Load("seeded.json").GetProperty("dataloader");
 
-    [SeededFact]
+    [Fact]
     public void ComparisonLoaderOrderMatchesPyTorchForTwoEpochs()
     {
         Torch.ManualSeed(1);
@@ -172,7 +172,7 @@ public class SeededDataLoaderTests
         }
     }
 
-    [SeededFact]
+    [Fact]
     public void BatchingDemoMatchesPyTorch()
     {
         Torch.ManualSeed(1);
@@ -191,7 +191,7 @@ public class SeededDataLoaderTests
         }
     }
 
-    [SeededTheory]
+    [Theory]
     [InlineData("generator_5", 5, 10, false)]
     [InlineData("generator_7_drop_last", 7, 10, true)]
     [InlineData("generator_7_even", 7, 12, false)]

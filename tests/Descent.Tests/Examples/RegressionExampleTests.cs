@@ -38,7 +38,7 @@ public class RegressionExampleTests
 /// </summary>
 public class SeededExampleTests
 {
-    [SeededFact]
+    [Fact]
     public void RegressionLossCurveMatchesPyTorch()
     {
         var expected = GoldenJson.Numbers(GoldenJson.Load("seeded.json").GetProperty("regression_example_losses"));

@@ -53,7 +53,7 @@ public class SeededInitTests
         foreach (var (n, p) in m.NamedParameters()) AssertExact(expected.GetProperty(n), p, n);
     }
 
-    [SeededTheory]
+    [Theory]
     [MemberData(nameof(InitNames))]
     public void InitFunctionsDrawPyTorchsValues(string name)
     {
@@ -69,14 +69,14 @@ public class SeededInitTests
         }
     }
 
-    [SeededFact]
+    [Fact]
     public void LinearAfterManualSeedOne()
     {
         Torch.ManualSeed(1);
         AssertParameters(Golden.GetProperty("linear_1_20"), new Linear(1, 20));
     }
 
-    [SeededFact]
+    [Fact]
     public void TutorialNetsAfterManualSeedOne()
     {
         Torch.ManualSeed(1);
@@ -87,7 +87,7 @@ public class SeededInitTests
         AssertParameters(Golden.GetProperty("net_2_10_2"), new Net(2, 10, 2));
     }
 
-    [SeededFact]
+    [Fact]
     public void ComparisonDataAndNetsAfterManualSeedOne()
     {
         var golden = Golden.GetProperty("comparison");
@@ -104,7 +104,7 @@ public class SeededInitTests
 /// <summary>Dropout masks after torch.manual_seed(1) are PyTorch's. Seed-dependent, like <see cref="SeededInitTests"/>.</summary>
 public class SeededDropoutTests
 {
-    [SeededFact]
+    [Fact]
     public void DropoutDropsWhatPyTorchDrops()
     {
         var golden = GoldenJson.Load("seeded.json").GetProperty("dropout");
