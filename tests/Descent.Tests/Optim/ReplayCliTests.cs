@@ -151,6 +151,56 @@ public class ReplayCliTests
         Assert.Equal(3, result.Lr.Count);
     }
 
+    /// <summary>
+    /// Diverging vectors through the CLI: OUT holds NaN and infinities as Python's json writes them (bare tokens), reads
+    /// back, and matches PyTorch's trajectory value for value (NaN where PyTorch has NaN, the same infinities, the
+    /// finite values within the conformance tolerance).
+    /// </summary>
+    [Theory]
+    [InlineData("SGD.diverge_lr.json", new[] { "Infinity", "-Infinity" })]
+    [InlineData("SGD.diverge_momentum_nan.json", new[] { "NaN" })]
+    [InlineData("Adam.diverge_lr.json", new[] { "-Infinity" })]
+    [InlineData("SGD.rosenbrock.diverge.json", new[] { "NaN", "Infinity", "-Infinity" })]
+    [InlineData("SGD.nonfinite_inputs.json", new[] { "NaN", "Infinity", "-Infinity" })]
+    public void DivergingReplayWritesNaNAndInfinityAndMatchesPyTorch(string vector, string[] tokens)
+    {
+        var dir = Directory.CreateTempSubdirectory("descent-replay").FullName;
+        try
+        {
+            var outPath = Path.Combine(dir, "out.json");
+            var (code, err) = Cli("replay", "--spec", Vector(vector), "--out", outPath);
+            Assert.Equal("", err);
+            Assert.Equal(0, code);
+            var text = File.ReadAllText(outPath);
+            foreach (var token in tokens) Assert.Matches($"[\\[,]{token}[\\],]", text);
+            Assert.DoesNotContain("\"", text.Replace("\"params\"", "").Replace("\"lr\"", "").Replace("\"loss\"", ""));
+            var actual = ReplayResult.Parse(text);
+            using var spec = PythonJson.Parse(File.ReadAllText(Vector(vector)));
+            var expected = ReplayResult.FromJson(spec.RootElement.GetProperty("expected"));
+            double rtol = expected.Loss is null ? 2e-5 : 2e-4;
+            Assert.True(ConformanceTests.WorstError(expected, actual) <= rtol);
+            Assert.Contains(actual.Params, step => step.Any(float.IsNaN) || step.Any(float.IsInfinity));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void ReplayOfASpecPyTorchRefusesFailsWithPyTorchsMessage()
+    {
+        // SGD with lr 1e308: PyTorch refuses the float32 alpha −lr at the first step (the vector records its message).
+        using var spec = PythonJson.Parse(File.ReadAllText(Vector("SGD.overflow_lr.json")));
+        var dir = Directory.CreateTempSubdirectory("descent-replay").FullName;
+        try
+        {
+            var outPath = Path.Combine(dir, "out.json");
+            var (code, err) = Cli("replay", "--spec", Vector("SGD.overflow_lr.json"), "--out", outPath);
+            Assert.Equal(1, code);
+            Assert.Equal($"descent: {spec.RootElement.GetProperty("expected_error").GetString()}{Environment.NewLine}", err);
+            Assert.False(File.Exists(outPath));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void MissingArgumentsAreUserErrors()
     {
