@@ -2,7 +2,9 @@
 
 Usage: /usr/bin/python3 tests/golden/gen_optim.py   (PyTorch 1.13; writes tests/Descent.Tests/Golden/conformance/*.json)
 
-Each file is a spec in the format of docs/conformance.md plus "expected" ({"params", "lr", "loss"}).
+Each file is a spec in the format of docs/conformance.md plus "expected" ({"params", "lr", "loss"}), or, for a spec
+PyTorch refuses while running, "expected_error" (its message). Diverging runs (*.diverge*, SGD.nonfinite_inputs) hold
+NaN and infinities, written as Python's json writes them: NaN, Infinity, -Infinity.
 Where PyTorch 1.13 lacks what current PyTorch has, the trajectory comes from (see docs/optimizers.md):
   * Adam(decoupled_weight_decay=True): 1.13's AdamW with the same options (current PyTorch defines AdamW as exactly that);
   * NAdam (all options: current PyTorch also fixed mu_product_next), RAdam with maximize/decoupled_weight_decay,
@@ -341,23 +343,40 @@ MIXED = [(), (5,), (3, 4)]
 written = []
 
 
-def write(fname, spec):
+def write(fname, spec, nonfinite=False):
     spec["expected"] = run(spec)
+    if nonfinite:
+        # A diverging run must really reach NaN or an infinity, or it shows nothing.
+        e = spec["expected"]
+        assert any(not math.isfinite(v) for v in [x for row in e["params"] for x in row] + e.get("loss", [])), fname
+    with open(os.path.join(OUT, fname + ".json"), "w") as f:
+        json.dump(spec, f, separators=(",", ":"), allow_nan=nonfinite)
+    written.append(fname)
+
+
+def error_case(fname, spec):
+    """A spec PyTorch refuses while running: its message under "expected_error" instead of a trajectory."""
+    try:
+        run(spec)
+    except RuntimeError as e:
+        spec["expected_error"] = str(e)
+    else:
+        raise AssertionError(f"{fname}: PyTorch ran it")
     with open(os.path.join(OUT, fname + ".json"), "w") as f:
         json.dump(spec, f, separators=(",", ":"), allow_nan=False)
     written.append(fname)
 
 
-def grads_case(name, options, label, shapes=MIXED, steps=20, groups=None, sparse=False):
+def grads_case(name, options, label, shapes=MIXED, steps=20, groups=None, sparse=False, nonfinite=False):
     params = param_specs(shapes)
     spec = {"optimizer": {"name": name, "options": options}, "params": params, "steps": steps,
             "objective": {"name": "grads", "grads": random_grads(params, steps, sparse)}}
     if groups is not None:
         spec["groups"] = groups
-    write(f"{name}.{label}", spec)
+    write(f"{name}.{label}", spec, nonfinite)
 
 
-def rosen_case(name, options, label, steps=80, shapes=((2,), (2, 2)), start=None):
+def rosen_case(name, options, label, steps=80, shapes=((2,), (2, 2)), start=None, nonfinite=False):
     values = start or [-1.2, 1.0, -0.8, 0.9, 1.1, 0.5]
     params, o = [], 0
     for s in shapes:
@@ -365,7 +384,7 @@ def rosen_case(name, options, label, steps=80, shapes=((2,), (2, 2)), start=None
         params.append({"shape": list(s), "values": values[o:o + n]})
         o += n
     spec = {"optimizer": {"name": name, "options": options}, "params": params, "steps": steps, "objective": {"name": "rosenbrock"}}
-    write(f"{name}.rosenbrock.{label}", spec)
+    write(f"{name}.rosenbrock.{label}", spec, nonfinite)
 
 
 CASES = {
@@ -491,6 +510,24 @@ def main():
     # Schedulers stepped after every optimizer step (ReduceLROnPlateau gets the rosenbrock loss).
     for case in SCHEDULER_CASES:
         sched_case(*case[:5], rosen=case[5])
+
+    # Diverging runs: the trajectory reaches ±inf and NaN, and Descent must write and match it value for value.
+    # lr stays within float32's range (PyTorch passes -lr as a float32 alpha; see SGD.overflow_lr below).
+    nan, inf = float("nan"), float("inf")
+    grads_case("SGD", {"lr": 3e38}, "diverge_lr", steps=6, nonfinite=True)
+    grads_case("SGD", {"lr": 0.05, "momentum": nan}, "diverge_momentum_nan", steps=6, nonfinite=True)
+    grads_case("Adam", {"lr": 3e37}, "diverge_lr", steps=16, nonfinite=True)
+    rosen_case("SGD", {"lr": 0.01}, "diverge", steps=8, nonfinite=True)
+    # Non-finite values in the spec itself: initial parameters and gradients.
+    params = [{"shape": [3], "values": [inf, -inf, nan]}, {"shape": [2, 2], "values": [1.0, -2.0, 0.5, 4.0]}]
+    grads = random_grads(params, 4)
+    grads[0][1] = [nan, inf, -inf, 1.0]
+    write("SGD.nonfinite_inputs", {"optimizer": {"name": "SGD", "options": {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}},
+                                   "params": params, "steps": 4, "objective": {"name": "grads", "grads": grads}}, nonfinite=True)
+    # lr 1e308 does not diverge in PyTorch: it refuses the float32 alpha -lr at the first step.
+    params = param_specs([(3,)])
+    error_case("SGD.overflow_lr", {"optimizer": {"name": "SGD", "options": {"lr": 1e308}}, "params": params, "steps": 3,
+                                   "objective": {"name": "grads", "grads": random_grads(params, 3)}})
     total = sum(os.path.getsize(os.path.join(OUT, f + ".json")) for f in written)
     print(f"wrote {len(written)} vectors, {total / 1e6:.2f} MB, to {os.path.normpath(OUT)}")
 

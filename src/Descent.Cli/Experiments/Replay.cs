@@ -7,7 +7,8 @@ namespace Descent.Cli.Experiments;
 
 /// <summary>
 /// A replay's trajectory: after each step, all parameters' values concatenated, each group's lr, and (for the
-/// rosenbrock objective) the objective's value at that step.
+/// rosenbrock objective) the objective's value at that step. Values may be NaN or ±∞ (a diverging run); the JSON
+/// form writes them as Python's <c>json</c> does.
 /// </summary>
 public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<double[]> Lr, IReadOnlyList<float>? Loss)
 {
@@ -15,34 +16,78 @@ public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<d
     public string ToJson()
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("params");
-            foreach (var step in Params)
-            {
-                w.WriteStartArray();
-                foreach (var v in step) w.WriteNumberValue(v);
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("lr");
-            foreach (var step in Lr)
-            {
-                w.WriteStartArray();
-                foreach (var v in step) w.WriteNumberValue(v);
-                w.WriteEndArray();
-            }
-            w.WriteEndArray();
-            if (Loss is not null)
-            {
-                w.WriteStartArray("loss");
-                foreach (var v in Loss) w.WriteNumberValue(v);
-                w.WriteEndArray();
-            }
-            w.WriteEndObject();
-        }
+        WriteJson(ms);
         return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>Writes <see cref="ToJson"/>'s document to <paramref name="stream"/> (UTF-8).</summary>
+    public void WriteJson(Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream);
+        w.WriteStartObject();
+        w.WriteStartArray("params");
+        foreach (var step in Params)
+        {
+            w.WriteStartArray();
+            foreach (var v in step) PythonJson.WriteNumber(w, v);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("lr");
+        foreach (var step in Lr)
+        {
+            w.WriteStartArray();
+            foreach (var v in step) PythonJson.WriteNumber(w, v);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+        if (Loss is not null)
+        {
+            w.WriteStartArray("loss");
+            foreach (var v in Loss) PythonJson.WriteNumber(w, v);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Reads a trajectory document: <c>descent replay</c>'s OUT, or a vector's <c>expected</c> as PyTorch wrote it
+    /// (bare <c>NaN</c>/<c>Infinity</c> included).
+    /// </summary>
+    public static ReplayResult Parse(string json)
+    {
+        try
+        {
+            using var doc = PythonJson.Parse(json);
+            return FromJson(doc.RootElement);
+        }
+        catch (JsonException e) { throw new InvalidDataException($"trajectory is not valid JSON: {e.Message.Split('\n')[0]}"); }
+    }
+
+    /// <summary>Reads a trajectory from an element parsed by <see cref="PythonJson.Parse"/>.</summary>
+    public static ReplayResult FromJson(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("trajectory must be a JSON object");
+        var ps = Rows(root, "params", v => (float)v);
+        var lr = Rows(root, "lr", v => v);
+        List<float>? loss = null;
+        if (root.TryGetProperty("loss", out var l))
+            loss = [.. Row(l, "loss").Select(v => (float)v)];
+        return new ReplayResult(ps, lr, loss);
+    }
+
+    private static List<T[]> Rows<T>(JsonElement root, string key, Func<double, T> convert)
+    {
+        if (!root.TryGetProperty(key, out var e) || e.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException($"trajectory has no '{key}' array");
+        return [.. e.EnumerateArray().Select((row, t) => Row(row, $"{key}[{t}]").Select(convert).ToArray())];
+    }
+
+    private static IEnumerable<double> Row(JsonElement e, string where)
+    {
+        if (e.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"trajectory {where} must be an array of numbers");
+        return e.EnumerateArray().Select(x => PythonJson.TryGetDouble(x, out double v)
+            ? v : throw new InvalidDataException($"trajectory {where} must be an array of numbers")).ToList();
     }
 }
 
@@ -89,13 +134,14 @@ public static class Replay
             }
         var optimizer = OptimizerRegistry.Create(spec.Optimizer.Name, groups, spec.Optimizer.Options);
         created?.Invoke(optimizer);
-        var scheduler = spec.Scheduler is null ? null : ReplaySchedulers.Create(spec.Scheduler, optimizer);
+        var scheduler = spec.Scheduler is null ? null : ReplaySchedulers.Create(spec.Scheduler, optimizer, spec.Steps);
         bool rosenbrock = spec.Objective == "rosenbrock";
         if (optimizer is LBFGS && !rosenbrock) throw new InvalidDataException("LBFGS needs a closure: use the 'rosenbrock' objective");
 
-        var trajectory = new List<float[]>(spec.Steps);
-        var lrs = new List<double[]>(spec.Steps);
-        var losses = rosenbrock ? new List<float>(spec.Steps) : null;
+        // Grown step by step rather than sized from the spec's step count.
+        var trajectory = new List<float[]>();
+        var lrs = new List<double[]>();
+        var losses = rosenbrock ? new List<float>() : null;
         Tensor Closure()
         {
             optimizer.ZeroGrad();

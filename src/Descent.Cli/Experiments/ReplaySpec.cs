@@ -13,18 +13,29 @@ public sealed record ReplayComponent(string Name, IReadOnlyDictionary<string, ob
 
 /// <summary>
 /// A parsed conformance spec (docs/conformance.md): optimizer, parameters, optional groups, step count, objective,
-/// optional scheduler. Unknown keys (such as <c>expected</c>) are ignored. Every malformed part throws
-/// <see cref="InvalidDataException"/> with a one-line message naming the part.
+/// optional scheduler. Unknown keys (such as <c>expected</c>) are ignored. Numbers may be Python's bare
+/// <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> (see <see cref="PythonJson"/>). Every malformed part throws
+/// <see cref="InvalidDataException"/> with a one-line message naming the part; so do counts past the bounds below,
+/// before anything is allocated for them.
 /// </summary>
 public sealed record ReplaySpec(
     ReplayComponent Optimizer, IReadOnlyList<ReplayParam> Params, IReadOnlyList<ReplayGroup>? Groups, int Steps,
     string Objective, IReadOnlyList<float[][]>? Grads, ReplayComponent? Scheduler)
 {
+    /// <summary>The most steps a replay runs.</summary>
+    public const int MaxSteps = 1_000_000;
+
+    /// <summary>The most values a trajectory records: steps × all parameters' values.</summary>
+    public const long MaxTrajectoryValues = 10_000_000;
+
+    /// <summary>The largest <c>history_size</c>: LBFGS keeps a list that long from its first step, as PyTorch does.</summary>
+    public const int MaxHistorySize = 1_000_000;
+
     /// <summary>Parses a spec from JSON text.</summary>
     public static ReplaySpec Parse(string json)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(json); }
+        try { doc = PythonJson.Parse(json); }
         catch (JsonException e) { throw new InvalidDataException($"spec is not valid JSON: {e.Message.Split('\n')[0]}"); }
         using (doc) return Parse(doc.RootElement);
     }
@@ -34,6 +45,7 @@ public sealed record ReplaySpec(
     {
         if (root.ValueKind != JsonValueKind.Object) throw Bad("spec must be a JSON object");
         var optimizer = Component(Required(root, "optimizer"), "optimizer");
+        CheckHistorySize(optimizer.Options, "optimizer.options");
         var ps = new List<ReplayParam>();
         var paramsEl = Required(root, "params");
         if (paramsEl.ValueKind != JsonValueKind.Array || paramsEl.GetArrayLength() == 0) throw Bad("'params' must be a non-empty array");
@@ -44,8 +56,8 @@ public sealed record ReplaySpec(
             var shape = Ints(Required(p, "shape", $"params[{i}]"), $"params[{i}].shape");
             foreach (var d in shape) if (d < 0) throw Bad($"params[{i}].shape has a negative size");
             var values = Floats(Required(p, "values", $"params[{i}]"), $"params[{i}].values");
-            long numel = 1;
-            foreach (var d in shape) numel *= d;
+            if (!TryNumel(shape, out long numel))
+                throw Bad($"params[{i}].shape: Storage size calculation overflowed with sizes=[{string.Join(", ", shape)}]");
             if (values.Length != numel)
                 throw Bad($"params[{i}] has {values.Length} values but shape [{string.Join(", ", shape)}] holds {numel}");
             ps.Add(new ReplayParam(shape, values));
@@ -64,13 +76,15 @@ public sealed record ReplaySpec(
                 foreach (var k in idx)
                     if (k < 0 || k >= ps.Count) throw Bad($"{where}.params has index {k}, but there are {ps.Count} params");
                 var opts = g.TryGetProperty("options", out var o) ? Options(o, $"{where}.options") : new Dictionary<string, object?>();
+                CheckHistorySize(opts, $"{where}.options");
                 groups.Add(new ReplayGroup(idx, opts));
             }
         }
 
-        var stepsEl = Required(root, "steps");
-        if (stepsEl.ValueKind != JsonValueKind.Number || !stepsEl.TryGetInt32(out int steps) || steps < 0)
-            throw Bad("'steps' must be a non-negative integer");
+        int steps = ReadSteps(Required(root, "steps"));
+        long perStep = ps.Sum(p => (long)p.Values.Length);
+        if (steps * perStep > MaxTrajectoryValues)
+            throw Bad($"the trajectory would hold {steps} steps × {perStep} values = {steps * perStep} values; a replay records at most {MaxTrajectoryValues}");
 
         var objective = Required(root, "objective");
         if (objective.ValueKind != JsonValueKind.Object) throw Bad("'objective' must be an object");
@@ -111,6 +125,35 @@ public sealed record ReplaySpec(
         return new ReplaySpec(optimizer, ps, groups, steps, objName, grads, scheduler);
     }
 
+    private static int ReadSteps(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Number) throw Bad("'steps' must be a non-negative integer");
+        // Digits beyond long are still a count, just too large.
+        bool integer = e.TryGetInt64(out long steps);
+        bool huge = !integer && e.GetRawText().All(char.IsAsciiDigit);
+        if (!(integer || huge) || steps < 0) throw Bad("'steps' must be a non-negative integer");
+        if (huge || steps > MaxSteps) throw Bad($"'steps' is {e.GetRawText()}; a replay runs at most {MaxSteps} steps");
+        return (int)steps;
+    }
+
+    /// <summary>The product of the sizes, false when it overflows 64 bits at any point (as PyTorch's storage check).</summary>
+    private static bool TryNumel(int[] shape, out long numel)
+    {
+        ulong n = 1;
+        bool ok = true;
+        foreach (var d in shape) ok &= Math.BigMul(n, (ulong)d, out n) == 0;
+        numel = (long)n;
+        return ok && n <= long.MaxValue;
+    }
+
+    private static void CheckHistorySize(IReadOnlyDictionary<string, object?> options, string where)
+    {
+        if (options.TryGetValue("history_size", out var v) && v is double d && d > MaxHistorySize)
+            throw Bad($"{where}.history_size is {Text(d)}; a replay allows at most {MaxHistorySize} (LBFGS keeps a list of history_size entries from its first step, as PyTorch does)");
+    }
+
+    private static string Text(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     private static ReplayComponent Component(JsonElement e, string where)
     {
         if (e.ValueKind != JsonValueKind.Object) throw Bad($"'{where}' must be an object with 'name' and 'options'");
@@ -130,10 +173,11 @@ public sealed record ReplaySpec(
 
     private static object? Value(JsonElement e, string where) => e.ValueKind switch
     {
-        JsonValueKind.Number => e.GetDouble(),
+        JsonValueKind.Number => Number(e, where),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
+        JsonValueKind.String when PythonJson.IsNonFiniteToken(e) => Number(e, where),
         JsonValueKind.String => e.GetString(),
         JsonValueKind.Array => e.EnumerateArray().Select((x, i) => Value(x, $"{where}[{i}]")).ToList(),
         _ => throw Bad($"{where} must be a number, bool, string, null or list"),
@@ -143,7 +187,7 @@ public sealed record ReplaySpec(
         e.TryGetProperty(key, out var v) ? v : throw Bad(where is null ? $"spec has no '{key}'" : $"{where} has no '{key}'");
 
     private static string String(JsonElement e, string where) =>
-        e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad($"{where} must be a string");
+        e.ValueKind == JsonValueKind.String && !PythonJson.IsNonFiniteToken(e) ? e.GetString()! : throw Bad($"{where} must be a string");
 
     private static int[] Ints(JsonElement e, string where)
     {
@@ -155,14 +199,34 @@ public sealed record ReplaySpec(
         return r;
     }
 
+    /// <summary>
+    /// Float32 values, converted as PyTorch's <c>torch.tensor(values, dtype=torch.float32)</c> converts Python's
+    /// doubles (round to nearest). A finite value past float32's range is refused instead of becoming ±∞.
+    /// </summary>
     private static float[] Floats(JsonElement e, string where)
     {
         if (e.ValueKind != JsonValueKind.Array) throw Bad($"{where} must be an array of numbers");
         var r = new float[e.GetArrayLength()];
         int i = 0;
         foreach (var x in e.EnumerateArray())
-            r[i++] = x.ValueKind == JsonValueKind.Number ? x.GetSingle() : throw Bad($"{where} must be an array of numbers");
+        {
+            if (!PythonJson.TryGetDouble(x, out _)) throw Bad($"{where} must be an array of numbers");
+            double d = Number(x, $"{where}[{i}]");
+            float f = (float)d;
+            if (float.IsInfinity(f) && !double.IsInfinity(d))
+                throw Bad($"{where}[{i}] is {x.GetRawText()}, outside float32's range (largest finite value 3.4028235e+38); write Infinity for an infinite value");
+            r[i++] = f;
+        }
         return r;
+    }
+
+    /// <summary>A number or a bare NaN/Infinity/-Infinity; digits that overflow double are refused instead of becoming ±∞.</summary>
+    private static double Number(JsonElement e, string where)
+    {
+        if (!PythonJson.TryGetDouble(e, out double d)) throw Bad($"{where} must be a number");
+        if (double.IsInfinity(d) && !PythonJson.IsNonFiniteToken(e))
+            throw Bad($"{where} is {e.GetRawText()}, outside float64's range; write Infinity for an infinite value");
+        return d;
     }
 
     private static InvalidDataException Bad(string message) => new(message);

@@ -29,7 +29,7 @@ internal static class ReplayVerb
         Optimizer? finalOptimizer = null;
         var result = Replay.Run(spec, state, o => finalOptimizer = o);
         // Written only after the whole replay succeeded, so a failed run leaves no partial output.
-        AtomicFile.WriteAllText(outPath, result.ToJson());
+        AtomicFile.Write(outPath, result.WriteJson);
         if (savePath is not null) OptimizerCheckpoint.Save(savePath, finalOptimizer!);
         return 0;
     }

@@ -39,6 +39,17 @@ internal static class Check
         if (!(v >= 0)) throw new ArgumentOutOfRangeException(null, $"Invalid {name} value: {Num(v)}");
     }
 
+    /// <summary>
+    /// <paramref name="v"/> as the float32 scalar a PyTorch op takes as <c>alpha</c> or <c>value</c> on a float32 tensor:
+    /// c10's <c>checked_convert</c> refuses a finite value past float's range (NaN and infinities pass).
+    /// </summary>
+    public static float ScalarToFloat(double v)
+    {
+        if (double.IsFinite(v) && (v > float.MaxValue || v < -float.MaxValue))
+            throw new OverflowException("value cannot be converted to type float without overflow");
+        return (float)v;
+    }
+
     /// <summary>A bare throw with PyTorch's exact text.</summary>
     public static ArgumentOutOfRangeException OutOfRange(string message) => new(null, message);
 

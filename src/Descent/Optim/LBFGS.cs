@@ -38,10 +38,14 @@ public sealed class LBFGS : Optimizer
         Check.Lr(lr);
         return new()
         {
-            ["lr"] = lr, ["max_iter"] = maxIter, ["max_eval"] = maxEval ?? maxIter * 5 / 4, ["tolerance_grad"] = toleranceGrad,
+            ["lr"] = lr, ["max_iter"] = maxIter, ["max_eval"] = maxEval ?? DefaultMaxEval(maxIter), ["tolerance_grad"] = toleranceGrad,
             ["tolerance_change"] = toleranceChange, ["history_size"] = historySize, ["line_search_fn"] = lineSearchFn,
         };
     }
+
+    // PyTorch's max_iter * 5 // 4 (Python integers: floor division, no overflow), clamped to int: no run gets near it.
+    private static int DefaultMaxEval(int maxIter) =>
+        (int)Math.Clamp(Math.Floor(maxIter * 5.0 / 4), int.MinValue, int.MaxValue);
 
     /// <inheritdoc/>
     protected override void ValidateGroup(ParamGroup group)

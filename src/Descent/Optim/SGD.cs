@@ -28,9 +28,10 @@ public sealed class SGD : Optimizer
 
     private static Dictionary<string, object?> Defaults_(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
     {
-        Check.Lr(lr);
-        Check.Momentum(momentum);
-        Check.WeightDecay(weightDecay);
+        // PyTorch's SGD tests with `<`, so NaN passes (a NaN momentum then makes every step after the first NaN).
+        if (lr < 0) throw Check.OutOfRange($"Invalid learning rate: {Check.Num(lr)}");
+        if (momentum < 0) throw Check.OutOfRange($"Invalid momentum value: {Check.Num(momentum)}");
+        if (weightDecay < 0) throw Check.OutOfRange($"Invalid weight_decay value: {Check.Num(weightDecay)}");
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
         return new()
@@ -65,6 +66,7 @@ public sealed class SGD : Optimizer
                 Check.Float32(p, nameof(SGD));
                 bool first = false;
                 var s = GetState(p, static _ => new SgdState());
+                CheckScalars(group, s.MomentumBuffer is not null);
                 if (h.Momentum != 0 && s.MomentumBuffer is null)
                 {
                     s.MomentumBuffer = Tensor.ZerosLike(p);
@@ -78,6 +80,23 @@ public sealed class SGD : Optimizer
         {
             plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
         }
+    }
+
+    /// <summary>
+    /// The scalars PyTorch's <c>_single_tensor_sgd</c> passes as <c>alpha</c> for this parameter, each refused as PyTorch
+    /// refuses it when it overflows float32 (e.g. lr 1e308): weight_decay, 1 − dampening once a momentum buffer exists,
+    /// momentum with Nesterov, −lr.
+    /// </summary>
+    private static void CheckScalars(ParamGroup group, bool hasBuffer)
+    {
+        double momentum = group.GetDouble("momentum"), weightDecay = group.GetDouble("weight_decay");
+        if (weightDecay != 0) Check.ScalarToFloat(weightDecay);
+        if (momentum != 0)
+        {
+            if (hasBuffer) Check.ScalarToFloat(1 - group.GetDouble("dampening"));
+            if (group.GetBool("nesterov")) Check.ScalarToFloat(momentum);
+        }
+        Check.ScalarToFloat(-group.Lr);
     }
 
     /// <inheritdoc/>

@@ -29,13 +29,13 @@ internal sealed class StridedLayout
     /// <summary>Storage elements a tensor of this shape and these strides spans from its first element.</summary>
     private static int Extent(int[] shape, int[] strides)
     {
-        int e = 1;
+        long e = 1;
         for (int d = 0; d < shape.Length; d++)
         {
             if (shape[d] == 0) return 0;
-            e += (shape[d] - 1) * strides[d];
+            e += (long)(shape[d] - 1) * strides[d];
         }
-        return e;
+        return ShapeHelper.Index(e, "storage extent", shape);
     }
 
     /// <summary>A zeroed tensor of the base's shape and strides over a fresh buffer.</summary>

@@ -3,10 +3,10 @@ namespace Descent.Tensors;
 // Creation functions, named and defaulted like torch.zeros, torch.linspace, torch.randn, ...
 public sealed partial class Tensor
 {
+    // Allocate checks the sizes: negative, overflowing or past the .NET array limit, each with PyTorch's message
+    // where PyTorch has one.
     private static Tensor Make(DType dtype, ReadOnlySpan<int> shape, bool requiresGrad)
     {
-        foreach (var s in shape)
-            if (s < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {s}: {ShapeHelper.Format(shape)}");
         var t = Allocate(dtype, shape.ToArray());
         if (requiresGrad) t.RequiresGrad = true;
         return t;
@@ -64,7 +64,7 @@ public sealed partial class Tensor
     public static Tensor FromArray<T>(T[] data, params int[] shape) where T : unmanaged
     {
         if (shape.Length == 0) shape = [data.Length];
-        if (ShapeHelper.Numel(shape) != data.Length)
+        if (ShapeHelper.StorageLength(shape, TypeOf<T>.DType.ElementSize()) != data.Length)
             throw new ArgumentException($"shape {ShapeHelper.Format(shape)} does not match the {data.Length} values given");
         return new Tensor(new Storage<T>((T[])data.Clone()), (int[])shape.Clone());
     }
@@ -94,14 +94,27 @@ public sealed partial class Tensor
     /// <summary>Values start, start+step, … below end, like <c>torch.arange</c> with float arguments (float32).</summary>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
-        if (step == 0) throw new ArgumentException("step must be nonzero");
-        if ((step > 0 && end < start) || (step < 0 && end > start))
+        // PyTorch's checks and messages (RangeFactories.cpp), in its order; a NaN step is not nonzero.
+        if (!(step > 0 || step < 0)) throw new ArgumentException("step must be nonzero");
+        if (!double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"unsupported range: {CNumber(start)} -> {CNumber(end)}");
+        if (!((step > 0 && end >= start) || (step < 0 && end <= start)))
             throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
-        int n = (int)Math.Ceiling((end - start) / step);
+        double size = Math.Ceiling((end - start) / step);
+        if (!(size >= 0 && size <= long.MaxValue)) throw new ArgumentException("invalid size, possible overflow?");
+        if (size > Array.MaxLength)
+            throw new ArgumentException(
+                $"Storage of {size:F0} elements for sizes=[{size:F0}] is larger than a .NET array can hold ({Array.MaxLength} elements)");
+        int n = (int)size;
         var t = Allocate(dtype, [n]);
         for (int i = 0; i < n; i++) t.SetFlat(i, start + step * i);
         return t;
     }
+
+    // A double as C++'s ostream prints it (PyTorch's messages): 6 significant digits, "nan", "inf".
+    private static string CNumber(double v) =>
+        double.IsNaN(v) ? "nan" : double.IsInfinity(v) ? (v > 0 ? "inf" : "-inf")
+        : v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e");
 
     /// <summary>0, 1, …, end-1 as int64, like <c>torch.arange(end)</c> with an integer.</summary>
     public static Tensor Arange(long end) => Arange(0, end, 1, DType.Int64);
@@ -134,7 +147,9 @@ public sealed partial class Tensor
     /// <summary>An identity matrix, like <c>torch.eye</c>.</summary>
     public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32)
     {
+        if (n < 0) throw new ArgumentException($"n must be greater or equal to 0, got {n}");
         int cols = m ?? n;
+        if (cols < 0) throw new ArgumentException($"m must be greater or equal to 0, got {cols}");
         var t = Zeros([n, cols], dtype);
         for (int i = 0; i < Math.Min(n, cols); i++) t.SetFlat(i * cols + i, 1);
         return t;

@@ -14,7 +14,7 @@ public sealed partial class Tensor
             if (tensors[i].Dim == 0) throw new ArgumentException($"zero-dimensional tensor (at position {i}) cannot be concatenated");
         int d = ShapeHelper.WrapDim(dim, first.Dim);
         var dtype = first.DType;
-        int total = 0;
+        long total = 0;
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
@@ -27,8 +27,11 @@ public sealed partial class Tensor
             dtype = DTypeExtensions.Promote(dtype, t.DType);
             total += t.shape[d];
         }
+        if (total > int.MaxValue)
+            throw new ArgumentException(
+                $"cat(): the result's size {total} along dimension {d} does not fit in 32 bits: Descent's sizes, strides and offsets are at most {int.MaxValue}");
         var outShape = (int[])first.shape.Clone();
-        outShape[d] = total;
+        outShape[d] = (int)total;
         var r = Allocate(dtype, outShape);
         int at = 0;
         var sizes = new int[tensors.Count];

@@ -25,6 +25,23 @@ public sealed partial class Tensor
         return mask;
     }
 
+    /// <summary>
+    /// How many elements each reduction combines: the product of the reduced sizes, checked (a tensor with a size 0
+    /// elsewhere can reduce over sizes whose product exceeds its element count).
+    /// </summary>
+    private int ReducedNumel(bool[] mask)
+    {
+        long n = 1;
+        for (int d = 0; d < Dim; d++) if (mask[d] && shape[d] == 0) return 0;
+        for (int d = 0; d < Dim; d++)
+        {
+            if (!mask[d]) continue;
+            n *= shape[d];
+            if (n > int.MaxValue) return ShapeHelper.Numel(shape.Where((_, i) => mask[i]).ToArray());
+        }
+        return (int)n;
+    }
+
     internal int[] ReducedShape(bool[] mask, bool keepDim)
     {
         var r = new List<int>();
@@ -42,9 +59,10 @@ public sealed partial class Tensor
         if (kind == RowReduction.Sum && DType.IsFloatingPoint() && IsLeadingSum(mask)) return SumLeadingDims(mask, keepDim);
         // Move reduced dims last, so each output element owns one contiguous row.
         var perm = new int[Dim];
-        int k = 0, inner = 1;
+        int k = 0;
         for (int d = 0; d < Dim; d++) if (!mask[d]) perm[k++] = d;
-        for (int d = 0; d < Dim; d++) if (mask[d]) { perm[k++] = d; inner *= shape[d]; }
+        for (int d = 0; d < Dim; d++) if (mask[d]) perm[k++] = d;
+        int inner = ReducedNumel(mask);
         Tensor x;
         using (GradMode.Set(false)) x = Detach().Permute(perm).Contiguous();
         var outShape = ReducedShape(mask, keepDim);
@@ -85,8 +103,7 @@ public sealed partial class Tensor
     /// </summary>
     private Tensor SumLeadingDims(bool[] mask, bool keepDim)
     {
-        int rows = 1;
-        for (int d = 0; d < mask.Length && mask[d]; d++) rows *= shape[d];
+        int rows = ReducedNumel(mask);
         return SumLeadingRows(rows, ReducedShape(mask, keepDim));
     }
 
@@ -191,8 +208,7 @@ public sealed partial class Tensor
     {
         if (!DType.IsFloatingPoint())
             throw new NotSupportedException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
-        int count = 1;
-        for (int d = 0; d < Dim; d++) if (mask[d]) count *= shape[d];
+        int count = ReducedNumel(mask);
         var r = ReduceRaw(mask, keepDim, RowReduction.Sum);
         r = MapScalar(r, count, new Kernels.BinaryOps.Div());
         return Graph.Needs(this) ? Graph.Attach(r, new ReduceBackward(shape, mask, keepDim, 1.0 / count, name), this) : r;
@@ -287,8 +303,7 @@ public sealed partial class Tensor
     {
         RequireFloat(this, std ? "std" : "var");
         var mask = ReduceMask(dims);
-        int n = 1;
-        for (int d = 0; d < Dim; d++) if (mask[d]) n *= shape[d];
+        int n = ReducedNumel(mask);
         int divisor = Math.Max(n - (unbiased ? 1 : 0), 0);
         Tensor r;
         using (GradMode.Set(false))

@@ -7,15 +7,24 @@ public sealed partial class Tensor
 {
     // A view remembers the tensor at the root of its view chain, so an in-place op on it can rewrite that
     // tensor's history (see RebaseViewHistory).
-    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset) =>
-        new(storage, newOffset, newShape, newStrides) { viewBase = viewBase ?? this };
+    // Every view's element count is checked as PyTorch checks it when a view's sizes are set.
+    private Tensor ViewOf(int[] newShape, int[] newStrides, int newOffset)
+    {
+        ShapeHelper.CheckedNumel(newShape);
+        return new(storage, newOffset, newShape, newStrides) { viewBase = viewBase ?? this };
+    }
 
-    /// <summary>Resolves a -1 entry and checks the element count, with PyTorch's message.</summary>
+    /// <summary>
+    /// Resolves a -1 entry and checks the element count, with PyTorch's messages (<c>infer_size_impl</c>). Like
+    /// PyTorch, the product of the given sizes wraps around in 64 bits; sizes accepted only thanks to the wrap then
+    /// fail on the view's element count, as PyTorch's do.
+    /// </summary>
     private int[] InferShape(ReadOnlySpan<int> requested)
     {
         var r = requested.ToArray();
         int infer = -1;
         long known = 1;
+        bool overflow = false;
         for (int i = 0; i < r.Length; i++)
         {
             if (r[i] == -1)
@@ -24,13 +33,27 @@ public sealed partial class Tensor
                 infer = i;
             }
             else if (r[i] < 0) throw new ArgumentException($"invalid shape dimension {r[i]}");
-            else known *= r[i];
+            else
+            {
+                long high = Math.BigMul(known, r[i], out long low);
+                overflow |= high != low >> 63;
+                known = low;
+            }
         }
         int n = Numel;
-        if (infer >= 0 && known != 0 && n % known == 0) r[infer] = (int)(n / known);
-        else if (infer >= 0 || known != n)
-            throw new ArgumentException($"shape '{ShapeHelper.Format(requested)}' is invalid for input of size {n}");
-        return r;
+        if (n == known || (infer >= 0 && known > 0 && n % known == 0))
+        {
+            if (infer >= 0)
+            {
+                if (known == 0)
+                    throw new ArgumentException(
+                        $"cannot reshape tensor of 0 elements into shape {ShapeHelper.Format(requested)} because the unspecified dimension size -1 can be any value and is ambiguous");
+                r[infer] = (int)(n / known);
+            }
+            if (overflow) throw new ArgumentException(ShapeHelper.NumelOverflow);
+            return r;
+        }
+        throw new ArgumentException($"shape '{ShapeHelper.Format(requested)}' is invalid for input of size {n}");
     }
 
     /// <summary>
@@ -63,9 +86,8 @@ public sealed partial class Tensor
         if (s == e) return this;
         var ns = new List<int>();
         for (int i = 0; i < s; i++) ns.Add(shape[i]);
-        int m = 1;
-        for (int i = s; i <= e; i++) m *= shape[i];
-        ns.Add(m);
+        // Only a tensor with a size 0 can have merged sizes past its element count.
+        ns.Add(ShapeHelper.Index(ShapeHelper.CheckedNumel(shape.AsSpan(s, e - s + 1)), "size", shape));
         for (int i = e + 1; i < Dim; i++) ns.Add(shape[i]);
         return Reshape(ns.ToArray());
     }
@@ -141,9 +163,9 @@ public sealed partial class Tensor
         e = Math.Clamp(e, s, n);
         var ns = (int[])shape.Clone();
         var nst = (int[])strides.Clone();
-        ns[d] = (e - s + step - 1) / step;
-        nst[d] = strides[d] * step;
-        var r = ViewOf(ns, nst, offset + s * strides[d]);
+        ns[d] = (int)(((long)e - s + step - 1) / step);
+        nst[d] = ShapeHelper.Index((long)strides[d] * step, "stride", ns);
+        var r = ViewOf(ns, nst, ShapeHelper.Index(offset + (long)s * strides[d], "storage offset", ns));
         return Graph.Needs(this) ? Graph.Attach(r, new SliceBackward(shape, d, s, step), this) : r;
     }
 
@@ -163,7 +185,7 @@ public sealed partial class Tensor
             ns[j] = shape[i];
             nst[j++] = strides[i];
         }
-        var r = ViewOf(ns, nst, offset + index * strides[d]);
+        var r = ViewOf(ns, nst, ShapeHelper.Index(offset + (long)index * strides[d], "storage offset", ns));
         return Graph.Needs(this) ? Graph.Attach(r, new SelectBackward(shape, d, index), this) : r;
     }
 
@@ -231,7 +253,7 @@ public sealed partial class Tensor
             if (i == d)
             {
                 ns[i] = 1;
-                nst[i] = d < Dim ? shape[d] * strides[d] : 1;
+                nst[i] = d < Dim ? ShapeHelper.Index((long)shape[d] * strides[d], "stride", shape) : 1;
             }
             else
             {
@@ -266,6 +288,8 @@ public sealed partial class Tensor
             if (own != want && own != 1)
                 throw new ArgumentException(
                     $"The expanded size of the tensor ({want}) must match the existing size ({own}) at non-singleton dimension {i}.  Target sizes: {ShapeHelper.Format(sizes)}.  Tensor sizes: {ShapeHelper.Format(shape)}");
+            // PyTorch lets other negative sizes through to the view's element count, which fails on them.
+            if (want < 0) throw new ArgumentException(ShapeHelper.NumelOverflow);
             ns[i] = want;
             nst[i] = i < lead || (own == 1 && want != 1) ? 0 : strides[i - lead];
         }

@@ -37,12 +37,24 @@ public sealed partial class Tensor
 
     internal Tensor(Storage storage, int[] shape) : this(storage, 0, shape, ShapeHelper.ContiguousStrides(shape)) { }
 
-    internal static Tensor Allocate(DType dtype, int[] shape) =>
-        new(Storage.Allocate(dtype, ShapeHelper.Numel(shape)), shape);
+    /// <summary>
+    /// A zeroed contiguous tensor. Every new storage is sized here, with PyTorch's checks on the sizes (negative or
+    /// overflowing) and the .NET array limit; see <see cref="ShapeHelper.StorageLength"/>.
+    /// </summary>
+    internal static Tensor Allocate(DType dtype, int[] shape)
+    {
+        int n = ShapeHelper.StorageLength(shape, dtype.ElementSize());
+        var strides = ShapeHelper.ContiguousStrides(shape);
+        return new(Storage.Allocate(dtype, n), 0, shape, strides);
+    }
 
     /// <summary>A contiguous tensor the caller fills completely before it is read (see <see cref="Storage.AllocateForOverwrite"/>).</summary>
-    internal static Tensor AllocateForOverwrite(DType dtype, int[] shape) =>
-        new(Storage.AllocateForOverwrite(dtype, ShapeHelper.Numel(shape)), shape);
+    internal static Tensor AllocateForOverwrite(DType dtype, int[] shape)
+    {
+        int n = ShapeHelper.StorageLength(shape, dtype.ElementSize());
+        var strides = ShapeHelper.ContiguousStrides(shape);
+        return new(Storage.AllocateForOverwrite(dtype, n), 0, shape, strides);
+    }
 
     /// <summary>Element type.</summary>
     public DType DType => storage.DType;
