@@ -16,12 +16,16 @@ internal static class TensorGeometry
         long numel = 1, last = offset;
         foreach (int s in shape)
             if (s < 0) throw new InvalidDataException($"{what}: negative size {s}");
+        bool overflow = false;
         for (int d = 0; d < shape.Length; d++)
         {
             if (strides[d] < 0) throw new InvalidDataException($"{what}: negative stride {strides[d]}");
-            numel *= shape[d];
-            if (numel > int.MaxValue) throw new InvalidDataException($"{what}: more than {int.MaxValue} elements");
+            // As ATen's numel: the product in 64 bits, an overflow reported even if a later size is 0.
+            overflow |= shape[d] != 0 && numel > long.MaxValue / shape[d];
+            numel = overflow ? 0 : numel * shape[d];
         }
+        if (overflow) throw new InvalidDataException($"{what}: numel: integer multiplication overflow");
+        if (numel > int.MaxValue) throw new InvalidDataException($"{what}: {numel} elements, more than {int.MaxValue}");
         if (numel == 0) return;
         // Every term is below 2^62 and we stop once past the storage, so the sum cannot overflow.
         for (int d = 0; d < shape.Length && last < storageNumel; d++) last += (long)(shape[d] - 1) * strides[d];
