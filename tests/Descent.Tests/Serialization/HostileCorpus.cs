@@ -28,7 +28,9 @@ internal static class HostileCorpus
     {
         foreach (var (cls, name, pkl) in Pickles())
         {
-            yield return new Case(cls, name + ".zip", Zip(pkl));
+            // The geometry cases need storage '0' in the archive, so that the view, not a missing record, is refused.
+            var record = cls == "wrapped-geometry" && GeometryNumel(name) is long n and >= 0 and <= 1024 ? new byte[n * 4] : null;
+            yield return new Case(cls, name + ".zip", record is null ? Zip(pkl) : Zip(pkl, ("data/0", record)));
             yield return new Case(cls, name + ".legacy", Legacy(pkl));
         }
         foreach (var c in LegacyStorages()) yield return c;
@@ -188,10 +190,23 @@ internal static class HostileCorpus
         yield return ("flood", "frame-huge", P.Proto(4).Then(p => { p.Op(0x95); p.Int64(long.MaxValue); p.Op(0x4e); }).Stop());
     }
 
+    private static long? GeometryNumel(string name) =>
+        GeometryCases.FirstOrDefault(c => name == c.Name || name == c.Name + "-param") is { Name: not null } c ? c.Numel : null;
+
     /// <summary>Tensors whose shape, stride or offset products wrap or run past their storage.</summary>
     private static IEnumerable<(string, string, byte[])> WrappedGeometry()
     {
-        (string Name, long[] Size, long[] Stride, long Offset, long Numel)[] cases =
+        foreach (var (name, size, stride, offset, numel) in GeometryCases)
+        {
+            yield return ("wrapped-geometry", name, P.Proto(2).Then(p => p.RebuildTensor(size, stride, offset, numel)).Stop());
+            yield return ("wrapped-geometry", name + "-param", P.Proto(2).Then(p =>
+            {
+                p.Global("torch._utils", "_rebuild_parameter"); p.Op(0x28); p.RebuildTensor(size, stride, offset, numel); p.Op(0x88); p.Global("collections", "OrderedDict"); p.Op(0x29); p.Op(0x52); p.Op(0x74); p.Op(0x52);
+            }).Stop());
+        }
+    }
+
+    private static readonly (string Name, long[] Size, long[] Stride, long Offset, long Numel)[] GeometryCases =
         [
             ("size-65536^4", [65536, 65536, 65536, 65536], [0, 0, 0, 1], 0, 4),
             ("size-wraps-to-4", [4, 1L << 30, 1L << 30, 4], [1, 1, 1, 1], 0, 4),
@@ -212,15 +227,6 @@ internal static class HostileCorpus
             ("numel-negative-storage", [2], [1], 0, -4),
             ("numel-wraps-bytes", [1], [1], 0, (1L << 62) + 1),
         ];
-        foreach (var (name, size, stride, offset, numel) in cases)
-        {
-            yield return ("wrapped-geometry", name, P.Proto(2).Then(p => p.RebuildTensor(size, stride, offset, numel)).Stop());
-            yield return ("wrapped-geometry", name + "-param", P.Proto(2).Then(p =>
-            {
-                p.Global("torch._utils", "_rebuild_parameter"); p.Op(0x28); p.RebuildTensor(size, stride, offset, numel); p.Op(0x88); p.Global("collections", "OrderedDict"); p.Op(0x29); p.Op(0x52); p.Op(0x74); p.Op(0x52);
-            }).Stop());
-        }
-    }
 
     private static IEnumerable<(string, string, byte[])> Grammar()
     {

@@ -97,6 +97,18 @@ public class LoaderLimitsTests
         Assert.Contains("needs 4611686018427387905 elements of 4 bytes", e.Message);
     }
 
+    [Theory]
+    [InlineData("size-65536^4.zip", "numel: integer multiplication overflow")]      // PyTorch 1.13's message for this file
+    [InlineData("size-wraps-to-4.zip", "numel: integer multiplication overflow")]
+    [InlineData("stride-wraps.zip", "tensor stride 4611686018427387904 is not a 32-bit integer")]
+    [InlineData("size-2^31.zip", "tensor size 2147483648 is not a 32-bit integer")]
+    public void WrappedTensorGeometryInAFileIsRefusedWithPyTorchsMessage(string name, string message)
+    {
+        var c = HostileCorpus.All().Single(x => x.Name == name);
+        var e = Assert.Throws<InvalidDataException>(() => TorchFile.Load(new MemoryStream(c.Bytes)));
+        Assert.Contains(message, e.Message);
+    }
+
     [Fact]
     public void SaveRemovesTemporariesOfDeadProcessesOnly()
     {
