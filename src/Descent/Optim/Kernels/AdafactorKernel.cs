@@ -28,6 +28,8 @@ public readonly record struct AdafactorHyper(
 /// A tensor of two or more dimensions keeps factored second moments over its last two dimensions
 /// (<c>row_var</c>: mean of g² over the last dimension, <c>col_var</c>: over the one before), others a full
 /// <c>variance</c>; α = max(ε₂, RMS(p))·ρₜ; p ← p·(1 − lr·wd); u = g/√max(V̂, ε₁²); p ← p − α·u/max(1, RMS(u)/d).
+/// The two outer maxima are Python's <c>max</c> (a NaN RMS gives ε₂ resp. 1, so a NaN elsewhere in p or u does not
+/// spread to the whole tensor); norms and the row mean overflow to +∞ as PyTorch's float32 sums do.
 /// <see cref="Step"/> is bit-identical to <see cref="StepReference"/>: it fuses the elementwise loops into three passes
 /// and vectorises them, and sums columns for all columns at once row by row (each column's sum in the same order), but
 /// keeps the two RMS reductions and the row sums in the reference's sequential double-precision order, since a
@@ -63,7 +65,7 @@ public static class AdafactorKernel
             s = SumSquares(blk, s);
             if (h.DecayOn) Map(blk, blk, default, h.Decay, 0, 0, MapKind.Scale);
         }
-        double alpha = Math.Max(h.Eps2, (float)Math.Sqrt(s) / Math.Sqrt(n)) * h.Rho;
+        double alpha = Fp.PyMax(h.Eps2, Fp.NormFromSquares(s) / Math.Sqrt(n)) * h.Rho;
         // Pass 2: the second-moment estimate and u = g/√max(V̂, ε₁²), with RMS(u) summed in index order.
         double us = 0;
         if (rows > 0) us = FactoredUpdate(grad, rowVar, colVar, update, rows, cols, sign, h);
@@ -74,7 +76,7 @@ public static class AdafactorKernel
                 Map(variance.Slice(b, len), update.Slice(b, len), grad.Slice(b, len), sign, h.Beta2Weight, h.Eps1Squared, MapKind.Variance);
                 us = SumSquares(update.Slice(b, len), us);
             }
-        double denom = Math.Max(1.0, (float)Math.Sqrt(us) / (Math.Sqrt(n) * h.D));
+        double denom = Fp.PyMax(1.0, Fp.NormFromSquares(us) / (Math.Sqrt(n) * h.D));
         // Pass 3: p ← p + step·u.
         Map(param, update, default, (float)(-alpha / denom), 0, 0, MapKind.Fma);
     }
@@ -95,18 +97,16 @@ public static class AdafactorKernel
                 for (int r = 0; r < rows; r++)
                 {
                     var row = grad.Slice(bo + r * cols, cols);
-                    float norm = (float)Math.Sqrt(SumSquares(row, 0));
+                    float norm = Fp.NormFromSquares(SumSquares(row, 0));
                     rowVar[b * rows + r] = Fp.Lerp(rowVar[b * rows + r], norm * norm / cols, h.Beta2Weight);
                     AddSquares(row, cs);
                 }
                 for (int c = 0; c < cols; c++)
                 {
-                    float norm = (float)Math.Sqrt(cs[c]);
+                    float norm = Fp.NormFromSquares(cs[c]);
                     colVar[b * cols + c] = Fp.Lerp(colVar[b * cols + c], norm * norm / rows, h.Beta2Weight);
                 }
-                double rs = 0;
-                for (int r = 0; r < rows; r++) rs += rowVar[b * rows + r];
-                float rowMean = MathF.Max((float)(rs / rows), h.Eps1);
+                float rowMean = MathF.Max(RowMean(rowVar.Slice(b * rows, rows)), h.Eps1);
                 var cv = colVar.Slice(b * cols, cols);
                 for (int r = 0; r < rows; r++)
                 {
@@ -121,6 +121,14 @@ public static class AdafactorKernel
         {
             ArrayPool<double>.Shared.Return(colSums);
         }
+    }
+
+    // row_var.mean(dim=-2): summed in double and rounded once, +∞ where PyTorch's float32 sum overflows (row_var ≥ 0).
+    private static float RowMean(ReadOnlySpan<float> rowVar)
+    {
+        double rs = 0;
+        foreach (var v in rowVar) rs += v;
+        return rs > float.MaxValue ? float.PositiveInfinity : (float)(rs / rowVar.Length);
     }
 
     // Σx² in double, element by element onto s: Fp.Norm's order, so the rounding matches the reference.
@@ -229,7 +237,7 @@ public static class AdafactorKernel
         int n = param.Length;
         if (grad.Length != n || update.Length != n) throw new ArgumentException("Adafactor grad and param lengths differ");
         float sign = h.Maximize ? -1f : 1f;
-        double alpha = Math.Max(h.Eps2, Fp.Norm(param) / Math.Sqrt(n)) * h.Rho;
+        double alpha = Fp.PyMax(h.Eps2, Fp.Norm(param) / Math.Sqrt(n)) * h.Rho;
         if (h.DecayOn)
             for (int i = 0; i < n; i++) param[i] *= h.Decay;
         if (rows > 0)
@@ -242,7 +250,7 @@ public static class AdafactorKernel
                 {
                     double s = 0;
                     for (int c = 0; c < cols; c++) { double g = grad[bo + r * cols + c]; s += g * g; }
-                    float norm = (float)Math.Sqrt(s);
+                    float norm = Fp.NormFromSquares(s);
                     float mean = norm * norm / cols;
                     rowVar[b * rows + r] = Fp.Lerp(rowVar[b * rows + r], mean, h.Beta2Weight);
                 }
@@ -250,13 +258,11 @@ public static class AdafactorKernel
                 {
                     double s = 0;
                     for (int r = 0; r < rows; r++) { double g = grad[bo + r * cols + c]; s += g * g; }
-                    float norm = (float)Math.Sqrt(s);
+                    float norm = Fp.NormFromSquares(s);
                     float mean = norm * norm / rows;
                     colVar[b * cols + c] = Fp.Lerp(colVar[b * cols + c], mean, h.Beta2Weight);
                 }
-                double rs = 0;
-                for (int r = 0; r < rows; r++) rs += rowVar[b * rows + r];
-                float rowMean = MathF.Max((float)(rs / rows), h.Eps1);
+                float rowMean = MathF.Max(RowMean(rowVar.Slice(b * rows, rows)), h.Eps1);
                 for (int r = 0; r < rows; r++)
                     for (int c = 0; c < cols; c++)
                         update[bo + r * cols + c] = rowVar[b * rows + r] * colVar[b * cols + c] / rowMean;
@@ -273,7 +279,7 @@ public static class AdafactorKernel
         }
         for (int i = 0; i < n; i++)
             update[i] = 1f / MathF.Sqrt(MathF.Max(update[i], h.Eps1Squared)) * (sign * grad[i]);
-        double denom = Math.Max(1.0, Fp.Norm(update) / (Math.Sqrt(n) * h.D));
+        double denom = Fp.PyMax(1.0, Fp.Norm(update) / (Math.Sqrt(n) * h.D));
         float step = (float)(-alpha / denom);
         for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(update[i], step, param[i]);
     }

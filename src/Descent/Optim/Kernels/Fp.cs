@@ -21,13 +21,23 @@ public static class Fp
         return BitConverter.UInt32BitsToSingle(bits & 0xFFFF0000u);
     }
 
-    /// <summary>The Euclidean norm of a span as PyTorch's float32 reduction returns it (accumulated wider, rounded once).</summary>
+    /// <summary>
+    /// The Euclidean norm of a span as PyTorch's float32 reduction returns it: accumulated wider and rounded once, but
+    /// +∞ where PyTorch's float32 sum of squares overflows (<see cref="NormFromSquares"/>).
+    /// </summary>
     public static float Norm(ReadOnlySpan<float> x)
     {
         double s = 0;
         foreach (var v in x) s += (double)v * v;
-        return (float)Math.Sqrt(s);
+        return NormFromSquares(s);
     }
+
+    /// <summary>
+    /// √s for a sum of squares <paramref name="s"/> accumulated in double, as a float32 norm: PyTorch accumulates a
+    /// float32 norm in float32, so once the sum passes float.MaxValue its norm is +∞ (‖[1e20]‖ is ∞), not the
+    /// finite √s. The partial sums only grow, so the final sum tells.
+    /// </summary>
+    public static float NormFromSquares(double s) => s > float.MaxValue ? float.PositiveInfinity : (float)Math.Sqrt(s);
 
     /// <summary>A float32 dot product, accumulated in double and rounded once.</summary>
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
@@ -36,4 +46,7 @@ public static class Fp
         for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
         return (float)s;
     }
+
+    /// <summary>Python's <c>max(a, b)</c>: <paramref name="a"/> unless <paramref name="b"/> &gt; <paramref name="a"/>, so a NaN <paramref name="b"/> gives <paramref name="a"/>.</summary>
+    public static double PyMax(double a, double b) => b > a ? b : a;
 }

@@ -12,8 +12,11 @@ public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, flo
 
 /// <summary>
 /// RMSprop's update rule over spans, PyTorch's <c>_single_tensor_rmsprop</c> in float32:
-/// g ← ±grad + wd·p; v ← αv + (1−α)g²; centred: ḡ ← αḡ + (1−α)g and a ← √(v − ḡ²), else a ← √v; a ← a + ε;
+/// g ← ±grad + wd·p; v ← fma((1−α)g, g, αv); centred: ḡ ← lerp(ḡ, g, 1−α) and a ← √fma(−ḡ, ḡ, v), else a ← √v; a ← a + ε;
 /// with momentum b ← μb + g/a and p ← p − lr·b, else p ← p − lr·g/a.
+/// The two <c>addcmul</c>s are single FMAs, as ATen's compiled kernel evaluates them (see <see cref="AdamMoments"/>):
+/// the centred one keeps √(∞ − ḡ²) infinite where ḡ² alone would overflow, and rounds v − ḡ² once, which matters when
+/// the two nearly cancel.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
 public static class RmspropKernel
@@ -43,14 +46,14 @@ public static class RmspropKernel
         {
             float g = h.Maximize ? -grad[i] : grad[i];
             if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            float v = squareAvg[i] * h.Alpha + oneMinusAlpha * g * g;
+            float v = MathF.FusedMultiplyAdd(oneMinusAlpha * g, g, squareAvg[i] * h.Alpha); // addcmul_, as ATen contracts it
             squareAvg[i] = v;
             float avg;
             if (h.Centered)
             {
-                float ga = MathF.FusedMultiplyAdd(g, oneMinusAlpha, gradAvg[i] * h.Alpha);
+                float ga = Fp.Lerp(gradAvg[i], g, oneMinusAlpha); // current PyTorch: grad_avg.lerp_(grad, 1 - alpha)
                 gradAvg[i] = ga;
-                avg = MathF.Sqrt(v + -1f * ga * ga);
+                avg = MathF.Sqrt(MathF.FusedMultiplyAdd(-ga, ga, v)); // addcmul(ga, ga, value=-1), one rounding as ATen's
             }
             else avg = MathF.Sqrt(v);
             avg += h.Eps;
@@ -84,7 +87,9 @@ public static class RmspropKernel
         ref float ar = ref SimdWidth.Ref(gradAvg);
         ref float br = ref SimdWidth.Ref(momentumBuffer);
         bool maximize = h.Maximize, decay = h.WeightDecay != 0, centered = h.Centered, momentum = h.Momentum > 0;
-        TV wd = S.Splat(h.WeightDecay), alpha = S.Splat(h.Alpha), oneMinusAlpha = S.Splat(h.OneMinusAlpha), minusOne = S.Splat(-1f);
+        bool lowWeight = MathF.Abs(h.OneMinusAlpha) < 0.5f;
+        TV wd = S.Splat(h.WeightDecay), alpha = S.Splat(h.Alpha), oneMinusAlpha = S.Splat(h.OneMinusAlpha);
+        TV lerpW = S.Splat(lowWeight ? h.OneMinusAlpha : h.OneMinusAlpha - 1f); // Fp.Lerp's two sides
         TV eps = S.Splat(h.Eps), mu = S.Splat(h.Momentum), negLr = S.Splat(-h.Lr);
         for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
         {
@@ -92,14 +97,15 @@ public static class RmspropKernel
             if (maximize) g = S.Neg(g);
             TV p = S.Load(ref pr, i);
             if (decay) g = S.Fma(p, wd, g);
-            TV v = S.Add(S.Mul(S.Load(ref vr, i), alpha), S.Mul(S.Mul(oneMinusAlpha, g), g));
+            TV v = S.Fma(S.Mul(oneMinusAlpha, g), g, S.Mul(S.Load(ref vr, i), alpha));
             S.Store(v, ref vr, i);
             TV avg;
             if (centered)
             {
-                TV ga = S.Fma(g, oneMinusAlpha, S.Mul(S.Load(ref ar, i), alpha));
+                TV ga0 = S.Load(ref ar, i);
+                TV ga = S.Fma(lerpW, S.Sub(g, ga0), lowWeight ? ga0 : g);
                 S.Store(ga, ref ar, i);
-                avg = S.Sqrt(S.Add(v, S.Mul(S.Mul(minusOne, ga), ga)));
+                avg = S.Sqrt(S.Fma(S.Neg(ga), ga, v));
             }
             else avg = S.Sqrt(v);
             avg = S.Add(avg, eps);

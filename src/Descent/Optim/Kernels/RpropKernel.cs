@@ -10,8 +10,10 @@ public readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float St
 /// Rprop's update rule over spans, PyTorch's <c>_single_tensor_rprop</c> in float32:
 /// s ← sign(g·g_prev) mapped to η₊ / η₋ / 1; Δ ← clamp(Δ·s, Δmin, Δmax); g ← 0 where s = η₋;
 /// p ← p − sign(g)·Δ; g_prev ← g.
+/// <c>torch.sign</c> is (0 &lt; x) − (x &lt; 0): 0 for NaN and +0 for −0. So a NaN product maps to 1 (the step size
+/// stays), and a NaN gradient moves nothing, though it is kept in <c>prev</c> (the next product is NaN again).
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>: its branches become
-/// lane selects in the same order, NaN included (Math.Clamp's two comparisons, sign's NaN passthrough).
+/// lane selects in the same order, NaN included (Math.Clamp's two comparisons).
 /// </summary>
 public static class RpropKernel
 {
@@ -36,12 +38,11 @@ public static class RpropKernel
         {
             float g = h.Maximize ? -grad[i] : grad[i];
             float prod = g * prev[i];
-            float sign = prod > 0 ? h.EtaPlus : prod < 0 ? h.EtaMinus : 1f;
-            if (float.IsNaN(prod)) sign = prod; // sign(NaN) is NaN and matches none of the three masks
+            float sign = prod > 0 ? h.EtaPlus : prod < 0 ? h.EtaMinus : 1f; // sign(NaN) is 0, so NaN maps to 1
             float s = Math.Clamp(stepSize[i] * sign, h.StepSizeMin, h.StepSizeMax);
             stepSize[i] = s;
             if (sign == h.EtaMinus) g = 0;
-            float sg = g > 0 ? 1f : g < 0 ? -1f : g; // torch.sign keeps 0 and NaN
+            float sg = g > 0 ? 1f : g < 0 ? -1f : 0f; // torch.sign: 0 for NaN and ±0
             param[i] = param[i] + -1f * sg * s;
             prev[i] = g;
         }
@@ -73,12 +74,11 @@ public static class RpropKernel
             if (maximize) g = S.Neg(g);
             TV prod = S.Mul(g, S.Load(ref qr, i));
             TV sign = S.Select(S.GreaterThan(prod, zero), etaPlus, S.Select(S.LessThan(prod, zero), etaMinus, one));
-            sign = S.Select(S.Equal(prod, prod), sign, prod); // NaN lanes carry the NaN product
             TV x = S.Mul(S.Load(ref sr, i), sign);
             TV s = S.Select(S.LessThan(x, min), min, S.Select(S.GreaterThan(x, max), max, x));
             S.Store(s, ref sr, i);
             g = S.Select(S.Equal(sign, etaMinus), zero, g);
-            TV sg = S.Select(S.GreaterThan(g, zero), one, S.Select(S.LessThan(g, zero), minusOne, g));
+            TV sg = S.Select(S.GreaterThan(g, zero), one, S.Select(S.LessThan(g, zero), minusOne, zero));
             S.Store(S.Add(S.Load(ref pr, i), S.Mul(S.Mul(minusOne, sg), s)), ref pr, i);
             S.Store(g, ref qr, i);
         }
