@@ -9,7 +9,7 @@ namespace Descent.Kernels;
 /// float32 products large enough to pay for packing run on <see cref="PackedSgemm"/>; small ones (the tutorial's
 /// 32×20 layers) and float64 accumulate each row of C as vectorised axpy's over rows of B.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     /// <summary>Below this many multiply-adds, packing costs more than it saves.</summary>
     private const long PackedThreshold = 48L * 48 * 48;

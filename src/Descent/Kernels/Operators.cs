@@ -6,7 +6,7 @@ namespace Descent.Kernels;
 /// An elementwise unary operator with a scalar and a vector form, run over spans by <see cref="Elementwise"/>.
 /// Parameters (a clamp's bounds, an exponent) are fields of the implementing readonly struct.
 /// </summary>
-public interface IUnaryOperator<T> where T : unmanaged
+internal interface IUnaryOperator<T> where T : unmanaged
 {
     /// <summary>The operator on one element.</summary>
     T Invoke(T x);
@@ -16,7 +16,7 @@ public interface IUnaryOperator<T> where T : unmanaged
 }
 
 /// <summary>An elementwise binary operator with a scalar and a vector form.</summary>
-public interface IBinaryOperator<T> where T : unmanaged
+internal interface IBinaryOperator<T> where T : unmanaged
 {
     /// <summary>The operator on one pair of elements.</summary>
     T Invoke(T x, T y);
@@ -26,7 +26,7 @@ public interface IBinaryOperator<T> where T : unmanaged
 }
 
 /// <summary>The generic drivers that run operators over spans, a vector at a time, then the tail.</summary>
-public static class Elementwise
+internal static class Elementwise
 {
     /// <summary>dst[i] = op(x[i]).</summary>
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> dst, TOp op)

@@ -4,14 +4,14 @@ using System.Numerics.Tensors;
 namespace Descent.Kernels;
 
 /// <summary>A unary elementwise op over contiguous spans of a floating-point type.</summary>
-public interface IUnarySpanOp
+internal interface IUnarySpanOp
 {
     /// <summary>d[i] = f(x[i]); <paramref name="d"/> may be <paramref name="x"/> itself.</summary>
     void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>;
 }
 
 /// <summary>A binary elementwise op over contiguous spans, with the scalar-broadcast forms.</summary>
-public interface IBinarySpanOp
+internal interface IBinarySpanOp
 {
     /// <summary>d[i] = f(x[i], y[i]).</summary>
     void Invoke<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>;
@@ -24,7 +24,7 @@ public interface IBinarySpanOp
 }
 
 /// <summary>The binary ops tensors use, mostly TensorPrimitives' own.</summary>
-public static class BinaryOps
+internal static class BinaryOps
 {
     /// <summary>x + y.</summary>
     public readonly struct Add : IBinarySpanOp

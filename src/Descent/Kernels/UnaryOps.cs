@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace Descent.Kernels;
 
 /// <summary>The unary ops tensors use: TensorPrimitives where it has them, vector operators otherwise.</summary>
-public static class UnaryOps
+internal static class UnaryOps
 {
     public readonly struct Neg : IUnarySpanOp
     {

@@ -110,12 +110,20 @@ public sealed partial class Tensor
         return true;
     }
 
+    /// <summary><c>a &lt; b</c>, elementwise: a bool tensor (<c>torch.lt</c>).</summary>
     public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
+    /// <summary><c>a &gt; b</c>, elementwise: a bool tensor (<c>torch.gt</c>).</summary>
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
+    /// <summary><c>a &lt;= b</c>, elementwise: a bool tensor (<c>torch.le</c>).</summary>
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
+    /// <summary><c>a &gt;= b</c>, elementwise: a bool tensor (<c>torch.ge</c>).</summary>
     public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
+    /// <summary><c>a &lt; b</c> with a number.</summary>
     public static Tensor operator <(Tensor a, double b) => a.Lt(b);
+    /// <summary><c>a &gt; b</c> with a number.</summary>
     public static Tensor operator >(Tensor a, double b) => a.Gt(b);
+    /// <summary><c>a &lt;= b</c> with a number.</summary>
     public static Tensor operator <=(Tensor a, double b) => a.Le(b);
+    /// <summary><c>a &gt;= b</c> with a number.</summary>
     public static Tensor operator >=(Tensor a, double b) => a.Ge(b);
 }

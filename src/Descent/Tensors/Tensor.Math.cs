@@ -255,17 +255,30 @@ public sealed partial class Tensor
     public static Tensor Where(Tensor condition, double x, Tensor y) => Where(condition, Full([], x, y.DType), y);
 
     // Operators. C# has no == overload here: tensors keep reference equality; use Eq for elementwise.
+    /// <summary><c>a + b</c>, elementwise, broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary><c>a + b</c> with a number.</summary>
     public static Tensor operator +(Tensor a, double b) => a.Add(b);
+    /// <summary><c>a + b</c> with a number on the left.</summary>
     public static Tensor operator +(double a, Tensor b) => b.Add(a);
+    /// <summary><c>a - b</c>, broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary><c>a - b</c> with a number.</summary>
     public static Tensor operator -(Tensor a, double b) => a.Sub(b);
+    /// <summary><c>a - b</c> with a number on the left (<c>torch.rsub</c>).</summary>
     public static Tensor operator -(double a, Tensor b) => b.Rsub(a);
+    /// <summary><c>a * b</c>, elementwise, broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary><c>a * b</c> with a number.</summary>
     public static Tensor operator *(Tensor a, double b) => a.Mul(b);
+    /// <summary><c>a * b</c> with a number on the left.</summary>
     public static Tensor operator *(double a, Tensor b) => b.Mul(a);
+    /// <summary><c>a / b</c>, true division, broadcasting.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary><c>a / b</c> with a number.</summary>
     public static Tensor operator /(Tensor a, double b) => a.Div(b);
+    /// <summary><c>a / b</c> with a number on the left.</summary>
     public static Tensor operator /(double a, Tensor b) => b.Reciprocal().Mul(a);
+    /// <summary><c>-a</c> (<c>torch.neg</c>).</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
 }

@@ -5,6 +5,7 @@ using Xunit;
 namespace Descent.Tests.Data;
 
 /// <summary>DataLoader batching, order and shuffling, and TensorDataset's checks.</summary>
+[Collection("GlobalGenerator")]
 public class DataLoaderTests
 {
     private static TensorDataset Indexed(int n) =>
@@ -151,6 +152,7 @@ public class DataLoaderTests
 /// Batch order against PyTorch's DataLoader after torch.manual_seed (Golden/seeded.json). Seed-dependent: these run
 /// once <see cref="Generator"/> reproduces PyTorch's CPU generator.
 /// </summary>
+[Collection("GlobalGenerator")]
 public class SeededDataLoaderTests
 {
     private static System.Text.Json.JsonElement Golden => GoldenJson.Load("seeded.json").GetProperty("dataloader");

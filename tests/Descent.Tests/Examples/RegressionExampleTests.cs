@@ -4,6 +4,7 @@ using Xunit;
 namespace Descent.Tests.Examples;
 
 /// <summary>The regression example's training loop learns y = x².</summary>
+[Collection("GlobalGenerator")]
 public class RegressionExampleTests
 {
     [Fact]
@@ -36,6 +37,7 @@ public class RegressionExampleTests
 /// The regression example gives PyTorch's loss curve for torch.manual_seed(1) (Golden/seeded.json). Seed-dependent:
 /// runs once the generator matches PyTorch's.
 /// </summary>
+[Collection("GlobalGenerator")]
 public class SeededExampleTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Descent.Tests.NN;
 /// Seed-dependent: these run once <see cref="Generator"/> reproduces PyTorch's CPU generator.
 /// (Test parallelization is off for the assembly: they rely on the default generator's sequence.)
 /// </summary>
+[Collection("GlobalGenerator")]
 public class SeededInitTests
 {
     private static JsonElement Golden => GoldenJson.Load("seeded.json");
@@ -102,6 +103,7 @@ public class SeededInitTests
 }
 
 /// <summary>Dropout masks after torch.manual_seed(1) are PyTorch's. Seed-dependent, like <see cref="SeededInitTests"/>.</summary>
+[Collection("GlobalGenerator")]
 public class SeededDropoutTests
 {
     [Fact]

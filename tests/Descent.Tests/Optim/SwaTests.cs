@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Descent.Tests.Optim;
 
 /// <summary>AveragedModel (SWA and EMA, avg_fn and multi_avg_fn), the averaging functions and UpdateBn.</summary>
+[Collection("GlobalGenerator")]
 public class SwaTests(ITestOutputHelper output)
 {
     private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();

@@ -16,6 +16,7 @@ namespace Descent.Tests.Optim;
 /// The tutorial's data and 1-20-1 network trained with a scheduler, gradient clipping and an EMA copy, step by
 /// step against PyTorch (tests/golden/gen_sched.py, <c>training_cases</c>).
 /// </summary>
+[Collection("GlobalGenerator")]
 public class TrainingLoopTests(ITestOutputHelper output)
 {
     private static JsonElement Golden => SchedulerGolden.Root.GetProperty("training");

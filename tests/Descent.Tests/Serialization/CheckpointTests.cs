@@ -9,6 +9,7 @@ using Xunit;
 namespace Descent.Tests.Serialization;
 
 /// <summary>Round trips through the Checkpoint helper, safetensors, the pickler, and atomic writes.</summary>
+[Collection("GlobalGenerator")]
 public class CheckpointTests
 {
     private static string Temp(string ext = ".pt") => Path.Combine(Path.GetTempPath(), $"descent-ckpt-{Guid.NewGuid():N}{ext}");

@@ -14,6 +14,7 @@ namespace Descent.Tests.Serialization;
 /// (tests/golden/check_descent_files.py wrote descent/check.json). To regenerate: set DESCENT_WRITE_FIXTURES to a
 /// folder, run these tests, run the script on that folder, and copy the folder over Golden/checkpoints/descent.
 /// </summary>
+[Collection("GlobalGenerator")]
 public class DescentToPyTorchTests
 {
     public static TheoryData<string> Names => new() { "adam", "sgd", "rmsprop" };

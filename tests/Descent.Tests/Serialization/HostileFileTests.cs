@@ -9,6 +9,7 @@ using Xunit;
 namespace Descent.Tests.Serialization;
 
 /// <summary>Hostile and malformed inputs: refused with <see cref="InvalidDataException"/>, nothing run, targets untouched.</summary>
+[Collection("GlobalGenerator")]
 public class HostileFileTests
 {
     private static byte[] ZipWith(byte[] pkl, params (string Name, byte[] Data)[] more)

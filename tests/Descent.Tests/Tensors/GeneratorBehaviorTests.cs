@@ -6,6 +6,7 @@ using Xunit;
 namespace Descent.Tests.Tensors;
 
 /// <summary>Seeding, argument checks, thread safety and allocation behaviour of <see cref="Generator"/>.</summary>
+[Collection("GlobalGenerator")]
 public class GeneratorBehaviorTests
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Descent.Tests.Tensors;
 /// Bit-exact agreement of <see cref="Generator"/> with PyTorch 1.13's CPU
 /// generator, against Golden/rng.json (tests/golden/gen_rng.py).
 /// </summary>
+[Collection("GlobalGenerator")]
 public class GeneratorTests
 {
     public static IEnumerable<object[]> RandnCases() => RngGolden.CaseNames(n => n.StartsWith("randn_", StringComparison.Ordinal));
