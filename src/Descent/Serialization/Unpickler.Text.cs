@@ -104,7 +104,7 @@ public sealed partial class Unpickler
                 int digits = line[i + 1] == 'u' ? 4 : 8;
                 if (i + 2 + digits > line.Length) throw Bad("short \\u escape in UNICODE");
                 int cp = HexValue(line.Slice(i + 2, digits));
-                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw Bad("bad code point in UNICODE");
+                if ((uint)cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) throw Bad("bad code point in UNICODE"); // eight hex digits can read as a negative int
                 sb.Append(char.ConvertFromUtf32(cp));
                 i += 1 + digits;
             }
