@@ -7,7 +7,7 @@ namespace Descent.Cli.Experiments;
 public static class ComparisonTasks
 {
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package puts the IDX files.</summary>
-    public const string DefaultFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultFashionMnistDir = FashionMnistTraining.DefaultDataDir;
 
     /// <summary>Training images used by default: a sixth of the set keeps a four-optimizer epoch to a few seconds.</summary>
     public const int DefaultFashionMnistLimit = 10_000;
@@ -53,7 +53,7 @@ public static class ComparisonTasks
     /// </summary>
     public static ComparisonTask FashionMnist(string directory, int trainLimit = DefaultFashionMnistLimit)
     {
-        string Require(string name) => IdxFile.Find(directory, name) ?? throw new CliException(
+        string Require(string name) => Descent.Data.IdxReader.Find(directory, name) ?? throw new CliException(
             $"Fashion-MNIST not found in {directory} (need {name}[.gz]); install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
         string trainImages = Require("train-images-idx3-ubyte"), trainLabels = Require("train-labels-idx1-ubyte");
         string testImages = Require("t10k-images-idx3-ubyte"), testLabels = Require("t10k-labels-idx1-ubyte");
@@ -83,7 +83,7 @@ public static class ComparisonTasks
 
     private static (Tensor X, Tensor Y) LoadImages(string imagesPath, string labelsPath, int limit)
     {
-        var data = Descent.Data.IdxReader.ReadDataset(imagesPath, labelsPath);
+        var data = Descent.Data.IdxReader.ReadDataset(imagesPath, labelsPath, numClasses: FashionMnistTraining.Classes);
         var (images, labels) = (data.Tensors[0], data.Tensors[1]);
         int n = Math.Min(limit, images.Size(0));
         return (images[..n].Reshape(n, -1).Contiguous(), labels[..n].Contiguous());

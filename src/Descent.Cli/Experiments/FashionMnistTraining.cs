@@ -22,15 +22,18 @@ public static class FashionMnistTraining
     /// <summary>The four IDX files, found plain or gzipped in <paramref name="dir"/>; a clear error when absent.</summary>
     public static (string TrainImages, string TrainLabels, string TestImages, string TestLabels) Locate(string dir)
     {
-        string Find(string name) => IdxFile.Find(dir, name) ?? throw new FileNotFoundException(
+        string Find(string name) => IdxReader.Find(dir, name) ?? throw new FileNotFoundException(
             $"Fashion-MNIST file '{name}' not found in {dir}: install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
         return (Find("train-images-idx3-ubyte"), Find("train-labels-idx1-ubyte"), Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte"));
     }
 
-    /// <summary>Images as [N, 784] float32 in [0, 1] and labels as int64 [N].</summary>
+    /// <summary>The number of Fashion-MNIST's classes: every label must be in [0, 10).</summary>
+    public const int Classes = 10;
+
+    /// <summary>Images as [N, 784] float32 in [0, 1] and labels as int64 [N], each checked to be one of the 10 classes.</summary>
     public static (Tensor X, Tensor Y) Load(string images, string labels)
     {
-        var ds = IdxReader.ReadDataset(images, labels);
+        var ds = IdxReader.ReadDataset(images, labels, numClasses: Classes);
         var x = ds.Tensors[0];
         return (x.Reshape(x.Size(0), -1), ds.Tensors[1]);
     }

@@ -75,12 +75,12 @@ public class LabOptimizerRegistryTests
         File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte"), images);
         using (var gz = new GZipStream(File.Create(Path.Combine(dir, "train-labels-idx1-ubyte.gz")), CompressionLevel.Fastest))
             gz.Write([0, 0, 8, 1, 0, 0, 0, 3, 7, 1, 9]);
-        var pixels = Descent.Data.IdxReader.ReadImages(IdxFile.Find(dir, "train-images-idx3-ubyte")!, normalize: false);
+        var pixels = Descent.Data.IdxReader.ReadImages(Descent.Data.IdxReader.Find(dir, "train-images-idx3-ubyte")!, normalize: false);
         Assert.Equal([3, 2, 2], pixels.Shape);
         Assert.Equal(images[16..].Select(b => (float)b).ToArray(), pixels.ToArray());
-        var labels = Descent.Data.IdxReader.ReadLabels(IdxFile.Find(dir, "train-labels-idx1-ubyte")!);
+        var labels = Descent.Data.IdxReader.ReadLabels(Descent.Data.IdxReader.Find(dir, "train-labels-idx1-ubyte")!);
         Assert.Equal([7L, 1L, 9L], labels.ToArray<long>());
-        Assert.Null(IdxFile.Find(dir, "t10k-images-idx3-ubyte"));
+        Assert.Null(Descent.Data.IdxReader.Find(dir, "t10k-images-idx3-ubyte"));
         File.WriteAllBytes(Path.Combine(dir, "bad"), [1, 2, 3, 4]);
         Assert.Throws<InvalidDataException>(() => Descent.Data.IdxReader.Read(Path.Combine(dir, "bad")));
     }
