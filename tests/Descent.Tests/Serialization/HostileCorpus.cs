@@ -317,7 +317,8 @@ internal static class HostileCorpus
 
     // ---- Zip archives ---------------------------------------------------------------------------------------------
 
-    private static byte[] Zip(byte[] pkl, params (string Name, byte[] Data)[] more)
+    /// <summary>A torch.save zip archive holding <paramref name="pkl"/> as data.pkl, the given records and version 3.</summary>
+    internal static byte[] Zip(byte[] pkl, params (string Name, byte[] Data)[] more)
     {
         using var ms = new MemoryStream();
         var zip = new ZipWriter(ms);

@@ -12,16 +12,7 @@ namespace Descent.Tests.Serialization;
 [Collection("GlobalGenerator")]
 public class HostileFileTests
 {
-    private static byte[] ZipWith(byte[] pkl, params (string Name, byte[] Data)[] more)
-    {
-        using var ms = new MemoryStream();
-        var zip = new ZipWriter(ms);
-        zip.Add("archive/data.pkl", pkl);
-        foreach (var (n, d) in more) zip.Add("archive/" + n, d);
-        zip.Add("archive/version", "3\n"u8);
-        zip.Finish();
-        return ms.ToArray();
-    }
+    private static byte[] ZipWith(byte[] pkl, params (string Name, byte[] Data)[] more) => HostileCorpus.Zip(pkl, more);
 
     private static string TempFile(byte[] bytes)
     {
