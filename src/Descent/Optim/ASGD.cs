@@ -75,13 +75,7 @@ public sealed class ASGD : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AsgdState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Eta = (float)ParamState.ReadScalar(entries, "eta", paramName),
-            Mu = (float)ParamState.ReadScalar(entries, "mu", paramName),
-            Ax = ParamState.ReadBuffer(entries, "ax", param, paramName),
-        };
+        AsgdState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>ASGD's state.</summary>
@@ -99,12 +93,13 @@ public sealed class AsgdState : ParamState
     /// <summary>PyTorch's <c>ax</c>: the averaged parameter.</summary>
     public required Tensor Ax { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AsgdState> Schema = new StateSchema<AsgdState>(p => new() { Ax = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Float("eta", s => s.Eta, (s, v) => s.Eta = v)
+        .Float("mu", s => s.Mu, (s, v) => s.Mu = v)
+        .Buffer("ax", s => s.Ax);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("eta", Tensor.Scalar(Eta));
-        yield return new("mu", Tensor.Scalar(Mu));
-        yield return new("ax", Ax);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

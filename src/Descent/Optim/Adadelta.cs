@@ -66,12 +66,7 @@ public sealed class Adadelta : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdadeltaState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
-            AccDelta = ParamState.ReadBuffer(entries, "acc_delta", param, paramName),
-        };
+        AdadeltaState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adadelta's state.</summary>
@@ -86,11 +81,12 @@ public sealed class AdadeltaState : ParamState
     /// <summary>PyTorch's <c>acc_delta</c> (running mean of Δ²).</summary>
     public required Tensor AccDelta { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdadeltaState> Schema = new StateSchema<AdadeltaState>(p => new() { SquareAvg = Tensor.ZerosLike(p), AccDelta = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("square_avg", s => s.SquareAvg)
+        .Buffer("acc_delta", s => s.AccDelta);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("square_avg", SquareAvg);
-        yield return new("acc_delta", AccDelta);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

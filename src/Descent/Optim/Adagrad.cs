@@ -90,11 +90,7 @@ public sealed class Adagrad : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdagradState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Sum = ParamState.ReadBuffer(entries, "sum", param, paramName),
-        };
+        AdagradState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adagrad's state.</summary>
@@ -106,10 +102,11 @@ public sealed class AdagradState : ParamState
     /// <summary>PyTorch's <c>sum</c> (accumulated g²).</summary>
     public required Tensor Sum { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdagradState> Schema = new StateSchema<AdagradState>(p => new() { Sum = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("sum", s => s.Sum);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("sum", Sum);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

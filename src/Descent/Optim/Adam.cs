@@ -83,13 +83,7 @@ public class Adam : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-            MaxExpAvgSq = ParamState.ReadOptionalBuffer(entries, "max_exp_avg_sq", param, paramName),
-        };
+        AdamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adam's state: step count, first and second moments, and the running maximum with amsgrad.</summary>
@@ -107,12 +101,13 @@ public sealed class AdamState : ParamState
     /// <summary>PyTorch's <c>max_exp_avg_sq</c>, only with amsgrad.</summary>
     public Tensor? MaxExpAvgSq { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdamState> Schema = new StateSchema<AdamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq)
+        .OptionalBuffer("max_exp_avg_sq", s => s.MaxExpAvgSq, (s, v) => s.MaxExpAvgSq = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-        if (MaxExpAvgSq is not null) yield return new("max_exp_avg_sq", MaxExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -75,12 +75,7 @@ public sealed class Adamax : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdamaxState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpInf = ParamState.ReadBuffer(entries, "exp_inf", param, paramName),
-        };
+        AdamaxState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adamax's state.</summary>
@@ -95,11 +90,12 @@ public sealed class AdamaxState : ParamState
     /// <summary>PyTorch's <c>exp_inf</c> (exponentially weighted infinity norm).</summary>
     public required Tensor ExpInf { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdamaxState> Schema = new StateSchema<AdamaxState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpInf = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_inf", s => s.ExpInf);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_inf", ExpInf);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

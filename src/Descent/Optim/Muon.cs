@@ -111,7 +111,7 @@ public sealed class Muon : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new MuonState { MomentumBuffer = ParamState.ReadBuffer(entries, "momentum_buffer", param, paramName) };
+        MuonState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Muon's state.</summary>
@@ -120,9 +120,10 @@ public sealed class MuonState : ParamState
     /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
     public required Tensor MomentumBuffer { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<MuonState> Schema = new StateSchema<MuonState>(p => new() { MomentumBuffer = Tensor.ZerosLike(p) })
+        .Buffer("momentum_buffer", s => s.MomentumBuffer);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("momentum_buffer", MomentumBuffer);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -82,13 +82,7 @@ public sealed class NAdam : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new NadamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            MuProduct = (float)ParamState.ReadScalar(entries, "mu_product", paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-        };
+        NadamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>NAdam's state.</summary>
@@ -106,12 +100,13 @@ public sealed class NadamState : ParamState
     /// <summary>PyTorch's <c>exp_avg_sq</c>.</summary>
     public required Tensor ExpAvgSq { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<NadamState> Schema = new StateSchema<NadamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Float("mu_product", s => s.MuProduct, (s, v) => s.MuProduct = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("mu_product", Tensor.Scalar(MuProduct));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

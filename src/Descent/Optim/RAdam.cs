@@ -78,12 +78,7 @@ public sealed class RAdam : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RadamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-        };
+        RadamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>RAdam's state.</summary>
@@ -98,11 +93,12 @@ public sealed class RadamState : ParamState
     /// <summary>PyTorch's <c>exp_avg_sq</c>.</summary>
     public required Tensor ExpAvgSq { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RadamState> Schema = new StateSchema<RadamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

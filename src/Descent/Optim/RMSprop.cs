@@ -77,13 +77,7 @@ public sealed class RMSprop : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RmspropState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
-            MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName),
-            GradAvg = ParamState.ReadOptionalBuffer(entries, "grad_avg", param, paramName),
-        };
+        RmspropState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>RMSprop's state.</summary>
@@ -101,12 +95,13 @@ public sealed class RmspropState : ParamState
     /// <summary>PyTorch's <c>grad_avg</c>, only when centred.</summary>
     public Tensor? GradAvg { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RmspropState> Schema = new StateSchema<RmspropState>(p => new() { SquareAvg = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("square_avg", s => s.SquareAvg)
+        .OptionalBuffer("momentum_buffer", s => s.MomentumBuffer, (s, v) => s.MomentumBuffer = v)
+        .OptionalBuffer("grad_avg", s => s.GradAvg, (s, v) => s.GradAvg = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("square_avg", SquareAvg);
-        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
-        if (GradAvg is not null) yield return new("grad_avg", GradAvg);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -73,12 +73,7 @@ public sealed class Rprop : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RpropState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Prev = ParamState.ReadBuffer(entries, "prev", param, paramName),
-            StepSize = ParamState.ReadBuffer(entries, "step_size", param, paramName),
-        };
+        RpropState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Rprop's state.</summary>
@@ -93,11 +88,12 @@ public sealed class RpropState : ParamState
     /// <summary>PyTorch's <c>step_size</c>: each element's current Δ.</summary>
     public required Tensor StepSize { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RpropState> Schema = new StateSchema<RpropState>(p => new() { Prev = Tensor.ZerosLike(p), StepSize = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("prev", s => s.Prev)
+        .Buffer("step_size", s => s.StepSize);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("prev", Prev);
-        yield return new("step_size", StepSize);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -101,7 +101,7 @@ public sealed class SGD : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new SgdState { MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName) };
+        SgdState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>SGD's state: the momentum buffer, absent without momentum.</summary>
@@ -110,9 +110,10 @@ public sealed class SgdState : ParamState
     /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
     public Tensor? MomentumBuffer { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<SgdState> Schema = new StateSchema<SgdState>(_ => new())
+        .OptionalBuffer("momentum_buffer", s => s.MomentumBuffer, (s, v) => s.MomentumBuffer = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }
