@@ -60,24 +60,37 @@ public sealed class Adafactor : Optimizer
     private float[] scratch = [];
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => InlineStepLoop<AdafactorState>.Run(this, group, new Rule(this, group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IInlineStepRule<AdafactorState>
     {
-        var (eps1, eps2) = ReadEps(group);
-        double lr = group.Lr, beta2Decay = group.GetDouble("beta2_decay"), d = group.GetDouble("d"), wd = group.GetDouble("weight_decay");
-        bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        private readonly Adafactor owner;
+        private readonly double? eps1;
+        private readonly double eps2, lr, beta2Decay, d, wd;
+        private readonly bool maximize;
+
+        public Rule(Adafactor owner, ParamGroup group)
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Adafactor));
-            var s = GetState(p, static q => AdafactorState.Blank(q));
+            this.owner = owner;
+            (eps1, eps2) = ReadEps(group);
+            (lr, beta2Decay, d, wd) = (group.Lr, group.GetDouble("beta2_decay"), group.GetDouble("d"), group.GetDouble("weight_decay"));
+            maximize = group.GetBool("maximize");
+        }
+
+        public void Check(Tensor p, Tensor grad) { }
+
+        public AdafactorState NewState(Tensor p) => AdafactorState.Schema.Create(p);
+
+        public void Apply(Tensor p, Tensor grad, AdafactorState s)
+        {
             s.Step++;
             var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1, eps2, d, wd, maximize);
             int rows = p.Dim > 1 ? p.Size(-2) : 0, cols = p.Dim > 1 ? p.Size(-1) : 0;
-            if (scratch.Length < p.Numel) scratch = new float[p.Numel];
-            AdafactorKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(),
+            if (owner.scratch.Length < p.Numel) owner.scratch = new float[p.Numel];
+            AdafactorKernel.Step(p.AsSpan(), grad.Contiguous().AsSpan(),
                 s.RowVar is null ? default : s.RowVar.AsSpan(), s.ColVar is null ? default : s.ColVar.AsSpan(),
-                s.Variance is null ? default : s.Variance.AsSpan(), scratch.AsSpan(0, p.Numel), rows, cols, h);
-            p.BumpVersion();
+                s.Variance is null ? default : s.Variance.AsSpan(), owner.scratch.AsSpan(0, p.Numel), rows, cols, h);
         }
     }
 

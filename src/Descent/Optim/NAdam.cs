@@ -44,39 +44,39 @@ public sealed class NAdam : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<NadamJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<NadamState, NadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<NadamState, NadamJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay"), psi = group.GetDouble("momentum_decay");
-        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        try
+        private readonly double lr, beta1, beta2, eps, wd, psi;
+        private readonly bool decoupled, maximize;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(NAdam));
-                var s = GetState(p, static q => new NadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-                long t = ++s.Step;
-                double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
-                double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
-                s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
-                double muProductNext = s.MuProduct * muNext;
-                var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                    (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
-                    (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
-                plan.Add(new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h), p.Numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, wd, psi) = (group.Lr, group.GetDouble("eps"), group.GetDouble("weight_decay"), group.GetDouble("momentum_decay"));
+            (decoupled, maximize) = (group.GetBool("decoupled_weight_decay"), group.GetBool("maximize"));
         }
-        finally
+
+        public NadamState NewState(Tensor p) => NadamState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, NadamState s, out NadamJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            long t = ++s.Step;
+            double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
+            double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
+            s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
+            double muProductNext = s.MuProduct * muNext;
+            var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
+                (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
+            job = new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h);
+            return true;
         }
     }
 
