@@ -17,7 +17,10 @@ namespace Descent.Optim;
 /// <item><see cref="OptionalBuffer"/>: a tensor shaped like the parameter that exists only with some options; saved
 /// when set, read when present and not None.</item>
 /// <item><see cref="Float"/>: a float32 scalar kept as a number, saved as a scalar tensor.</item>
+/// <item><see cref="Custom"/>: a value with its own conversions both ways (L-BFGS's vectors and histories).</item>
 /// </list>
+/// <see cref="OnlyIf"/> makes the entries after it exist only while a condition holds (L-BFGS before its first
+/// iteration has its counters alone).
 /// </remarks>
 /// <typeparam name="TState">The state type.</typeparam>
 internal sealed class StateSchema<TState> where TState : ParamState
@@ -33,7 +36,8 @@ internal sealed class StateSchema<TState> where TState : ParamState
     {
         get
         {
-            foreach (var e in entries) yield return e.Key;
+            foreach (var e in entries)
+                if (e.Key is not null) yield return e.Key;
         }
     }
 
@@ -73,11 +77,37 @@ internal sealed class StateSchema<TState> where TState : ParamState
         return this;
     }
 
+    /// <summary>
+    /// Adds the entry <paramref name="key"/> with its own conversions: <paramref name="save"/> gives the saved value
+    /// (null to leave it out) and <paramref name="load"/> reads it from the entries (absent ones included).
+    /// </summary>
+    public StateSchema<TState> Custom(string key, Func<TState, object?> save, Action<TState, IReadOnlyDictionary<string, object>, string> load)
+    {
+        entries.Add(new(key, save, (s, _, d, name) => load(s, d, name)));
+        return this;
+    }
+
+    /// <summary>
+    /// The entries added after this one are saved, and loaded, only while <paramref name="condition"/> holds for the
+    /// state (on loading: as filled by the entries before).
+    /// </summary>
+    public StateSchema<TState> OnlyIf(Func<TState, bool> condition)
+    {
+        entries.Add(new(null, condition));
+        return this;
+    }
+
     /// <summary>The state-dict entries of <paramref name="state"/>: every entry in order, those without a value left out.</summary>
     public IEnumerable<KeyValuePair<string, object>> Save(TState state)
     {
         foreach (var e in entries)
-            if (e.Save(state) is { } value) yield return new(e.Key, value);
+        {
+            if (e.Key is null)
+            {
+                if (!e.Condition!(state)) yield break;
+            }
+            else if (e.Save!(state) is { } value) yield return new(e.Key, value);
+        }
     }
 
     /// <summary>
@@ -87,12 +117,24 @@ internal sealed class StateSchema<TState> where TState : ParamState
     public TState Load(Tensor param, IReadOnlyDictionary<string, object> stateEntries, string paramName)
     {
         var state = blank(param);
-        foreach (var e in entries) e.Load(state, param, stateEntries, paramName);
+        foreach (var e in entries)
+        {
+            if (e.Key is null)
+            {
+                if (!e.Condition!(state)) break;
+            }
+            else e.Load!(state, param, stateEntries, paramName);
+        }
         return state;
     }
 
+    // An entry, or (Key null) the condition the entries after it depend on.
     private sealed record Entry(
-        string Key,
-        Func<TState, object?> Save,
-        Action<TState, Tensor, IReadOnlyDictionary<string, object>, string> Load);
+        string? Key,
+        Func<TState, object?>? Save,
+        Action<TState, Tensor, IReadOnlyDictionary<string, object>, string>? Load,
+        Func<TState, bool>? Condition = null)
+    {
+        public Entry(string? key, Func<TState, bool> condition) : this(key, null, null, condition) { }
+    }
 }
