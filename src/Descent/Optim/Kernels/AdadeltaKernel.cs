@@ -49,6 +49,7 @@ public static class AdadeltaKernel
             s.Param[i] = MathF.FusedMultiplyAdd(delta, negLr, s.Param[i]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -59,6 +60,7 @@ public static class AdadeltaKernel
         private readonly bool maximize, decay;
         private readonly TV wd, rho, oneMinusRho, eps, negLr;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

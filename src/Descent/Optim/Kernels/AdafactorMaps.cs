@@ -23,10 +23,12 @@ internal static class AdafactorMaps
 
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] *= X;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, ScaleLanes<TV, S>>(new ScaleLanes<TV, S>(this), s);
     }
 
+    [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly struct ScaleLanes<TV, S>(in Scale op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
         private readonly TV x = S.Splat(op.X);
@@ -57,6 +59,7 @@ internal static class AdafactorMaps
             s.A[i] = 1f / MathF.Sqrt(MathF.Max(s.Param[i], Z)) * (X * s.Grad[i]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, VarianceLanes<TV, S>>(new VarianceLanes<TV, S>(this), s);
     }
@@ -66,6 +69,7 @@ internal static class AdafactorMaps
         private readonly bool lowWeight;
         private readonly TV x, z, one, lerpW;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public VarianceLanes(in Variance op)
         {
             lowWeight = MathF.Abs(op.Y) < 0.5f;
@@ -103,10 +107,12 @@ internal static class AdafactorMaps
         public void Element(scoped in ElementSpans s, int i) =>
             s.Param[i] = 1f / MathF.Sqrt(MathF.Max(Y * s.A[i] / W, Z)) * (X * s.Grad[i]);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, FactoredLanes<TV, S>>(new FactoredLanes<TV, S>(this), s);
     }
 
+    [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly struct FactoredLanes<TV, S>(in Factored op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
         private readonly TV x = S.Splat(op.X), y = S.Splat(op.Y), z = S.Splat(op.Z), w = S.Splat(op.W), one = S.Splat(1f);
@@ -132,10 +138,12 @@ internal static class AdafactorMaps
 
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], X, s.Param[i]);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, FmaLanes<TV, S>>(new FmaLanes<TV, S>(this), s);
     }
 
+    [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly struct FmaLanes<TV, S>(in Fma op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
         private readonly TV x = S.Splat(op.X);

@@ -48,6 +48,7 @@ public static class AdagradKernel
             s.Param[i] = s.Param[i] + negClr * g / std;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -58,6 +59,7 @@ public static class AdagradKernel
         private readonly bool maximize, decay;
         private readonly TV wd, eps, negClr;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

@@ -101,6 +101,7 @@ public static class AdamKernel
             s.Param[i] = p + -stepSize * m / denom;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -111,6 +112,7 @@ public static class AdamKernel
         private readonly bool maximize, amsgrad, decoupled, coupled, lowWeight;
         private readonly TV weightDecay, decay, lerpWeight, beta2, oneMinusBeta2, negStepSize, bc2Sqrt, eps;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             (maximize, amsgrad, decoupled, coupled, lowWeight) = (op.maximize, op.amsgrad, op.decoupled, op.coupled, op.lowWeight);

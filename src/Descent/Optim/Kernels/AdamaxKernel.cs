@@ -49,6 +49,7 @@ public static class AdamaxKernel
             s.Param[i] = s.Param[i] + negClr * m / u;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -59,6 +60,7 @@ public static class AdamaxKernel
         private readonly bool maximize, decay, lowWeight;
         private readonly TV wd, beta2, eps, negClr, lerpW;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

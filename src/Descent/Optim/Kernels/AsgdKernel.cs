@@ -47,6 +47,7 @@ public static class AsgdKernel
             s.A[i] = H.Mu != 1 ? s.A[i] + (p - s.A[i]) * H.Mu : p;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -57,6 +58,7 @@ public static class AsgdKernel
         private readonly bool maximize, decay, average;
         private readonly TV wd, shrink, negEta, mu;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

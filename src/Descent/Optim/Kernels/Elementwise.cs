@@ -12,6 +12,9 @@ namespace Descent.Optim.Kernels;
 internal static class Elementwise
 {
     /// <summary>One call of <paramref name="op"/>, vectorised; the slots it does not use may be empty.</summary>
+    // Compiled at run time, not ahead of time (ReadyToRun): then the rule's vector form and its splats inline here,
+    // which keeps the cost of a call low where calls are many and short (SparseAdam's rows, Adafactor's).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TOp>(in TOp op, Span<float> param, ReadOnlySpan<float> grad = default,
         Span<float> a = default, Span<float> b = default, Span<float> c = default)
         where TOp : struct, IElementwiseOp<TOp>

@@ -72,6 +72,7 @@ public static class MuonKernel
             s.A[i] = H.Nesterov ? Fp.Lerp(s.Grad[i], s.Param[i], H.Momentum) : s.Param[i];
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, MomentumLanes<TV, S>>(new MomentumLanes<TV, S>(this), s);
     }
@@ -82,6 +83,7 @@ public static class MuonKernel
         private readonly bool lowW, lowMu, nesterov;
         private readonly TV w, mu;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public MomentumLanes(in MomentumOp op)
         {
             var h = op.H;
@@ -113,11 +115,13 @@ public static class MuonKernel
 
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], H.NegLr, s.Param[i] * H.Decay);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, UpdateLanes<TV, S>>(new UpdateLanes<TV, S>(this), s);
     }
 
     // UpdateOp's vector form at one width.
+    [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly struct UpdateLanes<TV, S>(in UpdateOp op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
         private readonly TV negLr = S.Splat(op.H.NegLr), decay = S.Splat(op.H.Decay);

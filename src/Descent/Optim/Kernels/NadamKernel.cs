@@ -48,6 +48,7 @@ public static class NadamKernel
             s.Param[i] = p + H.AvgStep * m / denom;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -58,6 +59,7 @@ public static class NadamKernel
         private readonly bool maximize, decoupled, coupled, lowWeight;
         private readonly TV wd, decay, beta2, oneMinusB2, lerpW, bc2, eps, gradStep, avgStep;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

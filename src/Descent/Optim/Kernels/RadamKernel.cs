@@ -50,6 +50,7 @@ public static class RadamKernel
             s.Param[i] = p - update;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -60,6 +61,7 @@ public static class RadamKernel
         private readonly bool maximize, decoupled, coupled, lowWeight, rectify;
         private readonly TV wd, decay, beta2, oneMinusB2, lerpW, bc1, lr, sqrtBc2, eps, rect;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

@@ -67,6 +67,7 @@ public static class RmspropKernel
             else s.Param[i] = s.Param[i] + negLr * g / avg;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -77,6 +78,7 @@ public static class RmspropKernel
         private readonly bool maximize, decay, centered, momentum, lowWeight;
         private readonly TV wd, alpha, oneMinusAlpha, lerpW, eps, mu, negLr;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

@@ -48,6 +48,7 @@ public static class RpropKernel
             s.A[i] = g;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -58,6 +59,7 @@ public static class RpropKernel
         private readonly bool maximize;
         private readonly TV zero, one, minusOne, etaPlus, etaMinus, min, max;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

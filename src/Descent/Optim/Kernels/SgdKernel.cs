@@ -53,6 +53,7 @@ public static class SgdKernel
             s.Param[i] = MathF.FusedMultiplyAdd(g, negLr, s.Param[i]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -63,6 +64,7 @@ public static class SgdKernel
         private readonly bool maximize, decay, momentum, nesterov, firstStep;
         private readonly TV wd, mu, oneMinusDampening, negLr;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;

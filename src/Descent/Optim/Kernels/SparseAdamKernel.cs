@@ -99,6 +99,7 @@ public static class SparseAdamKernel
             s.Param[i] = s.Param[i] + H.NegStepSize * (numer / denom);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
             Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
@@ -109,6 +110,7 @@ public static class SparseAdamKernel
         private readonly bool maximize;
         private readonly TV oneMinusB1, oneMinusB2, eps, negStep;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Lanes(in Op op)
         {
             var h = op.H;
