@@ -17,6 +17,8 @@ namespace Descent.Optim.Kernels;
 /// constructor splats the rule's scalars once, and <see cref="Vectorized{TV, S}"/> is the one line
 /// <c>Elementwise.Loop&lt;TV, S, Lanes&lt;TV, S&gt;&gt;(new Lanes&lt;TV, S&gt;(this), s)</c>. Splatting before the loop
 /// rather than in it is what keeps the constants in registers: the JIT does not hoist a broadcast out of a loop.
+/// Both that constructor and <see cref="Vectorized{TV, S}"/> are marked <c>AggressiveInlining</c>, so that a call of
+/// the driver costs little where calls are many and short (SparseAdam calls it once per row).
 /// </para>
 /// </remarks>
 /// <typeparam name="TSelf">The implementing struct.</typeparam>
