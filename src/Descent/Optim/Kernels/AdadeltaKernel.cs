@@ -36,6 +36,7 @@ public static class AdadeltaKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float negLr = -H.Lr;

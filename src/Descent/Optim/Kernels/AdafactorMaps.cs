@@ -21,6 +21,7 @@ internal static class AdafactorMaps
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] *= X;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -52,6 +53,7 @@ internal static class AdafactorMaps
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float gv = X * s.Grad[i];
@@ -104,6 +106,7 @@ internal static class AdafactorMaps
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i) =>
             s.Param[i] = 1f / MathF.Sqrt(MathF.Max(Y * s.A[i] / W, Z)) * (X * s.Grad[i]);
 
@@ -136,6 +139,7 @@ internal static class AdafactorMaps
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], X, s.Param[i]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -85,6 +85,7 @@ public static class AdamKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float p = s.Param[i], m = s.A[i], v = s.B[i]; // current PyTorch: exp_avg.lerp_(grad, 1 - beta1)

@@ -37,6 +37,7 @@ public static class AdamaxKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float negClr = -H.Clr;

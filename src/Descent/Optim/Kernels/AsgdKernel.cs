@@ -36,6 +36,7 @@ public static class AsgdKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float g = H.Maximize ? -s.Grad[i] : s.Grad[i];

@@ -66,6 +66,7 @@ public static class MuonKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             s.Param[i] = Fp.Lerp(s.Param[i], s.Grad[i], H.MomentumWeight);
@@ -113,6 +114,7 @@ public static class MuonKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], H.NegLr, s.Param[i] * H.Decay);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

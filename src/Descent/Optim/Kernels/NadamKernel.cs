@@ -36,6 +36,7 @@ public static class NadamKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float p = s.Param[i], m = s.A[i], v = s.B[i];

@@ -42,6 +42,7 @@ public static class RmspropKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float oneMinusAlpha = H.OneMinusAlpha, negLr = -H.Lr;

@@ -35,6 +35,7 @@ public static class RpropKernel
 
         public bool Vectorizable => !(H.StepSizeMin > H.StepSizeMax); // Math.Clamp throws; let the reference raise it
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float g = H.Maximize ? -s.Grad[i] : s.Grad[i];

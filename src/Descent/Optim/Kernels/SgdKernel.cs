@@ -37,6 +37,7 @@ public static class SgdKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float negLr = -H.Lr, oneMinusDampening = 1 - H.Dampening;

@@ -86,6 +86,7 @@ public static class SparseAdamKernel
 
         public bool Vectorizable => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Element(scoped in ElementSpans s, int i)
         {
             float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
