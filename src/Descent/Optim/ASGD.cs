@@ -37,51 +37,47 @@ public sealed class ASGD : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<AsgdJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<AsgdState, AsgdJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<AsgdState, AsgdJob>
     {
-        double lr = group.Lr, lambd = group.GetDouble("lambd"), alpha = group.GetDouble("alpha"), t0 = group.GetDouble("t0");
-        double wd = group.GetDouble("weight_decay");
-        bool maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        try
+        private readonly double lr, lambd, alpha, t0, wd;
+        private readonly bool maximize;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(ASGD));
-                // η starts at the group's lr when the state is created, as PyTorch's torch.tensor(group["lr"]).
-                var s = State.TryGetValue(p, out var existing) ? (AsgdState)existing : NewState(p, lr);
-                s.Step++;
-                // The update uses this step's η and μ; the state then moves on to the next step's.
-                plan.Add(new AsgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Ax), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize)), p.Numel);
-                s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
-                s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
-                p.BumpVersion();
-            }
+            (lr, lambd, alpha, t0) = (group.Lr, group.GetDouble("lambd"), group.GetDouble("alpha"), group.GetDouble("t0"));
+            wd = group.GetDouble("weight_decay");
+            maximize = group.GetBool("maximize");
         }
-        finally
+
+        // η starts at the group's lr, as PyTorch's torch.tensor(group["lr"]).
+        public AsgdState NewState(Tensor p)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            var s = AsgdState.Schema.Create(p);
+            s.Eta = (float)lr;
+            return s;
+        }
+
+        public bool TryJob(Tensor p, Tensor grad, AsgdState s, out AsgdJob job)
+        {
+            s.Step++;
+            // The update uses this step's η and μ; the state then moves on to the next step's.
+            job = new AsgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Ax), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize));
+            s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
+            s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
+            return true;
         }
     }
 
-    // Apart from StepGroup, whose closure would otherwise be allocated on every step.
-    private AsgdState NewState(Tensor p, double lr) => GetState(p, q => new AsgdState { Eta = (float)lr, Ax = Tensor.ZerosLike(q) });
-
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AsgdState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Eta = (float)ParamState.ReadScalar(entries, "eta", paramName),
-            Mu = (float)ParamState.ReadScalar(entries, "mu", paramName),
-            Ax = ParamState.ReadBuffer(entries, "ax", param, paramName),
-        };
+        AsgdState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>ASGD's state.</summary>
@@ -99,12 +95,13 @@ public sealed class AsgdState : ParamState
     /// <summary>PyTorch's <c>ax</c>: the averaged parameter.</summary>
     public required Tensor Ax { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AsgdState> Schema = new StateSchema<AsgdState>(p => new() { Ax = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Float("eta", s => s.Eta, (s, v) => s.Eta = v)
+        .Float("mu", s => s.Mu, (s, v) => s.Mu = v)
+        .Buffer("ax", s => s.Ax);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("eta", Tensor.Scalar(Eta));
-        yield return new("mu", Tensor.Scalar(Mu));
-        yield return new("ax", Ax);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

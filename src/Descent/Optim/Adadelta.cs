@@ -37,41 +37,31 @@ public sealed class Adadelta : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<AdadeltaJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<AdadeltaState, AdadeltaJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule(ParamGroup group) : IStepRule<AdadeltaState, AdadeltaJob>
     {
-        var h = AdadeltaHyper.For(group.Lr, group.GetDouble("rho"), group.GetDouble("eps"), group.GetDouble("weight_decay"), group.GetBool("maximize"));
-        var ps = group.Params;
-        try
+        private readonly AdadeltaHyper h = AdadeltaHyper.For(group.Lr, group.GetDouble("rho"), group.GetDouble("eps"),
+            group.GetDouble("weight_decay"), group.GetBool("maximize"));
+
+        public AdadeltaState NewState(Tensor p) => AdadeltaState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, AdadeltaState s, out AdadeltaJob job)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(Adadelta));
-                var s = GetState(p, static q => new AdadeltaState { SquareAvg = Tensor.ZerosLike(q), AccDelta = Tensor.ZerosLike(q) });
-                s.Step++;
-                plan.Add(new AdadeltaJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg), FloatSlice.Of(s.AccDelta), h), p.Numel);
-                p.BumpVersion();
-            }
-        }
-        finally
-        {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            s.Step++;
+            job = new AdadeltaJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg), FloatSlice.Of(s.AccDelta), h);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdadeltaState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
-            AccDelta = ParamState.ReadBuffer(entries, "acc_delta", param, paramName),
-        };
+        AdadeltaState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adadelta's state.</summary>
@@ -86,11 +76,12 @@ public sealed class AdadeltaState : ParamState
     /// <summary>PyTorch's <c>acc_delta</c> (running mean of Δ²).</summary>
     public required Tensor AccDelta { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdadeltaState> Schema = new StateSchema<AdadeltaState>(p => new() { SquareAvg = Tensor.ZerosLike(p), AccDelta = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("square_avg", s => s.SquareAvg)
+        .Buffer("acc_delta", s => s.AccDelta);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("square_avg", SquareAvg);
-        yield return new("acc_delta", AccDelta);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -60,56 +60,43 @@ public sealed class Adafactor : Optimizer
     private float[] scratch = [];
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => InlineStepLoop<AdafactorState>.Run(this, group, new Rule(this, group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IInlineStepRule<AdafactorState>
     {
-        var (eps1, eps2) = ReadEps(group);
-        double lr = group.Lr, beta2Decay = group.GetDouble("beta2_decay"), d = group.GetDouble("d"), wd = group.GetDouble("weight_decay");
-        bool maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        private readonly Adafactor owner;
+        private readonly double? eps1;
+        private readonly double eps2, lr, beta2Decay, d, wd;
+        private readonly bool maximize;
+
+        public Rule(Adafactor owner, ParamGroup group)
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Adafactor));
-            var s = GetState(p, NewState);
+            this.owner = owner;
+            (eps1, eps2) = ReadEps(group);
+            (lr, beta2Decay, d, wd) = (group.Lr, group.GetDouble("beta2_decay"), group.GetDouble("d"), group.GetDouble("weight_decay"));
+            maximize = group.GetBool("maximize");
+        }
+
+        public void Check(Tensor p, Tensor grad) { }
+
+        public AdafactorState NewState(Tensor p) => AdafactorState.Schema.Create(p);
+
+        public void Apply(Tensor p, Tensor grad, AdafactorState s)
+        {
             s.Step++;
             var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1, eps2, d, wd, maximize);
             int rows = p.Dim > 1 ? p.Size(-2) : 0, cols = p.Dim > 1 ? p.Size(-1) : 0;
-            if (scratch.Length < p.Numel) scratch = new float[p.Numel];
-            AdafactorKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(),
+            if (owner.scratch.Length < p.Numel) owner.scratch = new float[p.Numel];
+            AdafactorKernel.Step(p.AsSpan(), grad.Contiguous().AsSpan(),
                 s.RowVar is null ? default : s.RowVar.AsSpan(), s.ColVar is null ? default : s.ColVar.AsSpan(),
-                s.Variance is null ? default : s.Variance.AsSpan(), scratch.AsSpan(0, p.Numel), rows, cols, h);
-            p.BumpVersion();
+                s.Variance is null ? default : s.Variance.AsSpan(), owner.scratch.AsSpan(0, p.Numel), rows, cols, h);
         }
-    }
-
-    private static AdafactorState NewState(Tensor p)
-    {
-        if (p.Dim <= 1) return new AdafactorState { Variance = Tensor.ZerosLike(p) };
-        var rowShape = p.Shape;
-        rowShape[^1] = 1;
-        var colShape = p.Shape;
-        colShape[^2] = 1;
-        return new AdafactorState { RowVar = Tensor.Zeros(rowShape, p.DType), ColVar = Tensor.Zeros(colShape, p.DType) };
     }
 
     /// <inheritdoc/>
-    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName)
-    {
-        var s = NewState(param);
-        s.Step = ParamState.ReadStep(entries, paramName);
-        if (s.Variance is not null) ParamState.ReadBuffer(entries, "variance", param, paramName).AsSpan().CopyTo(s.Variance.AsSpan());
-        else
-        {
-            ReadInto(entries, "row_var", s.RowVar!, paramName);
-            ReadInto(entries, "col_var", s.ColVar!, paramName);
-        }
-        return s;
-    }
-
-    private static void ReadInto(IReadOnlyDictionary<string, object> entries, string key, Tensor target, string paramName)
-    {
-        // row_var/col_var do not have the parameter's shape, so check them against the freshly made buffer.
-        ParamState.ReadBuffer(entries, key, target, paramName).AsSpan().CopyTo(target.AsSpan());
-    }
+    protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
+        AdafactorState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adafactor's state: factored second moments for matrices (and higher), a full one for vectors and scalars.</summary>
@@ -127,12 +114,24 @@ public sealed class AdafactorState : ParamState
     /// <summary>PyTorch's <c>variance</c>, only for tensors of fewer than two dimensions.</summary>
     public Tensor? Variance { get; init; }
 
-    /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
+    /// <summary>A zero state for <paramref name="p"/>: factored for two or more dimensions, else full.</summary>
+    internal static AdafactorState Blank(Tensor p)
     {
-        yield return new("step", StepTensor(Step));
-        if (RowVar is not null) yield return new("row_var", RowVar);
-        if (ColVar is not null) yield return new("col_var", ColVar);
-        if (Variance is not null) yield return new("variance", Variance);
+        if (p.Dim <= 1) return new AdafactorState { Variance = Tensor.ZerosLike(p) };
+        var rowShape = p.Shape;
+        rowShape[^1] = 1;
+        var colShape = p.Shape;
+        colShape[^2] = 1;
+        return new AdafactorState { RowVar = Tensor.Zeros(rowShape, p.DType), ColVar = Tensor.Zeros(colShape, p.DType) };
     }
+
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdafactorState> Schema = new StateSchema<AdafactorState>(Blank)
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("row_var", s => s.RowVar)
+        .Buffer("col_var", s => s.ColVar)
+        .Buffer("variance", s => s.Variance);
+
+    /// <inheritdoc/>
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -46,55 +46,54 @@ public sealed class Adagrad : Optimizer
     private void InitAllState()
     {
         foreach (var g in ParamGroups)
-            foreach (var p in g.Params) StateOf(p, g);
+            foreach (var p in g.Params)
+                if (!TryGetState(p, out _)) AddState(p, NewState(p, g));
     }
 
-    private AdagradState StateOf(Tensor p, ParamGroup g) =>
-        GetState(p, q => new AdagradState { Sum = Tensor.FullLike(q, g.GetDouble("initial_accumulator_value")) });
+    // A parameter's first state: `sum` filled with its group's initial_accumulator_value.
+    private static AdagradState NewState(Tensor p, ParamGroup g) => new() { Sum = Tensor.FullLike(p, g.GetDouble("initial_accumulator_value")) };
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<AdagradJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<AdagradState, AdagradJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private struct Rule : IStepRule<AdagradState, AdagradJob>
     {
-        double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
-        bool maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        long hyperStep = -1;
-        AdagradHyper h = default;
-        try
+        private readonly ParamGroup group;
+        private readonly double lr, lrDecay, eps, wd;
+        private readonly bool maximize;
+        private long hyperStep; // the step count `hyper` was computed for (0: none yet)
+        private AdagradHyper hyper;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(Adagrad));
-                // The state exists from construction on; looking it up first avoids StateOf's capturing lambda.
-                var s = State.TryGetValue(p, out var existing) ? (AdagradState)existing : StateOf(p, group);
-                s.Step++;
-                if (s.Step != hyperStep)
-                {
-                    h = AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize);
-                    hyperStep = s.Step;
-                }
-                plan.Add(new AdagradJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Sum), h), p.Numel);
-                p.BumpVersion();
-            }
+            this.group = group;
+            (lr, lrDecay, eps, wd) = (group.Lr, group.GetDouble("lr_decay"), group.GetDouble("eps"), group.GetDouble("weight_decay"));
+            maximize = group.GetBool("maximize");
         }
-        finally
+
+        // The state exists from construction on; this makes it for a parameter added later or left out of a loaded state dict.
+        public readonly AdagradState NewState(Tensor p) => Adagrad.NewState(p, group);
+
+        public bool TryJob(Tensor p, Tensor grad, AdagradState s, out AdagradJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            s.Step++;
+            if (s.Step != hyperStep)
+            {
+                hyper = AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize);
+                hyperStep = s.Step;
+            }
+            job = new AdagradJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Sum), hyper);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdagradState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Sum = ParamState.ReadBuffer(entries, "sum", param, paramName),
-        };
+        AdagradState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adagrad's state.</summary>
@@ -106,10 +105,11 @@ public sealed class AdagradState : ParamState
     /// <summary>PyTorch's <c>sum</c> (accumulated g²).</summary>
     public required Tensor Sum { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdagradState> Schema = new StateSchema<AdagradState>(p => new() { Sum = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("sum", s => s.Sum);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("sum", Sum);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

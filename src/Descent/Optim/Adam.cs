@@ -41,55 +41,49 @@ public class Adam : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<AdamJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<AdamState, AdamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private struct Rule : IStepRule<AdamState, AdamJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
-        bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
-        bool decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
-        var ps = group.Params;
-        long hyperStep = -1;
-        AdamHyper h = default;
-        try
+        private readonly double lr, beta1, beta2, eps, wd;
+        private readonly bool amsgrad, maximize, decoupled;
+        private long hyperStep; // the step count `hyper` was computed for (0: none yet)
+        private AdamHyper hyper;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, GetType().Name);
-                var s = GetState(p, static q => new AdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-                if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
-                s.Step++;
-                // Parameters usually share a step count, so the bias corrections are computed once per group.
-                if (s.Step != hyperStep)
-                {
-                    h = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
-                    hyperStep = s.Step;
-                }
-                plan.Add(new AdamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq),
-                    amsgrad ? FloatSlice.Of(s.MaxExpAvgSq!) : default, h), p.Numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, wd) = (group.Lr, group.GetDouble("eps"), group.GetDouble("weight_decay"));
+            (amsgrad, maximize) = (group.GetBool("amsgrad"), group.GetBool("maximize"));
+            decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
         }
-        finally
+
+        public readonly AdamState NewState(Tensor p) => AdamState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, AdamState s, out AdamJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
+            s.Step++;
+            // Parameters usually share a step count, so the bias corrections are computed once per group.
+            if (s.Step != hyperStep)
+            {
+                hyper = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
+                hyperStep = s.Step;
+            }
+            job = new AdamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq),
+                amsgrad ? FloatSlice.Of(s.MaxExpAvgSq!) : default, hyper);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-            MaxExpAvgSq = ParamState.ReadOptionalBuffer(entries, "max_exp_avg_sq", param, paramName),
-        };
+        AdamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adam's state: step count, first and second moments, and the running maximum with amsgrad.</summary>
@@ -107,12 +101,13 @@ public sealed class AdamState : ParamState
     /// <summary>PyTorch's <c>max_exp_avg_sq</c>, only with amsgrad.</summary>
     public Tensor? MaxExpAvgSq { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdamState> Schema = new StateSchema<AdamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq)
+        .OptionalBuffer("max_exp_avg_sq", s => s.MaxExpAvgSq, (s, v) => s.MaxExpAvgSq = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-        if (MaxExpAvgSq is not null) yield return new("max_exp_avg_sq", MaxExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -37,50 +37,45 @@ public sealed class Adamax : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<AdamaxJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<AdamaxState, AdamaxJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private struct Rule : IStepRule<AdamaxState, AdamaxJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
-        bool maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        long hyperStep = -1;
-        AdamaxHyper h = default;
-        try
+        private readonly double lr, beta1, beta2, eps, wd;
+        private readonly bool maximize;
+        private long hyperStep; // the step count `hyper` was computed for (0: none yet)
+        private AdamaxHyper hyper;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(Adamax));
-                var s = GetState(p, static q => new AdamaxState { ExpAvg = Tensor.ZerosLike(q), ExpInf = Tensor.ZerosLike(q) });
-                s.Step++;
-                if (s.Step != hyperStep)
-                {
-                    h = AdamaxHyper.For(s.Step, lr, beta1, beta2, eps, wd, maximize);
-                    hyperStep = s.Step;
-                }
-                plan.Add(new AdamaxJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpInf), h), p.Numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, wd) = (group.Lr, group.GetDouble("eps"), group.GetDouble("weight_decay"));
+            maximize = group.GetBool("maximize");
         }
-        finally
+
+        public readonly AdamaxState NewState(Tensor p) => AdamaxState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, AdamaxState s, out AdamaxJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            s.Step++;
+            if (s.Step != hyperStep)
+            {
+                hyper = AdamaxHyper.For(s.Step, lr, beta1, beta2, eps, wd, maximize);
+                hyperStep = s.Step;
+            }
+            job = new AdamaxJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpInf), hyper);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new AdamaxState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpInf = ParamState.ReadBuffer(entries, "exp_inf", param, paramName),
-        };
+        AdamaxState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Adamax's state.</summary>
@@ -95,11 +90,12 @@ public sealed class AdamaxState : ParamState
     /// <summary>PyTorch's <c>exp_inf</c> (exponentially weighted infinity norm).</summary>
     public required Tensor ExpInf { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<AdamaxState> Schema = new StateSchema<AdamaxState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpInf = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_inf", s => s.ExpInf);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_inf", ExpInf);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

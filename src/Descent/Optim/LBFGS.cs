@@ -246,5 +246,5 @@ public sealed class LBFGS : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        LbfgsState.FromDict(entries, paramName);
+        LbfgsState.Schema.Load(param, entries, paramName);
 }

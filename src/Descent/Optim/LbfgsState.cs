@@ -41,45 +41,36 @@ public sealed class LbfgsState : ParamState
     /// <summary>The two-loop recursion's coefficients (<c>al</c>, history_size long, unset slots None).</summary>
     public float?[]? Al { get; set; }
 
+    /// <summary>
+    /// The state-dict entries, each named once: PyTorch's keys, types and order. Stopped before the first iteration,
+    /// PyTorch has only the counters.
+    /// </summary>
+    internal static readonly StateSchema<LbfgsState> Schema = new StateSchema<LbfgsState>(_ => new())
+        .Custom("func_evals", s => s.FuncEvals, (s, e, name) => s.FuncEvals = (int)ReadStep(e, name, "func_evals"))
+        .Custom("n_iter", s => s.NIter, (s, e, name) => s.NIter = (int)ReadStep(e, name, "n_iter"))
+        .Custom("d", s => s.D is null ? null : Vec(s.D), (s, e, _) =>
+        {
+            if (e.ContainsKey("d")) s.D = Floats(e["d"]);
+        })
+        .OnlyIf(s => s.D is not null)
+        .Custom("t", s => s.T, (s, e, name) => s.T = ReadScalar(e, "t", name))
+        .Custom("old_dirs", s => s.OldDirs.Select(Vec).ToList(), (s, e, _) => s.OldDirs = List(e, "old_dirs").Select(Floats).ToList())
+        .Custom("old_stps", s => s.OldStps.Select(Vec).ToList(), (s, e, _) => s.OldStps = List(e, "old_stps").Select(Floats).ToList())
+        .Custom("ro", s => s.Ro.Select(r => Tensor.Scalar(r)).ToList(),
+            (s, e, _) => s.Ro = List(e, "ro").Select(r => (float)ParamGroup.ToDouble(r, "ro")).ToList())
+        .Custom("H_diag", s => Tensor.Scalar(s.HDiag), (s, e, name) => s.HDiag = (float)ReadScalar(e, "H_diag", name))
+        .Custom("prev_flat_grad", s => Vec(s.PrevFlatGrad!), (s, e, _) => s.PrevFlatGrad = Floats(e["prev_flat_grad"]))
+        .Custom("prev_loss", s => s.PrevLoss, (s, e, name) => s.PrevLoss = ReadScalar(e, "prev_loss", name))
+        .Custom("al", s => s.Al?.Select(a => (object?)(a is float f ? Tensor.Scalar(f) : null)).ToList(), (s, e, _) =>
+        {
+            if (e.TryGetValue("al", out var al) && al is System.Collections.IEnumerable items)
+                s.Al = items.Cast<object?>().Select(a => a is null ? (float?)null : (float)ParamGroup.ToDouble(a, "al")).ToArray();
+        });
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("func_evals", FuncEvals);
-        yield return new("n_iter", NIter);
-        if (D is null) yield break; // stopped before the first iteration: PyTorch has only the counters
-        yield return new("d", Vec(D));
-        yield return new("t", T);
-        yield return new("old_dirs", OldDirs.Select(Vec).ToList());
-        yield return new("old_stps", OldStps.Select(Vec).ToList());
-        yield return new("ro", Ro.Select(r => Tensor.Scalar(r)).ToList());
-        yield return new("H_diag", Tensor.Scalar(HDiag));
-        yield return new("prev_flat_grad", Vec(PrevFlatGrad!));
-        yield return new("prev_loss", PrevLoss);
-        if (Al is not null) yield return new("al", Al.Select(a => (object?)(a is float f ? Tensor.Scalar(f) : null)).ToList());
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 
     private static Tensor Vec(float[] v) => Tensor.FromArray((float[])v.Clone(), v.Length);
-
-    internal static LbfgsState FromDict(IReadOnlyDictionary<string, object> e, string paramName)
-    {
-        var s = new LbfgsState
-        {
-            FuncEvals = (int)ReadStep(e, paramName, "func_evals"),
-            NIter = (int)ReadStep(e, paramName, "n_iter"),
-        };
-        if (!e.ContainsKey("d")) return s;
-        s.D = Floats(e["d"]);
-        s.T = ReadScalar(e, "t", paramName);
-        s.OldDirs = List(e, "old_dirs").Select(Floats).ToList();
-        s.OldStps = List(e, "old_stps").Select(Floats).ToList();
-        s.Ro = List(e, "ro").Select(r => (float)ParamGroup.ToDouble(r, "ro")).ToList();
-        s.HDiag = (float)ReadScalar(e, "H_diag", paramName);
-        s.PrevFlatGrad = Floats(e["prev_flat_grad"]);
-        s.PrevLoss = ReadScalar(e, "prev_loss", paramName);
-        if (e.TryGetValue("al", out var al) && al is System.Collections.IEnumerable items)
-            s.Al = items.Cast<object?>().Select(a => a is null ? (float?)null : (float)ParamGroup.ToDouble(a, "al")).ToArray();
-        return s;
-    }
 
     private static IEnumerable<object> List(IReadOnlyDictionary<string, object> e, string key) =>
         e.TryGetValue(key, out var v) && v is System.Collections.IEnumerable items

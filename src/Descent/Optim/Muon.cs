@@ -84,34 +84,58 @@ public sealed class Muon : Optimizer
     private float[] scratch = [];
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => InlineStepLoop<MuonState>.Run(this, group, new Rule(this, group));
+
+    // The scratch for a rows × cols parameter, grown when too small.
+    private Span<float> Scratch(int rows, int cols)
     {
-        double lr = group.Lr, wd = group.GetDouble("weight_decay"), momentum = group.GetDouble("momentum");
-        bool nesterov = group.GetBool("nesterov");
-        int nsSteps = group.GetInt("ns_steps");
-        if (nsSteps >= 100) throw new ArgumentException("Number of steps must be less than 100 for computational efficiency");
-        var (a, b, c) = ReadCoefficients(group);
-        var ns = new NewtonSchulzHyper((float)a, (float)b, (float)c, nsSteps, (float)group.GetDouble("eps"), group.GetBool("use_addmm"));
-        string? adjust = group.GetString("adjust_lr_fn");
-        float w = (float)(1 - momentum), mu = (float)momentum;
-        foreach (var p in group.Params)
+        int need = MuonKernel.StepScratchLength(rows, cols);
+        if (scratch.Length < need) scratch = new float[need];
+        return scratch.AsSpan(0, need);
+    }
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IInlineStepRule<MuonState>
+    {
+        private readonly Muon owner;
+        private readonly double lr, wd;
+        private readonly bool nesterov;
+        private readonly NewtonSchulzHyper ns;
+        private readonly string? adjust;
+        private readonly float w, mu;
+
+        public Rule(Muon owner, ParamGroup group)
         {
-            if (p.Grad is null) continue;
-            Check.Float32(p, nameof(Muon));
-            if (p.Grad.Dim != 2) throw new ArgumentException("Param gradient must be a 2D matrix");
-            var s = GetState(p, q => new MuonState { MomentumBuffer = Tensor.ZerosLike(q) });
+            this.owner = owner;
+            double momentum;
+            (lr, wd, momentum) = (group.Lr, group.GetDouble("weight_decay"), group.GetDouble("momentum"));
+            nesterov = group.GetBool("nesterov");
+            int nsSteps = group.GetInt("ns_steps");
+            if (nsSteps >= 100) throw new ArgumentException("Number of steps must be less than 100 for computational efficiency");
+            var (a, b, c) = ReadCoefficients(group);
+            ns = new NewtonSchulzHyper((float)a, (float)b, (float)c, nsSteps, (float)group.GetDouble("eps"), group.GetBool("use_addmm"));
+            adjust = group.GetString("adjust_lr_fn");
+            (w, mu) = ((float)(1 - momentum), (float)momentum);
+        }
+
+        public void Check(Tensor p, Tensor grad)
+        {
+            if (grad.Dim != 2) throw new ArgumentException("Param gradient must be a 2D matrix");
+        }
+
+        public MuonState NewState(Tensor p) => MuonState.Schema.Create(p);
+
+        public void Apply(Tensor p, Tensor grad, MuonState s)
+        {
             int rows = p.Size(0), cols = p.Size(1);
             var h = new MuonHyper(w, mu, nesterov, (float)(1 - lr * wd), (float)-AdjustLr(lr, adjust, rows, cols), ns);
-            int need = MuonKernel.StepScratchLength(rows, cols);
-            if (scratch.Length < need) scratch = new float[need];
-            MuonKernel.Step(p.AsSpan(), p.Grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(), scratch.AsSpan(0, need), rows, cols, h);
-            p.BumpVersion();
+            MuonKernel.Step(p.AsSpan(), grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(), owner.Scratch(rows, cols), rows, cols, h);
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new MuonState { MomentumBuffer = ParamState.ReadBuffer(entries, "momentum_buffer", param, paramName) };
+        MuonState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Muon's state.</summary>
@@ -120,9 +144,10 @@ public sealed class MuonState : ParamState
     /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
     public required Tensor MomentumBuffer { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<MuonState> Schema = new StateSchema<MuonState>(p => new() { MomentumBuffer = Tensor.ZerosLike(p) })
+        .Buffer("momentum_buffer", s => s.MomentumBuffer);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("momentum_buffer", MomentumBuffer);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -44,51 +44,45 @@ public sealed class NAdam : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<NadamJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<NadamState, NadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<NadamState, NadamJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay"), psi = group.GetDouble("momentum_decay");
-        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        try
+        private readonly double lr, beta1, beta2, eps, wd, psi;
+        private readonly bool decoupled, maximize;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(NAdam));
-                var s = GetState(p, static q => new NadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-                long t = ++s.Step;
-                double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
-                double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
-                s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
-                double muProductNext = s.MuProduct * muNext;
-                var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                    (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
-                    (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
-                plan.Add(new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h), p.Numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, wd, psi) = (group.Lr, group.GetDouble("eps"), group.GetDouble("weight_decay"), group.GetDouble("momentum_decay"));
+            (decoupled, maximize) = (group.GetBool("decoupled_weight_decay"), group.GetBool("maximize"));
         }
-        finally
+
+        public NadamState NewState(Tensor p) => NadamState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, NadamState s, out NadamJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            long t = ++s.Step;
+            double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
+            double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
+            s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
+            double muProductNext = s.MuProduct * muNext;
+            var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
+                (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
+            job = new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new NadamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            MuProduct = (float)ParamState.ReadScalar(entries, "mu_product", paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-        };
+        NadamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>NAdam's state.</summary>
@@ -106,12 +100,13 @@ public sealed class NadamState : ParamState
     /// <summary>PyTorch's <c>exp_avg_sq</c>.</summary>
     public required Tensor ExpAvgSq { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<NadamState> Schema = new StateSchema<NadamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Float("mu_product", s => s.MuProduct, (s, v) => s.MuProduct = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("mu_product", Tensor.Scalar(MuProduct));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

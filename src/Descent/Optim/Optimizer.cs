@@ -129,7 +129,10 @@ public abstract class Optimizer
         return loss;
     }
 
-    /// <summary>Applies the update rule to every parameter of <paramref name="group"/> that has a gradient.</summary>
+    /// <summary>
+    /// Applies the update rule to every parameter of <paramref name="group"/> that has a gradient: the elementwise
+    /// optimizers read the group's hyperparameters into a rule and run it through their step loop.
+    /// </summary>
     protected abstract void StepGroup(ParamGroup group);
 
     /// <summary>The state of <paramref name="p"/>, created by <paramref name="create"/> on first use.</summary>
@@ -139,6 +142,16 @@ public abstract class Optimizer
         var created = create(p);
         state[p] = created;
         return created;
+    }
+
+    /// <summary>The state of <paramref name="p"/>, if it has one (for the step loops).</summary>
+    internal bool TryGetState(Tensor p, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ParamState? s) => state.TryGetValue(p, out s);
+
+    /// <summary>Gives <paramref name="p"/> its first state (for the step loops) and returns it.</summary>
+    internal TState AddState<TState>(Tensor p, TState s) where TState : ParamState
+    {
+        state[p] = s;
+        return s;
     }
 
     /// <summary>Builds a parameter's typed state from its PyTorch state-dict entries (for <see cref="LoadStateDict"/>).</summary>

@@ -15,14 +15,22 @@ public abstract class ParamState
     protected static Tensor StepTensor(long step) => Tensor.Scalar(step);
 
     /// <summary>Reads a state tensor, checking it matches <paramref name="param"/>'s shape, and returns a private copy.</summary>
-    internal static Tensor ReadBuffer(IReadOnlyDictionary<string, object> entries, string key, Tensor param, string paramName)
+    internal static Tensor ReadBuffer(IReadOnlyDictionary<string, object> entries, string key, Tensor param, string paramName) =>
+        Checked(entries, key, param, paramName).Detach().To(param.DType).Clone();
+
+    /// <summary>Reads a state tensor into <paramref name="target"/>, checking it has <paramref name="target"/>'s shape.</summary>
+    internal static void ReadInto(IReadOnlyDictionary<string, object> entries, string key, Tensor target, string paramName) =>
+        target.CopyFromUnchecked(Checked(entries, key, target, paramName).Detach());
+
+    // The tensor under `key`, refused when absent or not shaped like `like`.
+    private static Tensor Checked(IReadOnlyDictionary<string, object> entries, string key, Tensor like, string paramName)
     {
         if (!entries.TryGetValue(key, out var v) || v is not Tensor t)
             throw new ArgumentException($"state of parameter {paramName} is missing '{key}'");
-        if (!ShapeHelper.SameShape(t.shape, param.shape))
+        if (!ShapeHelper.SameShape(t.shape, like.shape))
             throw new ArgumentException(
-                $"state '{key}' of parameter {paramName} has shape {ShapeHelper.Format(t.shape)}, but the parameter has shape {ShapeHelper.Format(param.shape)}");
-        return t.Detach().To(param.DType).Clone();
+                $"state '{key}' of parameter {paramName} has shape {ShapeHelper.Format(t.shape)}, but the parameter has shape {ShapeHelper.Format(like.shape)}");
+        return t;
     }
 
     /// <summary>Reads an optional state tensor (absent or None gives null).</summary>

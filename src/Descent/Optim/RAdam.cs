@@ -41,49 +41,44 @@ public sealed class RAdam : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<RadamJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<RadamState, RadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<RadamState, RadamJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
-        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        try
+        private readonly double lr, beta1, beta2, eps, wd;
+        private readonly bool decoupled, maximize;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(RAdam));
-                var s = GetState(p, static q => new RadamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-                long t = ++s.Step;
-                double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
-                double rhoInf = 2 / (1 - beta2) - 1;
-                double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
-                double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
-                var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                    (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
-                plan.Add(new RadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h), p.Numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, wd) = (group.Lr, group.GetDouble("eps"), group.GetDouble("weight_decay"));
+            (decoupled, maximize) = (group.GetBool("decoupled_weight_decay"), group.GetBool("maximize"));
         }
-        finally
+
+        public RadamState NewState(Tensor p) => RadamState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, RadamState s, out RadamJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            long t = ++s.Step;
+            double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
+            double rhoInf = 2 / (1 - beta2) - 1;
+            double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
+            double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
+            var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
+                (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
+            job = new RadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RadamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-        };
+        RadamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>RAdam's state.</summary>
@@ -98,11 +93,12 @@ public sealed class RadamState : ParamState
     /// <summary>PyTorch's <c>exp_avg_sq</c>.</summary>
     public required Tensor ExpAvgSq { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RadamState> Schema = new StateSchema<RadamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

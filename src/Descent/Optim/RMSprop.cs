@@ -42,48 +42,41 @@ public sealed class RMSprop : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<RmspropJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<RmspropState, RmspropJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<RmspropState, RmspropJob>
     {
-        double alpha = group.GetDouble("alpha");
-        var h = new RmspropHyper((float)group.Lr, (float)alpha, (float)group.GetDouble("eps"),
-            (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"))
-        { OneMinusAlpha = (float)(1 - alpha) };
-        var ps = group.Params;
-        try
+        private readonly RmspropHyper h;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(RMSprop));
-                var s = GetState(p, static q => new RmspropState { SquareAvg = Tensor.ZerosLike(q) });
-                if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
-                if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
-                s.Step++;
-                plan.Add(new RmspropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg),
-                    FloatSlice.OfOptional(s.GradAvg), FloatSlice.OfOptional(s.MomentumBuffer), h), p.Numel);
-                p.BumpVersion();
-            }
+            double alpha = group.GetDouble("alpha");
+            h = new RmspropHyper((float)group.Lr, (float)alpha, (float)group.GetDouble("eps"),
+                (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"))
+            { OneMinusAlpha = (float)(1 - alpha) };
         }
-        finally
+
+        public RmspropState NewState(Tensor p) => RmspropState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, RmspropState s, out RmspropJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
+            if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
+            s.Step++;
+            job = new RmspropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg),
+                FloatSlice.OfOptional(s.GradAvg), FloatSlice.OfOptional(s.MomentumBuffer), h);
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RmspropState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            SquareAvg = ParamState.ReadBuffer(entries, "square_avg", param, paramName),
-            MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName),
-            GradAvg = ParamState.ReadOptionalBuffer(entries, "grad_avg", param, paramName),
-        };
+        RmspropState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>RMSprop's state.</summary>
@@ -101,12 +94,13 @@ public sealed class RmspropState : ParamState
     /// <summary>PyTorch's <c>grad_avg</c>, only when centred.</summary>
     public Tensor? GradAvg { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RmspropState> Schema = new StateSchema<RmspropState>(p => new() { SquareAvg = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("square_avg", s => s.SquareAvg)
+        .OptionalBuffer("momentum_buffer", s => s.MomentumBuffer, (s, v) => s.MomentumBuffer = v)
+        .OptionalBuffer("grad_avg", s => s.GradAvg, (s, v) => s.GradAvg = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("square_avg", SquareAvg);
-        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
-        if (GradAvg is not null) yield return new("grad_avg", GradAvg);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

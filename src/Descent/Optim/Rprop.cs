@@ -38,47 +38,40 @@ public sealed class Rprop : Optimizer
         };
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<RpropJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<RpropState, RpropJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<RpropState, RpropJob>
     {
-        var (etaMinus, etaPlus) = group.GetPair("etas");
-        var (min, max) = group.GetPair("step_sizes");
-        var h = new RpropHyper((float)etaMinus, (float)etaPlus, (float)min, (float)max, group.GetBool("maximize"));
-        double lr = group.Lr;
-        var ps = group.Params;
-        try
+        private readonly RpropHyper h;
+        private readonly double lr;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(Rprop));
-                var s = State.TryGetValue(p, out var existing) ? (RpropState)existing : NewState(p, lr);
-                s.Step++;
-                plan.Add(new RpropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Prev), FloatSlice.Of(s.StepSize), h), p.Numel);
-                p.BumpVersion();
-            }
+            var (etaMinus, etaPlus) = group.GetPair("etas");
+            var (min, max) = group.GetPair("step_sizes");
+            h = new RpropHyper((float)etaMinus, (float)etaPlus, (float)min, (float)max, group.GetBool("maximize"));
+            lr = group.Lr;
         }
-        finally
+
+        // Every element's Δ starts at lr.
+        public RpropState NewState(Tensor p) => new() { Prev = Tensor.ZerosLike(p), StepSize = Tensor.FullLike(p, lr) };
+
+        public bool TryJob(Tensor p, Tensor grad, RpropState s, out RpropJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            s.Step++;
+            job = new RpropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Prev), FloatSlice.Of(s.StepSize), h);
+            return true;
         }
     }
 
-    // Apart from StepGroup, whose closure would otherwise be allocated on every step.
-    private RpropState NewState(Tensor p, double lr) => GetState(p, q => new RpropState { Prev = Tensor.ZerosLike(q), StepSize = Tensor.FullLike(q, lr) });
-
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new RpropState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            Prev = ParamState.ReadBuffer(entries, "prev", param, paramName),
-            StepSize = ParamState.ReadBuffer(entries, "step_size", param, paramName),
-        };
+        RpropState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>Rprop's state.</summary>
@@ -93,11 +86,12 @@ public sealed class RpropState : ParamState
     /// <summary>PyTorch's <c>step_size</c>: each element's current Δ.</summary>
     public required Tensor StepSize { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<RpropState> Schema = new StateSchema<RpropState>(p => new() { Prev = Tensor.ZerosLike(p), StepSize = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v)
+        .Buffer("prev", s => s.Prev)
+        .Buffer("step_size", s => s.StepSize);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", StepTensor(Step));
-        yield return new("prev", Prev);
-        yield return new("step_size", StepSize);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

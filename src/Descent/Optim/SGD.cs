@@ -48,37 +48,31 @@ public sealed class SGD : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<SgdJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<SgdState, SgdJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule(ParamGroup group) : IStepRule<SgdState, SgdJob>
     {
-        var h = new SgdHyper((float)group.Lr, (float)group.GetDouble("momentum"), (float)group.GetDouble("dampening"),
+        private readonly SgdHyper h = new((float)group.Lr, (float)group.GetDouble("momentum"), (float)group.GetDouble("dampening"),
             (float)group.GetDouble("weight_decay"), group.GetBool("nesterov"), group.GetBool("maximize"));
-        var ps = group.Params;
-        try
+
+        public SgdState NewState(Tensor p) => SgdState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor grad, SgdState s, out SgdJob job)
         {
-            for (int i = 0; i < ps.Count; i++)
+            CheckScalars(group, s.MomentumBuffer is not null);
+            bool first = false;
+            if (h.Momentum != 0 && s.MomentumBuffer is null)
             {
-                var p = ps[i];
-                if (p.Grad is not { } grad) continue;
-                Check.Float32(p, nameof(SGD));
-                bool first = false;
-                var s = GetState(p, static _ => new SgdState());
-                CheckScalars(group, s.MomentumBuffer is not null);
-                if (h.Momentum != 0 && s.MomentumBuffer is null)
-                {
-                    s.MomentumBuffer = Tensor.ZerosLike(p);
-                    first = true;
-                }
-                plan.Add(new SgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.OfOptional(s.MomentumBuffer), h, first), p.Numel);
-                p.BumpVersion();
+                s.MomentumBuffer = Tensor.ZerosLike(p);
+                first = true;
             }
-        }
-        finally
-        {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            job = new SgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.OfOptional(s.MomentumBuffer), h, first);
+            return true;
         }
     }
 
@@ -101,7 +95,7 @@ public sealed class SGD : Optimizer
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new SgdState { MomentumBuffer = ParamState.ReadOptionalBuffer(entries, "momentum_buffer", param, paramName) };
+        SgdState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>SGD's state: the momentum buffer, absent without momentum.</summary>
@@ -110,9 +104,10 @@ public sealed class SgdState : ParamState
     /// <summary>PyTorch's <c>momentum_buffer</c>.</summary>
     public Tensor? MomentumBuffer { get; set; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<SgdState> Schema = new StateSchema<SgdState>(_ => new())
+        .OptionalBuffer("momentum_buffer", s => s.MomentumBuffer, (s, v) => s.MomentumBuffer = v);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        if (MomentumBuffer is not null) yield return new("momentum_buffer", MomentumBuffer);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

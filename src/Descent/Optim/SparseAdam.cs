@@ -48,48 +48,46 @@ public sealed class SparseAdam : Optimizer
         return [.. present];
     }
 
-    // Reused every step: the queued per-parameter updates, run together (on several threads when large).
-    private readonly StepPlan<SparseAdamJob> plan = new();
+    // Reused every step: the step loop and its plan of per-parameter updates.
+    private readonly StepLoop<SparseAdamState, SparseAdamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+
+    // One group's step: its hyperparameters, and each parameter's state and update.
+    private readonly struct Rule : IStepRule<SparseAdamState, SparseAdamJob>
     {
-        var (beta1, beta2) = group.GetPair("betas");
-        double lr = group.Lr, eps = group.GetDouble("eps");
-        bool maximize = group.GetBool("maximize");
-        var ps = group.Params;
-        try
+        private readonly double lr, beta1, beta2, eps;
+        private readonly bool maximize;
+
+        public Rule(ParamGroup group)
         {
-            for (int i = 0; i < ps.Count; i++)
-            {
-                var p = ps[i];
-                if (p.Grad is not { } g) continue;
-                Check.Float32(p, nameof(SparseAdam));
-                var s = GetState(p, static q => new SparseAdamState { ExpAvg = Tensor.ZerosLike(q), ExpAvgSq = Tensor.ZerosLike(q) });
-                s.Step++;
-                var grad = g.Contiguous();
-                // An all-zero gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
-                if (!grad.AsSpan().ContainsAnyExcept(0f)) continue;
-                int rows = p.Dim == 0 ? 1 : p.Size(0), numel = p.Numel;
-                plan.Add(new SparseAdamJob(FloatSlice.Of(p), FloatSlice.Of(grad), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), numel, numel / rows,
-                    SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize)), numel);
-                p.BumpVersion();
-            }
+            (beta1, beta2) = group.GetPair("betas");
+            (lr, eps, maximize) = (group.Lr, group.GetDouble("eps"), group.GetBool("maximize"));
         }
-        finally
+
+        public SparseAdamState NewState(Tensor p) => SparseAdamState.Schema.Create(p);
+
+        public bool TryJob(Tensor p, Tensor g, SparseAdamState s, out SparseAdamJob job)
         {
-            plan.Run(); // also when a later parameter is refused: the ones before it are updated, as one by one
+            s.Step++;
+            var grad = g.Contiguous();
+            // An all-zero gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
+            if (!grad.AsSpan().ContainsAnyExcept(0f))
+            {
+                job = default;
+                return false;
+            }
+            int rows = p.Dim == 0 ? 1 : p.Size(0), numel = p.Numel;
+            job = new SparseAdamJob(FloatSlice.Of(p), FloatSlice.Of(grad), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), numel, numel / rows,
+                SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize));
+            return true;
         }
     }
 
     /// <inheritdoc/>
     protected override ParamState StateFromDict(Tensor param, IReadOnlyDictionary<string, object> entries, string paramName) =>
-        new SparseAdamState
-        {
-            Step = ParamState.ReadStep(entries, paramName),
-            ExpAvg = ParamState.ReadBuffer(entries, "exp_avg", param, paramName),
-            ExpAvgSq = ParamState.ReadBuffer(entries, "exp_avg_sq", param, paramName),
-        };
+        SparseAdamState.Schema.Load(param, entries, paramName);
 }
 
 /// <summary>SparseAdam's state.</summary>
@@ -104,11 +102,12 @@ public sealed class SparseAdamState : ParamState
     /// <summary>PyTorch's <c>exp_avg_sq</c> (dense).</summary>
     public required Tensor ExpAvgSq { get; init; }
 
+    /// <summary>The state-dict entries, each named once: PyTorch's keys, types and order.</summary>
+    internal static readonly StateSchema<SparseAdamState> Schema = new StateSchema<SparseAdamState>(p => new() { ExpAvg = Tensor.ZerosLike(p), ExpAvgSq = Tensor.ZerosLike(p) })
+        .Step(s => s.Step, (s, v) => s.Step = v, asTensor: false)
+        .Buffer("exp_avg", s => s.ExpAvg)
+        .Buffer("exp_avg_sq", s => s.ExpAvgSq);
+
     /// <inheritdoc/>
-    public override IEnumerable<KeyValuePair<string, object>> ToStateDict()
-    {
-        yield return new("step", Step);
-        yield return new("exp_avg", ExpAvg);
-        yield return new("exp_avg_sq", ExpAvgSq);
-    }
+    public override IEnumerable<KeyValuePair<string, object>> ToStateDict() => Schema.Save(this);
 }

@@ -9,7 +9,7 @@ public class OptimizerBehaviourTests
 {
     public static IEnumerable<object[]> All() => OptimizerCases.All();
 
-    public static IEnumerable<object[]> Names() => OptimizerCases.Configs.Keys.Select(n => new object[] { n });
+    public static IEnumerable<object[]> Names() => OptimizerCases.Names.Select(n => new object[] { n });
 
     public static IEnumerable<object[]> ErrorIndices() => Enumerable.Range(0, OptimizerCases.Errors.Length).Select(i => new object[] { i });
 
@@ -159,11 +159,11 @@ public class OptimizerBehaviourTests
         int[] expectedIds = name switch { "LBFGS" => [0], "Adagrad" => [0, 1, 2, 3], _ => [0, 1, 2] };
         Assert.Equal(expectedIds, sd.State.Keys);
         var keys = sd.State[0].Keys.ToHashSet();
-        var expectedKeys = ExpectedStateKeys(name, config);
-        Assert.Equal(expectedKeys.OrderBy(k => k), keys.OrderBy(k => k));
+        if (ExpectedStateKeys(name, config) is { } expectedKeys) Assert.Equal(expectedKeys.OrderBy(k => k), keys.OrderBy(k => k));
     }
 
-    private static string[] ExpectedStateKeys(string name, int config) => (name, config) switch
+    // PyTorch's state keys per optimizer and configuration; null for an optimizer not listed (its keys come from its schema).
+    private static string[]? ExpectedStateKeys(string name, int config) => (name, config) switch
     {
         ("SGD", 0) => [],
         ("SGD", _) => ["momentum_buffer"],
@@ -182,7 +182,7 @@ public class OptimizerBehaviourTests
         ("SparseAdam", _) => ["step", "exp_avg", "exp_avg_sq"],
         ("Adafactor", _) => ["step", "row_var", "col_var"],
         ("Muon", _) => ["momentum_buffer"],
-        _ => throw new ArgumentException(name),
+        _ => null,
     };
 
     [Theory]

@@ -1,15 +1,24 @@
 using Descent.Optim;
 using Descent.Tensors;
+using Xunit;
 
 namespace Descent.Tests.Optim;
 
 /// <summary>
-/// The optimizer table for the behaviour tests, in the style of PyTorch's common_optimizers.py: per optimizer,
-/// option configurations to run every base behaviour with, and error inputs with PyTorch's exact messages.
+/// The optimizer table for the behaviour tests, in the style of PyTorch's common_optimizers.py. The optimizers are
+/// those <see cref="OptimizerRegistry"/> knows (<see cref="Names"/>), so one registered there gets every table-driven
+/// test: with its defaults alone, or with the option configurations listed in <see cref="Configs"/>.
+/// Error inputs list PyTorch's exact messages.
 /// </summary>
 public static class OptimizerCases
 {
-    /// <summary>Option configurations (PyTorch keyword arguments) per optimizer.</summary>
+    /// <summary>Every optimizer the tests run: the registry's, in a stable order.</summary>
+    public static IReadOnlyList<string> Names => [.. OptimizerRegistry.Names.Order(StringComparer.Ordinal)];
+
+    /// <summary>The option configurations of <paramref name="name"/>: those of <see cref="Configs"/>, else its defaults alone.</summary>
+    public static Dictionary<string, object?>[] ConfigsOf(string name) => Configs.TryGetValue(name, out var c) ? c : [new()];
+
+    /// <summary>Option configurations (PyTorch keyword arguments) per optimizer; one not listed runs with its defaults alone.</summary>
     public static readonly Dictionary<string, Dictionary<string, object?>[]> Configs = new()
     {
         ["SGD"] = [new() { ["lr"] = 0.1 }, new() { ["lr"] = 0.1, ["momentum"] = 0.9, ["nesterov"] = true, ["weight_decay"] = 0.1 }],
@@ -73,8 +82,29 @@ public static class OptimizerCases
     /// <summary>Every (optimizer, config index) pair.</summary>
     public static IEnumerable<object[]> All()
     {
-        foreach (var (name, configs) in Configs)
-            for (int i = 0; i < configs.Length; i++) yield return [name, i];
+        foreach (var name in Names)
+            for (int i = 0; i < ConfigsOf(name).Length; i++) yield return [name, i];
+    }
+
+    /// <summary>Every (optimizer, config index) pair of the optimizers that step in chunks (<see cref="StepsInChunks"/>).</summary>
+    public static TheoryData<string, int> Chunked()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in Names.Where(StepsInChunks))
+            for (int config = 0; config < ConfigsOf(name).Length; config++) data.Add(name, config);
+        return data;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> steps through a <see cref="StepLoop{TState, TJob}"/>, whose updates are queued and
+    /// may be cut into chunks run on several threads (not LBFGS, Muon or Adafactor).
+    /// </summary>
+    public static bool StepsInChunks(string name)
+    {
+        for (var t = Make(name, 0, Params()).GetType(); t is not null; t = t.BaseType)
+            foreach (var f in t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+                if (f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(StepLoop<,>)) return true;
+        return false;
     }
 
     /// <summary>Fresh 2-D parameters (Muon takes nothing else), deterministic values.</summary>
@@ -95,7 +125,7 @@ public static class OptimizerCases
 
     /// <summary>Creates <paramref name="name"/> with config <paramref name="config"/> over <paramref name="groups"/>.</summary>
     public static Optimizer Make(string name, int config, IEnumerable<ParamGroup> groups) =>
-        OptimizerRegistry.Create(name, groups, Configs[name][config]);
+        OptimizerRegistry.Create(name, groups, ConfigsOf(name)[config]);
 
     /// <summary>The closure: Σ weights·p² + Σ p over every parameter, differentiated.</summary>
     public static Tensor Loss(Optimizer opt)

@@ -12,24 +12,10 @@ namespace Descent.Tests.Optim;
 /// </summary>
 public class StepAllocationTests
 {
+    public static TheoryData<string, int> Cases() => OptimizerCases.Chunked();
+
     [Theory]
-    [InlineData("SGD", 0)]
-    [InlineData("SGD", 1)]
-    [InlineData("Adam", 0)]
-    [InlineData("Adam", 1)]
-    [InlineData("AdamW", 0)]
-    [InlineData("AdamW", 1)]
-    [InlineData("RMSprop", 0)]
-    [InlineData("RMSprop", 1)]
-    [InlineData("Adagrad", 0)]
-    [InlineData("Adagrad", 1)]
-    [InlineData("Adadelta", 0)]
-    [InlineData("Adamax", 0)]
-    [InlineData("ASGD", 0)]
-    [InlineData("NAdam", 0)]
-    [InlineData("RAdam", 0)]
-    [InlineData("Rprop", 0)]
-    [InlineData("SparseAdam", 0)]
+    [MemberData(nameof(Cases))]
     public void HundredWarmStepsAllocateNothing(string name, int config)
     {
         // A parameter above the parallel threshold (so the worker pool runs) and a few small ones.

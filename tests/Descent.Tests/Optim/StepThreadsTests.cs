@@ -11,13 +11,7 @@ namespace Descent.Tests.Optim;
 /// </summary>
 public class StepThreadsTests
 {
-    public static TheoryData<string, int> Cases()
-    {
-        var data = new TheoryData<string, int>();
-        foreach (var name in new[] { "SGD", "Adam", "AdamW", "Adadelta", "Adagrad", "Adamax", "ASGD", "NAdam", "RAdam", "RMSprop", "Rprop", "SparseAdam" })
-            for (int config = 0; config < OptimizerCases.Configs[name].Length; config++) data.Add(name, config);
-        return data;
-    }
+    public static TheoryData<string, int> Cases() => OptimizerCases.Chunked();
 
     [Theory]
     [MemberData(nameof(Cases))]

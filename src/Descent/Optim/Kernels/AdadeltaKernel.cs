@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -19,69 +18,76 @@ public readonly record struct AdadeltaHyper(float Lr, float Rho, float OneMinusR
 public static class AdadeltaKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h)
-    {
-        CheckLengths(param, grad, squareAvg, accDelta);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, squareAvg, accDelta, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, squareAvg, accDelta, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], squareAvg[done..], accDelta[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, squareAvg, accDelta);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, squareAvg, accDelta);
+
+    // The rule; slots: a = square_avg, b = acc_delta.
+    private readonly struct Op(in AdadeltaHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, squareAvg, accDelta);
-        float negLr = -h.Lr;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly AdadeltaHyper H = h;
+
+        public static string Name => "Adadelta";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            float v = squareAvg[i] * h.Rho + h.OneMinusRho * g * g;
-            squareAvg[i] = v;
-            float std = MathF.Sqrt(v + h.Eps);
-            float delta = MathF.Sqrt(accDelta[i] + h.Eps) / std * g;
-            accDelta[i] = accDelta[i] * h.Rho + h.OneMinusRho * delta * delta;
-            param[i] = MathF.FusedMultiplyAdd(delta, negLr, param[i]);
+            float negLr = -H.Lr;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
+            float v = s.A[i] * H.Rho + H.OneMinusRho * g * g;
+            s.A[i] = v;
+            float std = MathF.Sqrt(v + H.Eps);
+            float delta = MathF.Sqrt(s.B[i] + H.Eps) / std * g;
+            s.B[i] = s.B[i] * H.Rho + H.OneMinusRho * delta * delta;
+            s.Param[i] = MathF.FusedMultiplyAdd(delta, negLr, s.Param[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || squareAvg.Length != param.Length || accDelta.Length != param.Length)
-            throw new ArgumentException("Adadelta state and param lengths differ");
-    }
+        private readonly bool maximize, decay;
+        private readonly TV wd, rho, oneMinusRho, eps, negLr;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float vr = ref SimdWidth.Ref(squareAvg);
-        ref float ur = ref SimdWidth.Ref(accDelta);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0;
-        TV wd = S.Splat(h.WeightDecay), rho = S.Splat(h.Rho), oneMinusRho = S.Splat(h.OneMinusRho), eps = S.Splat(h.Eps), negLr = S.Splat(-h.Lr);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay) = (h.Maximize, h.WeightDecay != 0);
+            wd = S.Splat(h.WeightDecay);
+            rho = S.Splat(h.Rho);
+            oneMinusRho = S.Splat(h.OneMinusRho);
+            eps = S.Splat(h.Eps);
+            negLr = S.Splat(-h.Lr);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float squareAvg, ref float accDelta, ref float unused, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
-            TV v = S.Add(S.Mul(S.Load(ref vr, i), rho), S.Mul(S.Mul(oneMinusRho, g), g));
-            S.Store(v, ref vr, i);
+            TV v = S.Add(S.Mul(S.Load(ref squareAvg, i), rho), S.Mul(S.Mul(oneMinusRho, g), g));
+            S.Store(v, ref squareAvg, i);
             TV std = S.Sqrt(S.Add(v, eps));
-            TV u = S.Load(ref ur, i);
+            TV u = S.Load(ref accDelta, i);
             TV delta = S.Mul(S.Div(S.Sqrt(S.Add(u, eps)), std), g);
-            S.Store(S.Add(S.Mul(u, rho), S.Mul(S.Mul(oneMinusRho, delta), delta)), ref ur, i);
-            S.Store(S.Fma(delta, negLr, p), ref pr, i);
+            S.Store(S.Add(S.Mul(u, rho), S.Mul(S.Mul(oneMinusRho, delta), delta)), ref accDelta, i);
+            S.Store(S.Fma(delta, negLr, p), ref param, i);
         }
-        return n;
     }
 }
 

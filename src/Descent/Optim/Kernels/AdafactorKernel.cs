@@ -63,7 +63,7 @@ public static class AdafactorKernel
         {
             var blk = param.Slice(b, Math.Min(Block, n - b));
             s = SumSquares(blk, s);
-            if (h.DecayOn) Map(blk, blk, default, h.Decay, 0, 0, MapKind.Scale);
+            if (h.DecayOn) Elementwise.Run(new AdafactorMaps.Scale(h.Decay), blk);
         }
         double alpha = Fp.PyMax(h.Eps2, Fp.NormFromSquares(s) / Math.Sqrt(n)) * h.Rho;
         // Pass 2: the second-moment estimate and u = g/√max(V̂, ε₁²), with RMS(u) summed in index order.
@@ -73,12 +73,12 @@ public static class AdafactorKernel
             for (int b = 0; b < n; b += Block)
             {
                 int len = Math.Min(Block, n - b);
-                Map(variance.Slice(b, len), update.Slice(b, len), grad.Slice(b, len), sign, h.Beta2Weight, h.Eps1Squared, MapKind.Variance);
+                Elementwise.Run(new AdafactorMaps.Variance(sign, h.Beta2Weight, h.Eps1Squared), variance.Slice(b, len), grad.Slice(b, len), update.Slice(b, len));
                 us = SumSquares(update.Slice(b, len), us);
             }
         double denom = Fp.PyMax(1.0, Fp.NormFromSquares(us) / (Math.Sqrt(n) * h.D));
         // Pass 3: p ← p + step·u.
-        Map(param, update, default, (float)(-alpha / denom), 0, 0, MapKind.Fma);
+        Elementwise.Run(new AdafactorMaps.Fma((float)(-alpha / denom)), param, update);
     }
 
     private static double FactoredUpdate(ReadOnlySpan<float> grad, Span<float> rowVar, Span<float> colVar, Span<float> update,
@@ -111,7 +111,7 @@ public static class AdafactorKernel
                 for (int r = 0; r < rows; r++)
                 {
                     int o = bo + r * cols;
-                    Map(cv, update.Slice(o, cols), grad.Slice(o, cols), sign, rowVar[b * rows + r], h.Eps1Squared, MapKind.Factored, rowMean);
+                    Elementwise.Run(new AdafactorMaps.Factored(sign, rowVar[b * rows + r], h.Eps1Squared, rowMean), update.Slice(o, cols), grad.Slice(o, cols), cv);
                     us = SumSquares(update.Slice(o, cols), us);
                 }
             }
@@ -156,74 +156,6 @@ public static class AdafactorKernel
             }
         }
         for (; c < row.Length; c++) sums[c] += (double)row[c] * row[c];
-    }
-
-    private enum MapKind { Scale, Variance, Factored, Fma }
-
-    // The fused elementwise loops, vectorised with a reference tail; see MapBody for what each kind computes.
-    private static void Map(Span<float> a, Span<float> b, ReadOnlySpan<float> g, float x, float y, float z, MapKind kind, float w = 0)
-    {
-        int done = SimdWidth.Bits switch
-        {
-            512 => MapBody<Vector512<float>, Simd512>(a, b, g, x, y, z, w, kind),
-            256 => MapBody<Vector256<float>, Simd256>(a, b, g, x, y, z, w, kind),
-            _ => 0,
-        };
-        for (int i = done; i < a.Length; i++)
-            switch (kind)
-            {
-                case MapKind.Scale: a[i] *= x; break;
-                case MapKind.Variance:
-                    float gv = x * g[i];
-                    a[i] = Fp.Lerp(a[i], gv * gv, y);
-                    b[i] = 1f / MathF.Sqrt(MathF.Max(a[i], z)) * (x * g[i]);
-                    break;
-                case MapKind.Factored: b[i] = 1f / MathF.Sqrt(MathF.Max(y * a[i] / w, z)) * (x * g[i]); break;
-                default: a[i] = MathF.FusedMultiplyAdd(b[i], x, a[i]); break;
-            }
-    }
-
-    // Scale: a ← a·x.  Variance (x sign, y β̂ weight, z ε₁²): a ← lerp(a, (x·g)², y); b ← 1/√max(a, z)·(x·g).
-    // Factored (a col_var, y row_var, w row mean): b ← 1/√max(y·a/w, z)·(x·g).  Fma: a ← b·x + a.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int MapBody<TV, S>(Span<float> a, Span<float> b, ReadOnlySpan<float> g, float x, float y, float z, float w, MapKind kind)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = a.Length - a.Length % S.Count;
-        ref float ar = ref SimdWidth.Ref(a);
-        ref float br = ref SimdWidth.Ref(b);
-        ref float gr = ref SimdWidth.Ref(g);
-        bool lowWeight = MathF.Abs(y) < 0.5f;
-        TV vx = S.Splat(x), vy = S.Splat(y), vz = S.Splat(z), vw = S.Splat(w), one = S.Splat(1f);
-        TV lerpW = S.Splat(lowWeight ? y : y - 1f); // Fp.Lerp's two sides
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
-        {
-            switch (kind)
-            {
-                case MapKind.Scale:
-                    S.Store(S.Mul(S.Load(ref ar, i), vx), ref ar, i);
-                    break;
-                case MapKind.Variance:
-                {
-                    TV sg = S.Mul(vx, S.Load(ref gr, i));
-                    TV v0 = S.Load(ref ar, i), sq = S.Mul(sg, sg);
-                    TV v = S.Fma(lerpW, S.Sub(sq, v0), lowWeight ? v0 : sq);
-                    S.Store(v, ref ar, i);
-                    S.Store(S.Mul(S.Div(one, S.Sqrt(S.Max(v, vz))), sg), ref br, i);
-                    break;
-                }
-                case MapKind.Factored:
-                {
-                    TV est = S.Div(S.Mul(vy, S.Load(ref ar, i)), vw);
-                    S.Store(S.Mul(S.Div(one, S.Sqrt(S.Max(est, vz))), S.Mul(vx, S.Load(ref gr, i))), ref br, i);
-                    break;
-                }
-                default:
-                    S.Store(S.Fma(S.Load(ref br, i), vx, S.Load(ref ar, i)), ref ar, i);
-                    break;
-            }
-        }
-        return n;
     }
 
     /// <summary>

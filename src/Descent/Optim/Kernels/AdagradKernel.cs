@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -20,63 +19,69 @@ public readonly record struct AdagradHyper(float Clr, float Eps, float WeightDec
 public static class AdagradKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h)
-    {
-        CheckLengths(param, grad, sum);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, sum, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, sum, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], sum[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, sum);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, sum);
+
+    // The rule; slot a = sum.
+    private readonly struct Op(in AdagradHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, sum);
-        float negClr = -h.Clr;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly AdagradHyper H = h;
+
+        public static string Name => "Adagrad";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            float s = sum[i] + 1f * g * g;
-            sum[i] = s;
-            float std = MathF.Sqrt(s) + h.Eps;
-            param[i] = param[i] + negClr * g / std;
+            float negClr = -H.Clr;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
+            float sum = s.A[i] + 1f * g * g;
+            s.A[i] = sum;
+            float std = MathF.Sqrt(sum) + H.Eps;
+            s.Param[i] = s.Param[i] + negClr * g / std;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || sum.Length != param.Length)
-            throw new ArgumentException("Adagrad state and param lengths differ");
-    }
+        private readonly bool maximize, decay;
+        private readonly TV wd, eps, negClr;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float sr = ref SimdWidth.Ref(sum);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0;
-        TV wd = S.Splat(h.WeightDecay), eps = S.Splat(h.Eps), negClr = S.Splat(-h.Clr);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay) = (h.Maximize, h.WeightDecay != 0);
+            wd = S.Splat(h.WeightDecay);
+            eps = S.Splat(h.Eps);
+            negClr = S.Splat(-h.Clr);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float sum, ref float unusedB, ref float unusedC, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
-            TV s = S.Add(S.Load(ref sr, i), S.Mul(g, g));
-            S.Store(s, ref sr, i);
+            TV s = S.Add(S.Load(ref sum, i), S.Mul(g, g));
+            S.Store(s, ref sum, i);
             TV std = S.Add(S.Sqrt(s), eps);
-            S.Store(S.Add(p, S.Div(S.Mul(negClr, g), std)), ref pr, i);
+            S.Store(S.Add(p, S.Div(S.Mul(negClr, g), std)), ref param, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -46,86 +45,103 @@ public static class AdamKernel
 {
     /// <summary>One step, vectorised; <paramref name="maxExpAvgSq"/> is used only with amsgrad.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
-        Span<float> maxExpAvgSq, in AdamHyper h)
-    {
-        CheckLengths(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expAvgSq, maxExpAvgSq, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expAvgSq, maxExpAvgSq, h),
-            _ => 0,
-        };
-        if (done < param.Length)
-            StepReference(param[done..], grad[done..], expAvg[done..], expAvgSq[done..], SimdWidth.From(maxExpAvgSq, done), h);
-    }
+        Span<float> maxExpAvgSq, in AdamHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, expAvg, expAvgSq, maxExpAvgSq);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
     public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
-        Span<float> maxExpAvgSq, in AdamHyper h)
+        Span<float> maxExpAvgSq, in AdamHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, expAvg, expAvgSq, maxExpAvgSq);
+
+    // The rule; slots: a = exp_avg, b = exp_avg_sq, c = max_exp_avg_sq (amsgrad only).
+    private readonly struct Op : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, expAvg, expAvgSq, maxExpAvgSq, h);
-        float oneMinusB1 = h.OneMinusBeta1, oneMinusB2 = h.OneMinusBeta2;
-        float stepSize = h.StepSize;
-        float bc2Sqrt = (float)Math.Sqrt(h.BiasCorrection2);
-        float decay = h.Decay;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly bool maximize, amsgrad, decoupledOption, decoupled, coupled, lowWeight;
+        internal readonly float weightDecay, decay, oneMinusBeta1, beta2, oneMinusBeta2, lerpWeight, stepSize, bc2Sqrt, eps;
+
+        public Op(in AdamHyper h)
         {
-            float p = param[i], m = expAvg[i], v = expAvgSq[i]; // current PyTorch: exp_avg.lerp_(grad, 1 - beta1)
-            AdamMoments.Update(grad[i], ref p, ref m, ref v, h.Maximize, h.WeightDecay, h.Decoupled, decay, oneMinusB1, h.Beta2, oneMinusB2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            float vHat = v;
-            if (h.Amsgrad)
-            {
-                vHat = MathF.Max(maxExpAvgSq[i], v);
-                maxExpAvgSq[i] = vHat;
-            }
-            float denom = MathF.Sqrt(vHat) / bc2Sqrt + h.Eps;
-            param[i] = p + -stepSize * m / denom;
+            maximize = h.Maximize;
+            amsgrad = h.Amsgrad;
+            decoupledOption = h.Decoupled;
+            decoupled = h.WeightDecay != 0 && h.Decoupled;
+            coupled = h.WeightDecay != 0 && !h.Decoupled;
+            weightDecay = h.WeightDecay;
+            decay = h.Decay;
+            oneMinusBeta1 = h.OneMinusBeta1;
+            beta2 = h.Beta2;
+            oneMinusBeta2 = h.OneMinusBeta2;
+            // Fp.Lerp's two sides: w·(e − s) + s for |w| < 0.5, else (w − 1)·(e − s) + e.
+            lowWeight = MathF.Abs(h.OneMinusBeta1) < 0.5f;
+            lerpWeight = lowWeight ? h.OneMinusBeta1 : h.OneMinusBeta1 - 1f;
+            stepSize = h.StepSize;
+            bc2Sqrt = (float)Math.Sqrt(h.BiasCorrection2);
+            eps = h.Eps;
         }
-    }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
-        Span<float> maxExpAvgSq, in AdamHyper h)
-    {
-        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length
-            || (h.Amsgrad && maxExpAvgSq.Length != param.Length))
-            throw new ArgumentException("Adam state and param lengths differ");
-    }
+        public static string Name => "Adam";
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
-        Span<float> maxExpAvgSq, in AdamHyper h) where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float mr = ref SimdWidth.Ref(expAvg);
-        ref float vr = ref SimdWidth.Ref(expAvgSq);
-        ref float xr = ref SimdWidth.Ref(maxExpAvgSq);
-        bool maximize = h.Maximize, amsgrad = h.Amsgrad, decoupled = h.WeightDecay != 0 && h.Decoupled;
-        bool coupled = h.WeightDecay != 0 && !h.Decoupled, lowWeight = MathF.Abs(h.OneMinusBeta1) < 0.5f;
-        TV wd = S.Splat(h.WeightDecay), decay = S.Splat(h.Decay), beta2 = S.Splat(h.Beta2), oneMinusB2 = S.Splat(h.OneMinusBeta2);
-        // Fp.Lerp's two sides: w·(e − s) + s for |w| < 0.5, else (w − 1)·(e − s) + e.
-        TV lerpW = S.Splat(lowWeight ? h.OneMinusBeta1 : h.OneMinusBeta1 - 1f);
-        TV negStep = S.Splat(-h.StepSize);
-        TV bc2Sqrt = S.Splat((float)Math.Sqrt(h.BiasCorrection2)), eps = S.Splat(h.Eps);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B | (amsgrad ? ElementBuffers.C : 0);
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            TV g = S.Load(ref gr, i), p = S.Load(ref pr, i), m = S.Load(ref mr, i), v = S.Load(ref vr, i);
-            AdamMoments.Update<TV, S>(ref g, ref p, ref m, ref v, maximize, decoupled, coupled, lowWeight, wd, decay, lerpW, beta2, oneMinusB2);
-            S.Store(m, ref mr, i);
-            S.Store(v, ref vr, i);
+            float p = s.Param[i], m = s.A[i], v = s.B[i]; // current PyTorch: exp_avg.lerp_(grad, 1 - beta1)
+            AdamMoments.Update(s.Grad[i], ref p, ref m, ref v, maximize, weightDecay, decoupledOption, decay, oneMinusBeta1, beta2, oneMinusBeta2);
+            s.A[i] = m;
+            s.B[i] = v;
+            float vHat = v;
             if (amsgrad)
             {
-                v = S.Max(S.Load(ref xr, i), v);
-                S.Store(v, ref xr, i);
+                vHat = MathF.Max(s.C[i], v);
+                s.C[i] = vHat;
+            }
+            float denom = MathF.Sqrt(vHat) / bc2Sqrt + eps;
+            s.Param[i] = p + -stepSize * m / denom;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
+    }
+
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    {
+        private readonly bool maximize, amsgrad, decoupled, coupled, lowWeight;
+        private readonly TV weightDecay, decay, lerpWeight, beta2, oneMinusBeta2, negStepSize, bc2Sqrt, eps;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
+        {
+            (maximize, amsgrad, decoupled, coupled, lowWeight) = (op.maximize, op.amsgrad, op.decoupled, op.coupled, op.lowWeight);
+            weightDecay = S.Splat(op.weightDecay);
+            decay = S.Splat(op.decay);
+            lerpWeight = S.Splat(op.lerpWeight);
+            beta2 = S.Splat(op.beta2);
+            oneMinusBeta2 = S.Splat(op.oneMinusBeta2);
+            negStepSize = S.Splat(-op.stepSize);
+            bc2Sqrt = S.Splat(op.bc2Sqrt);
+            eps = S.Splat(op.eps);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float expAvg, ref float expAvgSq, ref float maxExpAvgSq, nuint i)
+        {
+            TV g = S.Load(ref grad, i), p = S.Load(ref param, i), m = S.Load(ref expAvg, i), v = S.Load(ref expAvgSq, i);
+            AdamMoments.Update<TV, S>(ref g, ref p, ref m, ref v, maximize, decoupled, coupled, lowWeight, weightDecay, decay, lerpWeight, beta2, oneMinusBeta2);
+            S.Store(m, ref expAvg, i);
+            S.Store(v, ref expAvgSq, i);
+            if (amsgrad)
+            {
+                v = S.Max(S.Load(ref maxExpAvgSq, i), v);
+                S.Store(v, ref maxExpAvgSq, i);
             }
             TV denom = S.Add(S.Div(S.Sqrt(v), bc2Sqrt), eps);
-            S.Store(S.Add(p, S.Div(S.Mul(negStep, m), denom)), ref pr, i);
+            S.Store(S.Add(p, S.Div(S.Mul(negStepSize, m), denom)), ref param, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -20,68 +19,74 @@ public readonly record struct AdamaxHyper(float Beta1Weight, float Beta2, float 
 public static class AdamaxKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h)
-    {
-        CheckLengths(param, grad, expAvg, expInf);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expInf, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expInf, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], expAvg[done..], expInf[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, expAvg, expInf);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, expAvg, expInf);
+
+    // The rule; slots: a = exp_avg, b = exp_inf.
+    private readonly struct Op(in AdamaxHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, expAvg, expInf);
-        float negClr = -h.Clr;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly AdamaxHyper H = h;
+
+        public static string Name => "Adamax";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            float m = Fp.Lerp(expAvg[i], g, h.Beta1Weight);
-            expAvg[i] = m;
-            float u = MathF.Max(expInf[i] * h.Beta2, MathF.Abs(g) + h.Eps);
-            expInf[i] = u;
-            param[i] = param[i] + negClr * m / u;
+            float negClr = -H.Clr;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
+            float m = Fp.Lerp(s.A[i], g, H.Beta1Weight);
+            s.A[i] = m;
+            float u = MathF.Max(s.B[i] * H.Beta2, MathF.Abs(g) + H.Eps);
+            s.B[i] = u;
+            s.Param[i] = s.Param[i] + negClr * m / u;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || expAvg.Length != param.Length || expInf.Length != param.Length)
-            throw new ArgumentException("Adamax state and param lengths differ");
-    }
+        private readonly bool maximize, decay, lowWeight;
+        private readonly TV wd, beta2, eps, negClr, lerpW;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float mr = ref SimdWidth.Ref(expAvg);
-        ref float ur = ref SimdWidth.Ref(expInf);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0, lowWeight = MathF.Abs(h.Beta1Weight) < 0.5f;
-        TV wd = S.Splat(h.WeightDecay), beta2 = S.Splat(h.Beta2), eps = S.Splat(h.Eps), negClr = S.Splat(-h.Clr);
-        TV lerpW = S.Splat(lowWeight ? h.Beta1Weight : h.Beta1Weight - 1f); // Fp.Lerp's two sides
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay, lowWeight) = (h.Maximize, h.WeightDecay != 0, MathF.Abs(h.Beta1Weight) < 0.5f);
+            wd = S.Splat(h.WeightDecay);
+            beta2 = S.Splat(h.Beta2);
+            eps = S.Splat(h.Eps);
+            negClr = S.Splat(-h.Clr);
+            lerpW = S.Splat(lowWeight ? h.Beta1Weight : h.Beta1Weight - 1f); // Fp.Lerp's two sides
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float expAvg, ref float expInf, ref float unused, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
-            TV m0 = S.Load(ref mr, i);
+            TV m0 = S.Load(ref expAvg, i);
             TV m = S.Fma(lerpW, S.Sub(g, m0), lowWeight ? m0 : g);
-            S.Store(m, ref mr, i);
-            TV u = S.Max(S.Mul(S.Load(ref ur, i), beta2), S.Add(S.Abs(g), eps));
-            S.Store(u, ref ur, i);
-            S.Store(S.Add(p, S.Div(S.Mul(negClr, m), u)), ref pr, i);
+            S.Store(m, ref expAvg, i);
+            TV u = S.Max(S.Mul(S.Load(ref expInf, i), beta2), S.Add(S.Abs(g), eps));
+            S.Store(u, ref expInf, i);
+            S.Store(S.Add(p, S.Div(S.Mul(negClr, m), u)), ref param, i);
         }
-        return n;
     }
 }
 

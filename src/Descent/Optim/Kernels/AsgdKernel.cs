@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -19,67 +18,74 @@ public readonly record struct AsgdHyper(float Decay, float NegEta, float Mu, flo
 public static class AsgdKernel
 {
     /// <summary>One step, vectorised; the caller then advances η and μ.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h)
-    {
-        CheckLengths(param, grad, ax);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, ax, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, ax, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], ax[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, ax);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, ax);
+
+    // The rule; slot a = ax.
+    private readonly struct Op(in AsgdHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, ax);
-        for (int i = 0; i < param.Length; i++)
+        internal readonly AsgdHyper H = h;
+
+        public static string Name => "ASGD";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            float p = param[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(p, h.WeightDecay, g);
-            p *= h.Decay;
-            p = MathF.FusedMultiplyAdd(g, h.NegEta, p);
-            param[i] = p;
-            ax[i] = h.Mu != 1 ? ax[i] + (p - ax[i]) * h.Mu : p;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            float p = s.Param[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(p, H.WeightDecay, g);
+            p *= H.Decay;
+            p = MathF.FusedMultiplyAdd(g, H.NegEta, p);
+            s.Param[i] = p;
+            s.A[i] = H.Mu != 1 ? s.A[i] + (p - s.A[i]) * H.Mu : p;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || ax.Length != param.Length)
-            throw new ArgumentException("ASGD state and param lengths differ");
-    }
+        private readonly bool maximize, decay, average;
+        private readonly TV wd, shrink, negEta, mu;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float ar = ref SimdWidth.Ref(ax);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0, average = h.Mu != 1;
-        TV wd = S.Splat(h.WeightDecay), shrink = S.Splat(h.Decay), negEta = S.Splat(h.NegEta), mu = S.Splat(h.Mu);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay, average) = (h.Maximize, h.WeightDecay != 0, h.Mu != 1);
+            wd = S.Splat(h.WeightDecay);
+            shrink = S.Splat(h.Decay);
+            negEta = S.Splat(h.NegEta);
+            mu = S.Splat(h.Mu);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float ax, ref float unusedB, ref float unusedC, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
             p = S.Fma(g, negEta, S.Mul(p, shrink));
-            S.Store(p, ref pr, i);
+            S.Store(p, ref param, i);
             if (average)
             {
-                TV a = S.Load(ref ar, i);
+                TV a = S.Load(ref ax, i);
                 p = S.Add(a, S.Mul(S.Sub(p, a), mu));
             }
-            S.Store(p, ref ar, i);
+            S.Store(p, ref ax, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -38,25 +37,9 @@ public static class MuonKernel
         if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
         var update = scratch[..n];
         var ortho = scratch.Slice(n, n);
-        int done = SimdWidth.Bits switch
-        {
-            512 => MomentumBody<Vector512<float>, Simd512>(grad, momentumBuffer, update, h),
-            256 => MomentumBody<Vector256<float>, Simd256>(grad, momentumBuffer, update, h),
-            _ => 0,
-        };
-        for (int i = done; i < n; i++)
-        {
-            momentumBuffer[i] = Fp.Lerp(momentumBuffer[i], grad[i], h.MomentumWeight);
-            update[i] = h.Nesterov ? Fp.Lerp(grad[i], momentumBuffer[i], h.Momentum) : momentumBuffer[i];
-        }
+        Elementwise.Run(new MomentumOp(h), momentumBuffer, grad, update);
         Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
-        done = SimdWidth.Bits switch
-        {
-            512 => UpdateBody<Vector512<float>, Simd512>(param, ortho, h),
-            256 => UpdateBody<Vector256<float>, Simd256>(param, ortho, h),
-            _ => 0,
-        };
-        for (int i = done; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], h.NegLr, param[i] * h.Decay);
+        Elementwise.Run(new UpdateOp(h), param, ortho);
     }
 
     /// <summary>One Muon step, loop by loop: the reference <see cref="Step"/> reproduces.</summary>
@@ -67,48 +50,87 @@ public static class MuonKernel
         if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
         var update = scratch[..n];
         var ortho = scratch.Slice(n, n);
-        for (int i = 0; i < n; i++)
-        {
-            momentumBuffer[i] = Fp.Lerp(momentumBuffer[i], grad[i], h.MomentumWeight);
-            update[i] = h.Nesterov ? Fp.Lerp(grad[i], momentumBuffer[i], h.Momentum) : momentumBuffer[i];
-        }
+        Elementwise.RunReference(new MomentumOp(h), momentumBuffer, grad, update);
         Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
-        for (int i = 0; i < n; i++) param[i] = MathF.FusedMultiplyAdd(ortho[i], h.NegLr, param[i] * h.Decay);
+        Elementwise.RunReference(new UpdateOp(h), param, ortho);
     }
 
-    // B ← lerp(B, g, w); U ← lerp(g, B, μ) or B, S.Count lanes at a time (Fp.Lerp's side chosen once per call).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int MomentumBody<TV, S>(ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> update, in MuonHyper h)
-        where TV : struct where S : struct, ISimd<TV>
+    // B ← lerp(B, g, 1 − μ); U ← lerp(g, B, μ) with nesterov, else B. Slots: param = B, grad = g, a = U.
+    private readonly struct MomentumOp(in MuonHyper h) : IElementwiseOp<MomentumOp>
     {
-        int n = grad.Length - grad.Length % S.Count;
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float br = ref SimdWidth.Ref(momentumBuffer);
-        ref float ur = ref SimdWidth.Ref(update);
-        bool lowW = MathF.Abs(h.MomentumWeight) < 0.5f, lowMu = MathF.Abs(h.Momentum) < 0.5f, nesterov = h.Nesterov;
-        TV w = S.Splat(lowW ? h.MomentumWeight : h.MomentumWeight - 1f), mu = S.Splat(lowMu ? h.Momentum : h.Momentum - 1f);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        internal readonly MuonHyper H = h;
+
+        public static string Name => "Muon";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            TV g = S.Load(ref gr, i), b0 = S.Load(ref br, i);
-            TV b = S.Fma(w, S.Sub(g, b0), lowW ? b0 : g);
-            S.Store(b, ref br, i);
-            S.Store(nesterov ? S.Fma(mu, S.Sub(b, g), lowMu ? g : b) : b, ref ur, i);
+            s.Param[i] = Fp.Lerp(s.Param[i], s.Grad[i], H.MomentumWeight);
+            s.A[i] = H.Nesterov ? Fp.Lerp(s.Grad[i], s.Param[i], H.Momentum) : s.Param[i];
         }
-        return n;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, MomentumLanes<TV, S>>(new MomentumLanes<TV, S>(this), s);
     }
 
-    // p ← O·(−lr) + p·decay, S.Count lanes at a time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int UpdateBody<TV, S>(Span<float> param, ReadOnlySpan<float> ortho, in MuonHyper h)
-        where TV : struct where S : struct, ISimd<TV>
+    // MomentumOp's vector form at one width (each Fp.Lerp's side chosen once per call).
+    private readonly struct MomentumLanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float qr = ref SimdWidth.Ref(ortho);
-        TV negLr = S.Splat(h.NegLr), decay = S.Splat(h.Decay);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
-            S.Store(S.Fma(S.Load(ref qr, i), negLr, S.Mul(S.Load(ref pr, i), decay)), ref pr, i);
-        return n;
+        private readonly bool lowW, lowMu, nesterov;
+        private readonly TV w, mu;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public MomentumLanes(in MomentumOp op)
+        {
+            var h = op.H;
+            (lowW, lowMu, nesterov) = (MathF.Abs(h.MomentumWeight) < 0.5f, MathF.Abs(h.Momentum) < 0.5f, h.Nesterov);
+            w = S.Splat(lowW ? h.MomentumWeight : h.MomentumWeight - 1f);
+            mu = S.Splat(lowMu ? h.Momentum : h.Momentum - 1f);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float momentumBuffer, ref float grad, ref float update, ref float unusedB, ref float unusedC, nuint i)
+        {
+            TV g = S.Load(ref grad, i), b0 = S.Load(ref momentumBuffer, i);
+            TV b = S.Fma(w, S.Sub(g, b0), lowW ? b0 : g);
+            S.Store(b, ref momentumBuffer, i);
+            S.Store(nesterov ? S.Fma(mu, S.Sub(b, g), lowMu ? g : b) : b, ref update, i);
+        }
+    }
+
+    // p ← O·(−lr) + p·decay. Slots: grad = O.
+    private readonly struct UpdateOp(in MuonHyper h) : IElementwiseOp<UpdateOp>
+    {
+        internal readonly MuonHyper H = h;
+
+        public static string Name => "Muon";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], H.NegLr, s.Param[i] * H.Decay);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, UpdateLanes<TV, S>>(new UpdateLanes<TV, S>(this), s);
+    }
+
+    // UpdateOp's vector form at one width.
+    [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly struct UpdateLanes<TV, S>(in UpdateOp op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    {
+        private readonly TV negLr = S.Splat(op.H.NegLr), decay = S.Splat(op.H.Decay);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float ortho, ref float unusedA, ref float unusedB, ref float unusedC, nuint i) =>
+            S.Store(S.Fma(S.Load(ref ortho, i), negLr, S.Mul(S.Load(ref param, i), decay)), ref param, i);
     }
 
     /// <summary>Writes the orthogonalized <paramref name="g"/> (row-major, rows × cols) into <paramref name="output"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -17,69 +16,80 @@ public readonly record struct RadamHyper(
 public static class RadamKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
-    {
-        CheckLengths(param, grad, expAvg, expAvgSq);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expAvgSq, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expAvgSq, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], expAvg[done..], expAvgSq[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, expAvg, expAvgSq);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, expAvg, expAvgSq);
+
+    // The rule; slots: a = exp_avg, b = exp_avg_sq.
+    private readonly struct Op(in RadamHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, expAvg, expAvgSq);
-        for (int i = 0; i < param.Length; i++)
+        internal readonly RadamHyper H = h;
+        internal readonly bool Decoupled = h.WeightDecay != 0 && h.Decoupled, Coupled = h.WeightDecay != 0 && !h.Decoupled;
+        internal readonly bool LowWeight = MathF.Abs(h.Beta1Weight) < 0.5f; // Fp.Lerp's two sides
+
+        public static string Name => "RAdam";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float p = param[i], m = expAvg[i], v = expAvgSq[i];
-            AdamMoments.Update(grad[i], ref p, ref m, ref v, h.Maximize, h.WeightDecay, h.Decoupled, h.Decay,
-                h.Beta1Weight, h.Beta2, h.OneMinusBeta2);
-            expAvg[i] = m;
-            expAvgSq[i] = v;
-            float corrected = m / h.BiasCorrection1;
-            float update = h.Rectify
-                ? corrected * h.Lr * (h.SqrtBiasCorrection2 / (MathF.Sqrt(v) + h.Eps)) * h.Rect
-                : corrected * h.Lr;
-            param[i] = p - update;
+            float p = s.Param[i], m = s.A[i], v = s.B[i];
+            AdamMoments.Update(s.Grad[i], ref p, ref m, ref v, H.Maximize, H.WeightDecay, H.Decoupled, H.Decay,
+                H.Beta1Weight, H.Beta2, H.OneMinusBeta2);
+            s.A[i] = m;
+            s.B[i] = v;
+            float corrected = m / H.BiasCorrection1;
+            float update = H.Rectify
+                ? corrected * H.Lr * (H.SqrtBiasCorrection2 / (MathF.Sqrt(v) + H.Eps)) * H.Rect
+                : corrected * H.Lr;
+            s.Param[i] = p - update;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
-            throw new ArgumentException("RAdam state and param lengths differ");
-    }
+        private readonly bool maximize, decoupled, coupled, lowWeight, rectify;
+        private readonly TV wd, decay, beta2, oneMinusB2, lerpW, bc1, lr, sqrtBc2, eps, rect;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float mr = ref SimdWidth.Ref(expAvg);
-        ref float vr = ref SimdWidth.Ref(expAvgSq);
-        bool maximize = h.Maximize, decoupled = h.WeightDecay != 0 && h.Decoupled, coupled = h.WeightDecay != 0 && !h.Decoupled;
-        bool lowWeight = MathF.Abs(h.Beta1Weight) < 0.5f, rectify = h.Rectify;
-        TV wd = S.Splat(h.WeightDecay), decay = S.Splat(h.Decay), beta2 = S.Splat(h.Beta2), oneMinusB2 = S.Splat(h.OneMinusBeta2);
-        TV lerpW = S.Splat(lowWeight ? h.Beta1Weight : h.Beta1Weight - 1f); // Fp.Lerp's two sides
-        TV bc1 = S.Splat(h.BiasCorrection1), lr = S.Splat(h.Lr), sqrtBc2 = S.Splat(h.SqrtBiasCorrection2), eps = S.Splat(h.Eps), rect = S.Splat(h.Rect);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i), p = S.Load(ref pr, i), m = S.Load(ref mr, i), v = S.Load(ref vr, i);
+            var h = op.H;
+            (maximize, decoupled, coupled, lowWeight, rectify) = (h.Maximize, op.Decoupled, op.Coupled, op.LowWeight, h.Rectify);
+            wd = S.Splat(h.WeightDecay);
+            decay = S.Splat(h.Decay);
+            beta2 = S.Splat(h.Beta2);
+            oneMinusB2 = S.Splat(h.OneMinusBeta2);
+            lerpW = S.Splat(lowWeight ? h.Beta1Weight : h.Beta1Weight - 1f);
+            bc1 = S.Splat(h.BiasCorrection1);
+            lr = S.Splat(h.Lr);
+            sqrtBc2 = S.Splat(h.SqrtBiasCorrection2);
+            eps = S.Splat(h.Eps);
+            rect = S.Splat(h.Rect);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float expAvg, ref float expAvgSq, ref float unused, nuint i)
+        {
+            TV g = S.Load(ref grad, i), p = S.Load(ref param, i), m = S.Load(ref expAvg, i), v = S.Load(ref expAvgSq, i);
             AdamMoments.Update<TV, S>(ref g, ref p, ref m, ref v, maximize, decoupled, coupled, lowWeight, wd, decay, lerpW, beta2, oneMinusB2);
-            S.Store(m, ref mr, i);
-            S.Store(v, ref vr, i);
+            S.Store(m, ref expAvg, i);
+            S.Store(v, ref expAvgSq, i);
             TV update = S.Mul(S.Div(m, bc1), lr);
             if (rectify) update = S.Mul(S.Mul(update, S.Div(sqrtBc2, S.Add(S.Sqrt(v), eps))), rect);
-            S.Store(S.Sub(p, update), ref pr, i);
+            S.Store(S.Sub(p, update), ref param, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -23,101 +22,105 @@ public static class RmspropKernel
 {
     /// <summary>One step, vectorised; <paramref name="gradAvg"/> is used only when centred, <paramref name="momentumBuffer"/> only with momentum.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
-        Span<float> momentumBuffer, in RmspropHyper h)
-    {
-        CheckLengths(param, grad, squareAvg, gradAvg, momentumBuffer, h);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, squareAvg, gradAvg, momentumBuffer, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, squareAvg, gradAvg, momentumBuffer, h),
-            _ => 0,
-        };
-        if (done < param.Length)
-            StepReference(param[done..], grad[done..], squareAvg[done..], SimdWidth.From(gradAvg, done), SimdWidth.From(momentumBuffer, done), h);
-    }
+        Span<float> momentumBuffer, in RmspropHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, squareAvg, gradAvg, momentumBuffer);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
     public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
-        Span<float> momentumBuffer, in RmspropHyper h)
+        Span<float> momentumBuffer, in RmspropHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, squareAvg, gradAvg, momentumBuffer);
+
+    // The rule; slots: a = square_avg, b = grad_avg (centred only), c = momentum_buffer (momentum only).
+    private readonly struct Op(in RmspropHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, squareAvg, gradAvg, momentumBuffer, h);
-        float oneMinusAlpha = h.OneMinusAlpha, negLr = -h.Lr;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly RmspropHyper H = h;
+
+        public static string Name => "RMSprop";
+
+        public ElementBuffers Buffers =>
+            ElementBuffers.Grad | ElementBuffers.A | (H.Centered ? ElementBuffers.B : 0) | (H.Momentum > 0 ? ElementBuffers.C : 0);
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            float v = MathF.FusedMultiplyAdd(oneMinusAlpha * g, g, squareAvg[i] * h.Alpha); // addcmul_, as ATen contracts it
-            squareAvg[i] = v;
+            float oneMinusAlpha = H.OneMinusAlpha, negLr = -H.Lr;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
+            float v = MathF.FusedMultiplyAdd(oneMinusAlpha * g, g, s.A[i] * H.Alpha); // addcmul_, as ATen contracts it
+            s.A[i] = v;
             float avg;
-            if (h.Centered)
+            if (H.Centered)
             {
-                float ga = Fp.Lerp(gradAvg[i], g, oneMinusAlpha); // current PyTorch: grad_avg.lerp_(grad, 1 - alpha)
-                gradAvg[i] = ga;
+                float ga = Fp.Lerp(s.B[i], g, oneMinusAlpha); // current PyTorch: grad_avg.lerp_(grad, 1 - alpha)
+                s.B[i] = ga;
                 avg = MathF.Sqrt(MathF.FusedMultiplyAdd(-ga, ga, v)); // addcmul(ga, ga, value=-1), one rounding as ATen's
             }
             else avg = MathF.Sqrt(v);
-            avg += h.Eps;
-            if (h.Momentum > 0)
+            avg += H.Eps;
+            if (H.Momentum > 0)
             {
-                float b = momentumBuffer[i] * h.Momentum + g / avg;
-                momentumBuffer[i] = b;
-                param[i] = MathF.FusedMultiplyAdd(b, negLr, param[i]);
+                float b = s.C[i] * H.Momentum + g / avg;
+                s.C[i] = b;
+                s.Param[i] = MathF.FusedMultiplyAdd(b, negLr, s.Param[i]);
             }
-            else param[i] = param[i] + negLr * g / avg;
+            else s.Param[i] = s.Param[i] + negLr * g / avg;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
-        Span<float> momentumBuffer, in RmspropHyper h)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || squareAvg.Length != param.Length
-            || (h.Centered && gradAvg.Length != param.Length) || (h.Momentum > 0 && momentumBuffer.Length != param.Length))
-            throw new ArgumentException("RMSprop state and param lengths differ");
-    }
+        private readonly bool maximize, decay, centered, momentum, lowWeight;
+        private readonly TV wd, alpha, oneMinusAlpha, lerpW, eps, mu, negLr;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,
-        Span<float> momentumBuffer, in RmspropHyper h) where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float vr = ref SimdWidth.Ref(squareAvg);
-        ref float ar = ref SimdWidth.Ref(gradAvg);
-        ref float br = ref SimdWidth.Ref(momentumBuffer);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0, centered = h.Centered, momentum = h.Momentum > 0;
-        bool lowWeight = MathF.Abs(h.OneMinusAlpha) < 0.5f;
-        TV wd = S.Splat(h.WeightDecay), alpha = S.Splat(h.Alpha), oneMinusAlpha = S.Splat(h.OneMinusAlpha);
-        TV lerpW = S.Splat(lowWeight ? h.OneMinusAlpha : h.OneMinusAlpha - 1f); // Fp.Lerp's two sides
-        TV eps = S.Splat(h.Eps), mu = S.Splat(h.Momentum), negLr = S.Splat(-h.Lr);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay, centered, momentum) = (h.Maximize, h.WeightDecay != 0, h.Centered, h.Momentum > 0);
+            lowWeight = MathF.Abs(h.OneMinusAlpha) < 0.5f;
+            wd = S.Splat(h.WeightDecay);
+            alpha = S.Splat(h.Alpha);
+            oneMinusAlpha = S.Splat(h.OneMinusAlpha);
+            lerpW = S.Splat(lowWeight ? h.OneMinusAlpha : h.OneMinusAlpha - 1f); // Fp.Lerp's two sides
+            eps = S.Splat(h.Eps);
+            mu = S.Splat(h.Momentum);
+            negLr = S.Splat(-h.Lr);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float squareAvg, ref float gradAvg, ref float momentumBuffer, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
-            TV v = S.Fma(S.Mul(oneMinusAlpha, g), g, S.Mul(S.Load(ref vr, i), alpha));
-            S.Store(v, ref vr, i);
+            TV v = S.Fma(S.Mul(oneMinusAlpha, g), g, S.Mul(S.Load(ref squareAvg, i), alpha));
+            S.Store(v, ref squareAvg, i);
             TV avg;
             if (centered)
             {
-                TV ga0 = S.Load(ref ar, i);
+                TV ga0 = S.Load(ref gradAvg, i);
                 TV ga = S.Fma(lerpW, S.Sub(g, ga0), lowWeight ? ga0 : g);
-                S.Store(ga, ref ar, i);
+                S.Store(ga, ref gradAvg, i);
                 avg = S.Sqrt(S.Fma(S.Neg(ga), ga, v));
             }
             else avg = S.Sqrt(v);
             avg = S.Add(avg, eps);
             if (momentum)
             {
-                TV b = S.Add(S.Mul(S.Load(ref br, i), mu), S.Div(g, avg));
-                S.Store(b, ref br, i);
-                S.Store(S.Fma(b, negLr, p), ref pr, i);
+                TV b = S.Add(S.Mul(S.Load(ref momentumBuffer, i), mu), S.Div(g, avg));
+                S.Store(b, ref momentumBuffer, i);
+                S.Store(S.Fma(b, negLr, p), ref param, i);
             }
-            else S.Store(S.Add(p, S.Div(S.Mul(negLr, g), avg)), ref pr, i);
+            else S.Store(S.Add(p, S.Div(S.Mul(negLr, g), avg)), ref param, i);
         }
-        return n;
     }
 }
 

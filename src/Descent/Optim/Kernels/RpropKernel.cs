@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -18,71 +17,78 @@ public readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float St
 public static class RpropKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h)
-    {
-        CheckLengths(param, grad, prev, stepSize);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, prev, stepSize, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, prev, stepSize, h),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], prev[done..], stepSize[done..], h);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, prev, stepSize);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, prev, stepSize);
+
+    // The rule; slots: a = prev, b = step_size.
+    private readonly struct Op(in RpropHyper h) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, prev, stepSize);
-        for (int i = 0; i < param.Length; i++)
+        internal readonly RpropHyper H = h;
+
+        public static string Name => "Rprop";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
+
+        public bool Vectorizable => !(H.StepSizeMin > H.StepSizeMax); // Math.Clamp throws; let the reference raise it
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            float prod = g * prev[i];
-            float sign = prod > 0 ? h.EtaPlus : prod < 0 ? h.EtaMinus : 1f; // sign(NaN) is 0, so NaN maps to 1
-            float s = Math.Clamp(stepSize[i] * sign, h.StepSizeMin, h.StepSizeMax);
-            stepSize[i] = s;
-            if (sign == h.EtaMinus) g = 0;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            float prod = g * s.A[i];
+            float sign = prod > 0 ? H.EtaPlus : prod < 0 ? H.EtaMinus : 1f; // sign(NaN) is 0, so NaN maps to 1
+            float size = Math.Clamp(s.B[i] * sign, H.StepSizeMin, H.StepSizeMax);
+            s.B[i] = size;
+            if (sign == H.EtaMinus) g = 0;
             float sg = g > 0 ? 1f : g < 0 ? -1f : 0f; // torch.sign: 0 for NaN and ±0
-            param[i] = param[i] + -1f * sg * s;
-            prev[i] = g;
+            s.Param[i] = s.Param[i] + -1f * sg * size;
+            s.A[i] = g;
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize)
+    // The rule's vector form at one width: the branches become lane selects in the same order.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length || prev.Length != param.Length || stepSize.Length != param.Length)
-            throw new ArgumentException("Rprop state and param lengths differ");
-    }
+        private readonly bool maximize;
+        private readonly TV zero, one, minusOne, etaPlus, etaMinus, min, max;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        if (h.StepSizeMin > h.StepSizeMax) return 0; // Math.Clamp throws; let the reference raise it
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float qr = ref SimdWidth.Ref(prev);
-        ref float sr = ref SimdWidth.Ref(stepSize);
-        bool maximize = h.Maximize;
-        TV zero = S.Splat(0f), one = S.Splat(1f), minusOne = S.Splat(-1f);
-        TV etaPlus = S.Splat(h.EtaPlus), etaMinus = S.Splat(h.EtaMinus), min = S.Splat(h.StepSizeMin), max = S.Splat(h.StepSizeMax);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            maximize = h.Maximize;
+            zero = S.Splat(0f);
+            one = S.Splat(1f);
+            minusOne = S.Splat(-1f);
+            etaPlus = S.Splat(h.EtaPlus);
+            etaMinus = S.Splat(h.EtaMinus);
+            min = S.Splat(h.StepSizeMin);
+            max = S.Splat(h.StepSizeMax);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float prev, ref float stepSize, ref float unused, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV prod = S.Mul(g, S.Load(ref qr, i));
+            TV prod = S.Mul(g, S.Load(ref prev, i));
             TV sign = S.Select(S.GreaterThan(prod, zero), etaPlus, S.Select(S.LessThan(prod, zero), etaMinus, one));
-            TV x = S.Mul(S.Load(ref sr, i), sign);
+            TV x = S.Mul(S.Load(ref stepSize, i), sign);
             TV s = S.Select(S.LessThan(x, min), min, S.Select(S.GreaterThan(x, max), max, x));
-            S.Store(s, ref sr, i);
+            S.Store(s, ref stepSize, i);
             g = S.Select(S.Equal(sign, etaMinus), zero, g);
             TV sg = S.Select(S.GreaterThan(g, zero), one, S.Select(S.LessThan(g, zero), minusOne, zero));
-            S.Store(S.Add(S.Load(ref pr, i), S.Mul(S.Mul(minusOne, sg), s)), ref pr, i);
-            S.Store(g, ref qr, i);
+            S.Store(S.Add(S.Load(ref param, i), S.Mul(S.Mul(minusOne, sg), s)), ref param, i);
+            S.Store(g, ref prev, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -15,71 +14,83 @@ public readonly record struct SgdHyper(float Lr, float Momentum, float Dampening
 public static class SgdKernel
 {
     /// <summary>One step, vectorised. <paramref name="momentumBuffer"/> is ignored when momentum is 0; <paramref name="firstStep"/> seeds it.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep)
-    {
-        CheckLengths(param, grad, momentumBuffer, h);
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, momentumBuffer, h, firstStep),
-            256 => Body<Vector256<float>, Simd256>(param, grad, momentumBuffer, h, firstStep),
-            _ => 0,
-        };
-        if (done < param.Length) StepReference(param[done..], grad[done..], SimdWidth.From(momentumBuffer, done), h, firstStep);
-    }
+    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep) =>
+        Elementwise.Run(new Op(h, firstStep), param, grad, momentumBuffer);
 
     /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep)
+    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep) =>
+        Elementwise.RunReference(new Op(h, firstStep), param, grad, momentumBuffer);
+
+    // The rule; slot a = momentum_buffer (with momentum only).
+    private readonly struct Op(in SgdHyper h, bool firstStep) : IElementwiseOp<Op>
     {
-        CheckLengths(param, grad, momentumBuffer, h);
-        float negLr = -h.Lr, oneMinusDampening = 1 - h.Dampening;
-        for (int i = 0; i < param.Length; i++)
+        internal readonly SgdHyper H = h;
+        internal readonly bool FirstStep = firstStep;
+
+        public static string Name => "SGD";
+
+        public static string GradLengthError => "grad and param lengths differ";
+
+        public static string StateLengthError => "SGD momentum buffer and param lengths differ";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | (H.Momentum != 0 ? ElementBuffers.A : 0);
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            if (h.WeightDecay != 0) g = MathF.FusedMultiplyAdd(param[i], h.WeightDecay, g);
-            if (h.Momentum != 0)
+            float negLr = -H.Lr, oneMinusDampening = 1 - H.Dampening;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
+            if (H.Momentum != 0)
             {
                 float b;
-                if (firstStep) b = g;
-                else b = MathF.FusedMultiplyAdd(g, oneMinusDampening, momentumBuffer[i] * h.Momentum);
-                momentumBuffer[i] = b;
-                g = h.Nesterov ? MathF.FusedMultiplyAdd(b, h.Momentum, g) : b;
+                if (FirstStep) b = g;
+                else b = MathF.FusedMultiplyAdd(g, oneMinusDampening, s.A[i] * H.Momentum);
+                s.A[i] = b;
+                g = H.Nesterov ? MathF.FusedMultiplyAdd(b, H.Momentum, g) : b;
             }
-            param[i] = MathF.FusedMultiplyAdd(g, negLr, param[i]);
+            s.Param[i] = MathF.FusedMultiplyAdd(g, negLr, s.Param[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h)
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        if (grad.Length != param.Length) throw new ArgumentException("grad and param lengths differ");
-        if (h.Momentum != 0 && momentumBuffer.Length != param.Length) throw new ArgumentException("SGD momentum buffer and param lengths differ");
-    }
+        private readonly bool maximize, decay, momentum, nesterov, firstStep;
+        private readonly TV wd, mu, oneMinusDampening, negLr;
 
-    // The reference loop, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep)
-        where TV : struct where S : struct, ISimd<TV>
-    {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float br = ref SimdWidth.Ref(momentumBuffer);
-        bool maximize = h.Maximize, decay = h.WeightDecay != 0, momentum = h.Momentum != 0, nesterov = h.Nesterov;
-        TV wd = S.Splat(h.WeightDecay), mu = S.Splat(h.Momentum), oneMinusDampening = S.Splat(1 - h.Dampening), negLr = S.Splat(-h.Lr);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            (maximize, decay, momentum, nesterov, firstStep) = (h.Maximize, h.WeightDecay != 0, h.Momentum != 0, h.Nesterov, op.FirstStep);
+            wd = S.Splat(h.WeightDecay);
+            mu = S.Splat(h.Momentum);
+            oneMinusDampening = S.Splat(1 - h.Dampening);
+            negLr = S.Splat(-h.Lr);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float momentumBuffer, ref float unusedB, ref float unusedC, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV p = S.Load(ref pr, i);
+            TV p = S.Load(ref param, i);
             if (decay) g = S.Fma(p, wd, g);
             if (momentum)
             {
-                TV b = firstStep ? g : S.Fma(g, oneMinusDampening, S.Mul(S.Load(ref br, i), mu));
-                S.Store(b, ref br, i);
+                TV b = firstStep ? g : S.Fma(g, oneMinusDampening, S.Mul(S.Load(ref momentumBuffer, i), mu));
+                S.Store(b, ref momentumBuffer, i);
                 g = nesterov ? S.Fma(b, mu, g) : b;
             }
-            S.Store(S.Fma(g, negLr, p), ref pr, i);
+            S.Store(S.Fma(g, negLr, p), ref param, i);
         }
-        return n;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optim.Kernels;
 
@@ -70,58 +69,72 @@ public static class SparseAdamKernel
             throw new ArgumentException("SparseAdam state and param lengths differ");
     }
 
-    private static void Dense(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
-    {
-        int done = SimdWidth.Bits switch
-        {
-            512 => Body<Vector512<float>, Simd512>(param, grad, expAvg, expAvgSq, h),
-            256 => Body<Vector256<float>, Simd256>(param, grad, expAvg, expAvgSq, h),
-            _ => 0,
-        };
-        if (done < param.Length) DenseReference(param[done..], grad[done..], expAvg[done..], expAvgSq[done..], h);
-    }
+    private static void Dense(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h) =>
+        Elementwise.Run(new Op(h), param, grad, expAvg, expAvgSq);
 
-    private static void DenseReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
+    private static void DenseReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h) =>
+        Elementwise.RunReference(new Op(h), param, grad, expAvg, expAvgSq);
+
+    // The rule for the elements of present rows; slots: a = exp_avg, b = exp_avg_sq.
+    private readonly struct Op(in SparseAdamHyper h) : IElementwiseOp<Op>
     {
-        for (int i = 0; i < param.Length; i++)
+        internal readonly SparseAdamHyper H = h;
+
+        public static string Name => "SparseAdam";
+
+        public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
+
+        public bool Vectorizable => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Element(scoped in ElementSpans s, int i)
         {
-            float g = h.Maximize ? -grad[i] : grad[i];
-            float oldM = expAvg[i], oldV = expAvgSq[i];
-            float updM = (g - oldM) * h.OneMinusBeta1;
-            float updV = (g * g - oldV) * h.OneMinusBeta2;
-            expAvg[i] = oldM + updM;
-            expAvgSq[i] = oldV + updV;
+            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
+            float oldM = s.A[i], oldV = s.B[i];
+            float updM = (g - oldM) * H.OneMinusBeta1;
+            float updV = (g * g - oldV) * H.OneMinusBeta2;
+            s.A[i] = oldM + updM;
+            s.B[i] = oldV + updV;
             float numer = updM + oldM;
-            float denom = MathF.Sqrt(updV + oldV) + h.Eps;
-            param[i] = param[i] + h.NegStepSize * (numer / denom);
+            float denom = MathF.Sqrt(updV + oldV) + H.Eps;
+            s.Param[i] = s.Param[i] + H.NegStepSize * (numer / denom);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
+            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
     }
 
-    // DenseReference, S.Count lanes at a time; returns how many leading elements it updated.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a step calls it once per chunk: too rarely for tiered JIT to promote it soon
-    private static int Body<TV, S>(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h)
-        where TV : struct where S : struct, ISimd<TV>
+    // The rule's vector form at one width.
+    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
     {
-        int n = param.Length - param.Length % S.Count;
-        ref float pr = ref SimdWidth.Ref(param);
-        ref float gr = ref SimdWidth.Ref(grad);
-        ref float mr = ref SimdWidth.Ref(expAvg);
-        ref float vr = ref SimdWidth.Ref(expAvgSq);
-        bool maximize = h.Maximize;
-        TV oneMinusB1 = S.Splat(h.OneMinusBeta1), oneMinusB2 = S.Splat(h.OneMinusBeta2), eps = S.Splat(h.Eps), negStep = S.Splat(h.NegStepSize);
-        for (nuint i = 0; i < (nuint)n; i += (nuint)S.Count)
+        private readonly bool maximize;
+        private readonly TV oneMinusB1, oneMinusB2, eps, negStep;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Lanes(in Op op)
         {
-            TV g = S.Load(ref gr, i);
+            var h = op.H;
+            maximize = h.Maximize;
+            oneMinusB1 = S.Splat(h.OneMinusBeta1);
+            oneMinusB2 = S.Splat(h.OneMinusBeta2);
+            eps = S.Splat(h.Eps);
+            negStep = S.Splat(h.NegStepSize);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Invoke(ref float param, ref float grad, ref float expAvg, ref float expAvgSq, ref float unused, nuint i)
+        {
+            TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
-            TV oldM = S.Load(ref mr, i), oldV = S.Load(ref vr, i);
+            TV oldM = S.Load(ref expAvg, i), oldV = S.Load(ref expAvgSq, i);
             TV updM = S.Mul(S.Sub(g, oldM), oneMinusB1);
             TV updV = S.Mul(S.Sub(S.Mul(g, g), oldV), oneMinusB2);
-            S.Store(S.Add(oldM, updM), ref mr, i);
-            S.Store(S.Add(oldV, updV), ref vr, i);
+            S.Store(S.Add(oldM, updM), ref expAvg, i);
+            S.Store(S.Add(oldV, updV), ref expAvgSq, i);
             TV denom = S.Add(S.Sqrt(S.Add(updV, oldV)), eps);
-            S.Store(S.Add(S.Load(ref pr, i), S.Mul(negStep, S.Div(S.Add(updM, oldM), denom))), ref pr, i);
+            S.Store(S.Add(S.Load(ref param, i), S.Mul(negStep, S.Div(S.Add(updM, oldM), denom))), ref param, i);
         }
-        return n;
     }
 }
 

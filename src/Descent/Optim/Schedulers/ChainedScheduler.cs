@@ -45,18 +45,10 @@ public sealed class ChainedScheduler : LRScheduler
     /// <summary>Not available: a chain has no chainable form of its own.</summary>
     protected override double[] ComputeLr() => throw new NotSupportedException("ChainedScheduler has no get_lr()");
 
-    /// <summary>The chain's last lrs and each scheduler's state under <c>_schedulers</c>.</summary>
-    public override Dictionary<string, object?> StateDict() => new()
-    {
-        ["_last_lr"] = LastLr.ToArray(),
-        ["_schedulers"] = CompositeCheck.SaveChildren(schedulers),
-    };
+    /// <summary>The attributes of the state dict, each named once: the chain's last lrs and each scheduler's state.</summary>
+    private static readonly SchedulerAttributes<ChainedScheduler> OwnAttributes = new SchedulerAttributes<ChainedScheduler>()
+        .Doubles("_last_lr", s => s.LastLr, (s, v) => s.LastLr = v)
+        .Custom("_schedulers", s => CompositeCheck.SaveChildren(s.schedulers), (s, v) => CompositeCheck.LoadChildren(s.schedulers, v));
 
-    /// <inheritdoc/>
-    public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
-    {
-        ArgumentNullException.ThrowIfNull(stateDict);
-        if (stateDict.TryGetValue("_last_lr", out var v)) LastLr = StateValue.Doubles(v, "_last_lr");
-        CompositeCheck.LoadChildren(schedulers, stateDict);
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -25,10 +25,9 @@ internal static class CompositeCheck
     public static object?[] SaveChildren(IEnumerable<LRScheduler> children) =>
         children.Select(s => (object?)s.StateDict()).ToArray();
 
-    public static void LoadChildren(IReadOnlyList<LRScheduler> children, IReadOnlyDictionary<string, object?> state)
+    public static void LoadChildren(IReadOnlyList<LRScheduler> children, object? saved)
     {
-        if (!state.TryGetValue("_schedulers", out var v)) return;
-        var list = StateValue.List(v, "_schedulers");
+        var list = StateValue.List(saved, "_schedulers");
         for (int i = 0; i < list.Count && i < children.Count; i++)
             children[i].LoadStateDict(StateValue.Dict(list[i], "_schedulers"));
     }

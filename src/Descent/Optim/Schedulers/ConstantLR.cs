@@ -33,17 +33,11 @@ public sealed class ConstantLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * (factor + (LastEpoch >= totalIters ? 1 : 0) * (1 - factor))).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["factor"] = factor;
-        state["total_iters"] = totalIters;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<ConstantLR> OwnAttributes = new SchedulerAttributes<ConstantLR>()
+        .Double("factor", s => s.factor, (s, v) => s.factor = v)
+        .Int("total_iters", s => s.totalIters, (s, v) => s.totalIters = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("factor", out var v)) factor = StateValue.Double(v, "factor");
-        if (state.TryGetValue("total_iters", out v)) totalIters = StateValue.Int(v, "total_iters");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

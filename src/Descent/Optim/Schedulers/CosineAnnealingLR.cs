@@ -39,17 +39,11 @@ public sealed class CosineAnnealingLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => etaMin + (b - etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / tMax)) / 2).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["T_max"] = tMax;
-        state["eta_min"] = etaMin;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<CosineAnnealingLR> OwnAttributes = new SchedulerAttributes<CosineAnnealingLR>()
+        .Int("T_max", s => s.tMax, (s, v) => s.tMax = v)
+        .Double("eta_min", s => s.etaMin, (s, v) => s.etaMin = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("T_max", out var v)) tMax = StateValue.Int(v, "T_max");
-        if (state.TryGetValue("eta_min", out v)) etaMin = StateValue.Double(v, "eta_min");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -94,23 +94,14 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         ApplyLrs(WithinStep(ComputeLr));
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["T_0"] = t0;
-        state["T_i"] = tI;
-        state["T_mult"] = tMult;
-        state["eta_min"] = etaMin;
-        state["T_cur"] = tCur;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<CosineAnnealingWarmRestarts> OwnAttributes = new SchedulerAttributes<CosineAnnealingWarmRestarts>()
+        .Int("T_0", s => s.t0, (s, v) => s.t0 = v)
+        .Int("T_i", s => s.tI, (s, v) => s.tI = v)
+        .Int("T_mult", s => s.tMult, (s, v) => s.tMult = v)
+        .Double("eta_min", s => s.etaMin, (s, v) => s.etaMin = v)
+        .Double("T_cur", s => s.tCur, (s, v) => s.tCur = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("T_0", out var v)) t0 = StateValue.Int(v, "T_0");
-        if (state.TryGetValue("T_i", out v)) tI = StateValue.Int(v, "T_i");
-        if (state.TryGetValue("T_mult", out v)) tMult = StateValue.Int(v, "T_mult");
-        if (state.TryGetValue("eta_min", out v)) etaMin = StateValue.Double(v, "eta_min");
-        if (state.TryGetValue("T_cur", out v)) tCur = StateValue.Double(v, "T_cur");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -114,38 +114,21 @@ public sealed class CyclicLR : LRScheduler
         return lrs;
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["max_lrs"] = maxLrs.ToArray();
-        state["total_size"] = totalSize;
-        state["step_ratio"] = stepRatio;
-        state["mode"] = mode;
-        state["gamma"] = gamma;
-        state["_scale_fn_custom"] = null; // functions are not saved
-        state["scale_mode"] = scaleMode;
-        state["cycle_momentum"] = cycleMomentum;
-        if (cycleMomentum)
-        {
-            state["use_beta1"] = useBeta1;
-            state["base_momentums"] = baseMomentums.ToArray();
-            state["max_momentums"] = maxMomentums.ToArray();
-        }
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<CyclicLR> OwnAttributes = new SchedulerAttributes<CyclicLR>()
+        .Doubles("max_lrs", s => s.maxLrs, (s, v) => s.maxLrs = v)
+        .Double("total_size", s => s.totalSize, (s, v) => s.totalSize = v)
+        .Double("step_ratio", s => s.stepRatio, (s, v) => s.stepRatio = v)
+        .String("mode", s => s.mode, (s, v) => s.mode = v)
+        .Double("gamma", s => s.gamma, (s, v) => s.gamma = v)
+        .SaveOnly("_scale_fn_custom", _ => null) // functions are not saved
+        .String("scale_mode", s => s.scaleMode, (s, v) => s.scaleMode = v)
+        .Bool("cycle_momentum", s => s.cycleMomentum, (s, v) => s.cycleMomentum = v)
+        .Bool("use_beta1", s => s.useBeta1, (s, v) => s.useBeta1 = v).When(s => s.cycleMomentum)
+        .Doubles("base_momentums", s => s.baseMomentums, (s, v) => s.baseMomentums = v).When(s => s.cycleMomentum)
+        .Doubles("max_momentums", s => s.maxMomentums, (s, v) => s.maxMomentums = v).When(s => s.cycleMomentum)
+        .AfterLoad(s => s.InitScaleFn())
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("max_lrs", out var v)) maxLrs = StateValue.Doubles(v, "max_lrs");
-        if (state.TryGetValue("total_size", out v)) totalSize = StateValue.Double(v, "total_size");
-        if (state.TryGetValue("step_ratio", out v)) stepRatio = StateValue.Double(v, "step_ratio");
-        if (state.TryGetValue("mode", out v)) mode = StateValue.String(v, "mode") ?? mode;
-        if (state.TryGetValue("gamma", out v)) gamma = StateValue.Double(v, "gamma");
-        if (state.TryGetValue("scale_mode", out v)) scaleMode = StateValue.String(v, "scale_mode") ?? scaleMode;
-        if (state.TryGetValue("cycle_momentum", out v)) cycleMomentum = StateValue.Bool(v, "cycle_momentum");
-        if (state.TryGetValue("use_beta1", out v)) useBeta1 = StateValue.Bool(v, "use_beta1");
-        if (state.TryGetValue("base_momentums", out v)) baseMomentums = StateValue.Doubles(v, "base_momentums");
-        if (state.TryGetValue("max_momentums", out v)) maxMomentums = StateValue.Doubles(v, "max_momentums");
-        InitScaleFn();
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

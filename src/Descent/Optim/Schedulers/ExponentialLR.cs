@@ -27,12 +27,10 @@ public sealed class ExponentialLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(gamma, LastEpoch)).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state) => state["gamma"] = gamma;
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<ExponentialLR> OwnAttributes = new SchedulerAttributes<ExponentialLR>()
+        .Double("gamma", s => s.gamma, (s, v) => s.gamma = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("gamma", out var v)) gamma = StateValue.Double(v, "gamma");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

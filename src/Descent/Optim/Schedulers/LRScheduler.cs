@@ -215,13 +215,7 @@ public abstract class LRScheduler
     public virtual Dictionary<string, object?> StateDict()
     {
         var d = new Dictionary<string, object?>();
-        SaveState(d);
-        d["base_lrs"] = BaseLrValues.ToArray();
-        d["last_epoch"] = LastEpoch;
-        d["_step_count"] = StepCount;
-        d["_is_initial"] = IsInitial;
-        d["_get_lr_called_within_step"] = getLrCalledWithinStep;
-        d["_last_lr"] = LastLr.ToArray();
+        Attributes.Save(this, d);
         return d;
     }
 
@@ -232,18 +226,23 @@ public abstract class LRScheduler
     public virtual void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
-        LoadState(stateDict);
-        if (stateDict.TryGetValue("base_lrs", out var v)) BaseLrValues = StateValue.Doubles(v, "base_lrs");
-        if (stateDict.TryGetValue("last_epoch", out v)) LastEpoch = StateValue.Int(v, "last_epoch");
-        if (stateDict.TryGetValue("_step_count", out v)) StepCount = StateValue.Int(v, "_step_count");
-        if (stateDict.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
+        Attributes.Load(this, stateDict);
     }
 
-    /// <summary>Adds the subclass's own attributes (PyTorch names) to a state dict.</summary>
-    protected virtual void SaveState(IDictionary<string, object?> state) { }
+    /// <summary>
+    /// The attributes <see cref="StateDict"/> and <see cref="LoadStateDict"/> read, each named once: by default the
+    /// base ones (<see cref="Common"/>); a scheduler with attributes of its own lists them, then appends these.
+    /// </summary>
+    private protected virtual ISchedulerAttributes Attributes => Common;
 
-    /// <summary>Restores the subclass's own attributes present in <paramref name="state"/>.</summary>
-    protected virtual void LoadState(IReadOnlyDictionary<string, object?> state) { }
+    /// <summary>The attributes every epoch-based scheduler has, in PyTorch's order after a scheduler's own.</summary>
+    private protected static readonly SchedulerAttributes<LRScheduler> Common = new SchedulerAttributes<LRScheduler>()
+        .Doubles("base_lrs", s => s.BaseLrValues, (s, v) => s.BaseLrValues = v)
+        .Int("last_epoch", s => s.LastEpoch, (s, v) => s.LastEpoch = v)
+        .Int("_step_count", s => s.StepCount, (s, v) => s.StepCount = v)
+        .SaveOnly("_is_initial", s => s.IsInitial)
+        .SaveOnly("_get_lr_called_within_step", s => s.getLrCalledWithinStep)
+        .Doubles("_last_lr", s => s.LastLr, (s, v) => s.LastLr = v);
 
     /// <summary>Records that an optimizer has stepped since the first scheduler was attached to it.</summary>
     private sealed class StepTracker

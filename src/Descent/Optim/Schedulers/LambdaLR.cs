@@ -42,7 +42,10 @@ public sealed class LambdaLR : LRScheduler
     protected override double[] ComputeLr() =>
         BaseLrValues.Select((b, i) => b * lrLambdas[i](LastEpoch)).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state) =>
-        state["lr_lambdas"] = new object?[lrLambdas.Length];
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<LambdaLR> OwnAttributes = new SchedulerAttributes<LambdaLR>()
+        .SaveOnly("lr_lambdas", s => new object?[s.lrLambdas.Length]) // functions are not saved
+        .Then(Common);
+
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -40,19 +40,12 @@ public sealed class LinearLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * (startFactor + (endFactor - startFactor) * Math.Min(totalIters, LastEpoch) / totalIters)).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["start_factor"] = startFactor;
-        state["end_factor"] = endFactor;
-        state["total_iters"] = totalIters;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<LinearLR> OwnAttributes = new SchedulerAttributes<LinearLR>()
+        .Double("start_factor", s => s.startFactor, (s, v) => s.startFactor = v)
+        .Double("end_factor", s => s.endFactor, (s, v) => s.endFactor = v)
+        .Int("total_iters", s => s.totalIters, (s, v) => s.totalIters = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("start_factor", out var v)) startFactor = StateValue.Double(v, "start_factor");
-        if (state.TryGetValue("end_factor", out v)) endFactor = StateValue.Double(v, "end_factor");
-        if (state.TryGetValue("total_iters", out v)) totalIters = StateValue.Int(v, "total_iters");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -47,23 +47,19 @@ public sealed class MultiStepLR : LRScheduler
         return BaseLrValues.Select(b => b * Math.Pow(gamma, k)).ToArray();
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
+    // Milestones as saved (epoch → count), or as a checkpoint gives them back (string keys).
+    private static Dictionary<int, int> ReadMilestones(object? value) => value switch
     {
-        state["milestones"] = new Dictionary<int, int>(milestones);
-        state["gamma"] = gamma;
-    }
+        IReadOnlyDictionary<int, int> d => new Dictionary<int, int>(d),
+        _ => StateValue.Dict(value, "milestones").ToDictionary(
+            kv => int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), kv => StateValue.Int(kv.Value, "milestones")),
+    };
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("milestones", out var v))
-            milestones = v switch
-            {
-                IReadOnlyDictionary<int, int> d => new Dictionary<int, int>(d),
-                _ => StateValue.Dict(v, "milestones").ToDictionary(
-                    kv => int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), kv => StateValue.Int(kv.Value, "milestones")),
-            };
-        if (state.TryGetValue("gamma", out v)) gamma = StateValue.Double(v, "gamma");
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<MultiStepLR> OwnAttributes = new SchedulerAttributes<MultiStepLR>()
+        .Custom("milestones", s => new Dictionary<int, int>(s.milestones), (s, v) => s.milestones = ReadMilestones(v))
+        .Double("gamma", s => s.gamma, (s, v) => s.gamma = v)
+        .Then(Common);
+
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

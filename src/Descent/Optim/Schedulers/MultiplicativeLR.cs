@@ -30,7 +30,10 @@ public sealed class MultiplicativeLR : LRScheduler
         return lrs;
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state) =>
-        state["lr_lambdas"] = new object?[lrLambdas.Length];
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<MultiplicativeLR> OwnAttributes = new SchedulerAttributes<MultiplicativeLR>()
+        .SaveOnly("lr_lambdas", s => new object?[s.lrLambdas.Length]) // functions are not saved
+        .Then(Common);
+
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -125,33 +125,29 @@ public sealed class OneCycleLR : LRScheduler
         return lrs;
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["total_steps"] = totalSteps;
-        state["_schedule_phases"] = phases.Select(p => (object?)new Dictionary<string, object?>
-        {
-            ["end_step"] = p.EndStep, ["start_lr"] = p.StartLr, ["end_lr"] = p.EndLr,
-            ["start_momentum"] = p.StartMomentum, ["end_momentum"] = p.EndMomentum,
-        }).ToArray();
-        state["_anneal_func_type"] = annealStrategy;
-        state["cycle_momentum"] = cycleMomentum;
-        if (cycleMomentum) state["use_beta1"] = useBeta1;
-    }
+    // The phases as PyTorch's list of dicts, and back; the keys are PyTorch's, named once here.
+    private const string EndStep = "end_step", StartLr = "start_lr", EndLr = "end_lr", StartMomentum = "start_momentum", EndMomentum = "end_momentum";
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
+    private static object?[] SavePhases(Phase[] phases) => phases.Select(p => (object?)new Dictionary<string, object?>
     {
-        if (state.TryGetValue("total_steps", out var v)) totalSteps = StateValue.Int(v, "total_steps");
-        if (state.TryGetValue("_schedule_phases", out v))
-            phases = StateValue.List(v, "_schedule_phases").Select(o =>
-            {
-                var d = StateValue.Dict(o, "_schedule_phases");
-                string S(string k) => StateValue.String(d[k], k) ?? throw new ArgumentException($"'{k}' is None");
-                return new Phase(StateValue.Double(d["end_step"], "end_step"), S("start_lr"), S("end_lr"), S("start_momentum"), S("end_momentum"));
-            }).ToArray();
-        if (state.TryGetValue("_anneal_func_type", out v)) annealStrategy = StateValue.String(v, "_anneal_func_type") ?? annealStrategy;
-        if (state.TryGetValue("cycle_momentum", out v)) cycleMomentum = StateValue.Bool(v, "cycle_momentum");
-        if (state.TryGetValue("use_beta1", out v)) useBeta1 = StateValue.Bool(v, "use_beta1");
-    }
+        [EndStep] = p.EndStep, [StartLr] = p.StartLr, [EndLr] = p.EndLr, [StartMomentum] = p.StartMomentum, [EndMomentum] = p.EndMomentum,
+    }).ToArray();
+
+    private static Phase[] LoadPhases(object? value) => StateValue.List(value, "_schedule_phases").Select(o =>
+    {
+        var d = StateValue.Dict(o, "_schedule_phases");
+        string S(string k) => StateValue.String(d[k], k) ?? throw new ArgumentException($"'{k}' is None");
+        return new Phase(StateValue.Double(d[EndStep], EndStep), S(StartLr), S(EndLr), S(StartMomentum), S(EndMomentum));
+    }).ToArray();
+
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<OneCycleLR> OwnAttributes = new SchedulerAttributes<OneCycleLR>()
+        .Int("total_steps", s => s.totalSteps, (s, v) => s.totalSteps = v)
+        .Custom("_schedule_phases", s => SavePhases(s.phases), (s, v) => s.phases = LoadPhases(v))
+        .String("_anneal_func_type", s => s.annealStrategy, (s, v) => s.annealStrategy = v)
+        .Bool("cycle_momentum", s => s.cycleMomentum, (s, v) => s.cycleMomentum = v)
+        .Bool("use_beta1", s => s.useBeta1, (s, v) => s.useBeta1 = v).When(s => s.cycleMomentum)
+        .Then(Common);
+
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

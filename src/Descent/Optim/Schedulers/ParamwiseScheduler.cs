@@ -71,21 +71,15 @@ public sealed class ParamwiseScheduler : LRScheduler
     /// <summary>Not available: the lrs come from the per-group schedulers.</summary>
     protected override double[] ComputeLr() => throw new NotSupportedException("ParamwiseScheduler has no get_lr()");
 
-    /// <summary>PyTorch's attributes of this scheduler (it has no base lrs or epoch) and each scheduler's state under <c>_schedulers</c>.</summary>
-    public override Dictionary<string, object?> StateDict() => new()
-    {
-        ["_step_count"] = StepCount,
-        ["_is_initial"] = IsInitial,
-        ["_last_lr"] = LastLr.ToArray(),
-        ["_schedulers"] = CompositeCheck.SaveChildren(schedulers),
-    };
+    /// <summary>
+    /// The attributes of the state dict, each named once: PyTorch's attributes of this scheduler (it has no base lrs
+    /// or epoch) and each scheduler's state.
+    /// </summary>
+    private static readonly SchedulerAttributes<ParamwiseScheduler> OwnAttributes = new SchedulerAttributes<ParamwiseScheduler>()
+        .Int("_step_count", s => s.StepCount, (s, v) => s.StepCount = v)
+        .SaveOnly("_is_initial", s => s.IsInitial)
+        .Doubles("_last_lr", s => s.LastLr, (s, v) => s.LastLr = v)
+        .Custom("_schedulers", s => CompositeCheck.SaveChildren(s.schedulers), (s, v) => CompositeCheck.LoadChildren(s.schedulers, v));
 
-    /// <inheritdoc/>
-    public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
-    {
-        ArgumentNullException.ThrowIfNull(stateDict);
-        if (stateDict.TryGetValue("_step_count", out var v)) StepCount = StateValue.Int(v, "_step_count");
-        if (stateDict.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
-        CompositeCheck.LoadChildren(schedulers, stateDict);
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

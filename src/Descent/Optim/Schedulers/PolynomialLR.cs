@@ -32,17 +32,11 @@ public sealed class PolynomialLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(1.0 - (double)Math.Min(totalIters, LastEpoch) / totalIters, power)).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["total_iters"] = totalIters;
-        state["power"] = power;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<PolynomialLR> OwnAttributes = new SchedulerAttributes<PolynomialLR>()
+        .Int("total_iters", s => s.totalIters, (s, v) => s.totalIters = v)
+        .Double("power", s => s.power, (s, v) => s.power = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("total_iters", out var v)) totalIters = StateValue.Int(v, "total_iters");
-        if (state.TryGetValue("power", out v)) power = StateValue.Double(v, "power");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -157,45 +157,45 @@ public sealed class ReduceLROnPlateau : LRScheduler
     /// <summary>Not used: this scheduler reads a metric instead of computing lrs from the epoch.</summary>
     protected override double[] ComputeLr() => GroupLrs();
 
-    /// <summary>The state as PyTorch's <c>__dict__</c> has it (this scheduler has no <c>base_lrs</c>).</summary>
-    public override Dictionary<string, object?> StateDict() => new()
-    {
-        ["factor"] = factor,
-        ["default_min_lr"] = defaultMinLr,
-        ["min_lrs"] = minLrs.ToArray(),
-        ["patience"] = patience,
-        ["cooldown"] = cooldown,
-        ["eps"] = eps,
-        ["last_epoch"] = LastEpoch,
-        ["_last_lr"] = LastLr.ToArray(),
-        ["mode_worse"] = modeWorse,
-        ["mode"] = mode,
-        ["threshold"] = threshold,
-        ["threshold_mode"] = thresholdMode,
-        ["best"] = best,
-        ["cooldown_counter"] = cooldownCounter,
-        ["num_bad_epochs"] = numBadEpochs,
-    };
+    /// <summary>
+    /// The attributes of the state dict, each named once, as PyTorch's <c>__dict__</c> has them (this scheduler has no
+    /// <c>base_lrs</c>). mode, threshold and threshold_mode are checked together once loaded, as the constructor checks
+    /// them; a refused combination leaves the three as they were.
+    /// </summary>
+    private static readonly SchedulerAttributes<ReduceLROnPlateau> OwnAttributes = new SchedulerAttributes<ReduceLROnPlateau>()
+        .Double("factor", s => s.factor, (s, v) => s.factor = v)
+        .OptionalDouble("default_min_lr", s => s.defaultMinLr, (s, v) => s.defaultMinLr = v)
+        .Doubles("min_lrs", s => s.minLrs, (s, v) => s.minLrs = v)
+        .Int("patience", s => s.patience, (s, v) => s.patience = v)
+        .Int("cooldown", s => s.cooldown, (s, v) => s.cooldown = v)
+        .Double("eps", s => s.eps, (s, v) => s.eps = v)
+        .Int("last_epoch", s => s.LastEpoch, (s, v) => s.LastEpoch = v)
+        .Doubles("_last_lr", s => s.LastLr, (s, v) => s.LastLr = v)
+        .SaveOnly("mode_worse", s => s.modeWorse)
+        .String("mode", s => s.mode, (s, v) => s.loaded.Mode = v)
+        .Double("threshold", s => s.threshold, (s, v) => s.loaded.Threshold = v)
+        .String("threshold_mode", s => s.thresholdMode, (s, v) => s.loaded.ThresholdMode = v)
+        .Double("best", s => s.best, (s, v) => s.best = v)
+        .Int("cooldown_counter", s => s.cooldownCounter, (s, v) => s.cooldownCounter = v)
+        .Int("num_bad_epochs", s => s.numBadEpochs, (s, v) => s.numBadEpochs = v)
+        .AfterLoad(s => s.InitIsBetter(s.loaded.Mode ?? s.mode, s.loaded.Threshold ?? s.threshold, s.loaded.ThresholdMode ?? s.thresholdMode));
+
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 
     /// <inheritdoc/>
     public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
     {
-        ArgumentNullException.ThrowIfNull(stateDict);
-        var d = stateDict;
-        if (d.TryGetValue("factor", out var v)) factor = StateValue.Double(v, "factor");
-        if (d.TryGetValue("default_min_lr", out v)) defaultMinLr = StateValue.IsNone(v) ? null : StateValue.Double(v, "default_min_lr");
-        if (d.TryGetValue("min_lrs", out v)) minLrs = StateValue.Doubles(v, "min_lrs");
-        if (d.TryGetValue("patience", out v)) patience = StateValue.Int(v, "patience");
-        if (d.TryGetValue("cooldown", out v)) cooldown = StateValue.Int(v, "cooldown");
-        if (d.TryGetValue("eps", out v)) eps = StateValue.Double(v, "eps");
-        if (d.TryGetValue("last_epoch", out v)) LastEpoch = StateValue.Int(v, "last_epoch");
-        if (d.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
-        if (d.TryGetValue("best", out v)) best = StateValue.Double(v, "best");
-        if (d.TryGetValue("cooldown_counter", out v)) cooldownCounter = StateValue.Int(v, "cooldown_counter");
-        if (d.TryGetValue("num_bad_epochs", out v)) numBadEpochs = StateValue.Int(v, "num_bad_epochs");
-        string newMode = d.TryGetValue("mode", out v) ? StateValue.String(v, "mode") ?? mode : mode;
-        double newThreshold = d.TryGetValue("threshold", out v) ? StateValue.Double(v, "threshold") : threshold;
-        string newThresholdMode = d.TryGetValue("threshold_mode", out v) ? StateValue.String(v, "threshold_mode") ?? thresholdMode : thresholdMode;
-        InitIsBetter(newMode, newThreshold, newThresholdMode);
+        loaded = default;
+        try
+        {
+            base.LoadStateDict(stateDict);
+        }
+        finally
+        {
+            loaded = default;
+        }
     }
+
+    // mode, threshold and threshold_mode read by a load, applied together once it has read everything.
+    private (string? Mode, double? Threshold, string? ThresholdMode) loaded;
 }

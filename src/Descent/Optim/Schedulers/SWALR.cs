@@ -45,17 +45,11 @@ public sealed class SWALR : LRScheduler
         return groups.Select((g, i) => g.GetDouble("swa_lr") * alpha + prevLrs[i] * (1 - alpha)).ToArray();
     }
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["_anneal_strategy"] = annealStrategy;
-        state["anneal_epochs"] = annealEpochs;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<SWALR> OwnAttributes = new SchedulerAttributes<SWALR>()
+        .String("_anneal_strategy", s => s.annealStrategy, (s, v) => s.annealStrategy = v)
+        .Int("anneal_epochs", s => s.annealEpochs, (s, v) => s.annealEpochs = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("_anneal_strategy", out var v)) annealStrategy = StateValue.String(v, "_anneal_strategy") ?? annealStrategy;
-        if (state.TryGetValue("anneal_epochs", out v)) annealEpochs = StateValue.Int(v, "anneal_epochs");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -65,22 +65,12 @@ public sealed class SequentialLR : LRScheduler
     /// <summary>Not available: the sequence has no chainable form of its own.</summary>
     protected override double[] ComputeLr() => throw new NotSupportedException("SequentialLR has no get_lr()");
 
-    /// <summary>The sequence's own attributes and each scheduler's state under <c>_schedulers</c>.</summary>
-    public override Dictionary<string, object?> StateDict() => new()
-    {
-        ["_milestones"] = milestones.ToArray(),
-        ["last_epoch"] = LastEpoch,
-        ["_last_lr"] = LastLr.ToArray(),
-        ["_schedulers"] = CompositeCheck.SaveChildren(schedulers),
-    };
+    /// <summary>The attributes of the state dict, each named once: the sequence's own and each scheduler's state.</summary>
+    private static readonly SchedulerAttributes<SequentialLR> OwnAttributes = new SchedulerAttributes<SequentialLR>()
+        .Ints("_milestones", s => s.milestones, (s, v) => s.milestones = v)
+        .Int("last_epoch", s => s.LastEpoch, (s, v) => s.LastEpoch = v)
+        .Doubles("_last_lr", s => s.LastLr, (s, v) => s.LastLr = v)
+        .Custom("_schedulers", s => CompositeCheck.SaveChildren(s.schedulers), (s, v) => CompositeCheck.LoadChildren(s.schedulers, v));
 
-    /// <inheritdoc/>
-    public override void LoadStateDict(IReadOnlyDictionary<string, object?> stateDict)
-    {
-        ArgumentNullException.ThrowIfNull(stateDict);
-        if (stateDict.TryGetValue("_milestones", out var v)) milestones = StateValue.Ints(v, "_milestones");
-        if (stateDict.TryGetValue("last_epoch", out v)) LastEpoch = StateValue.Int(v, "last_epoch");
-        if (stateDict.TryGetValue("_last_lr", out v)) LastLr = StateValue.Doubles(v, "_last_lr");
-        CompositeCheck.LoadChildren(schedulers, stateDict);
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }

@@ -32,17 +32,11 @@ public sealed class StepLR : LRScheduler
     protected override double[]? ClosedFormLr() =>
         BaseLrValues.Select(b => b * Math.Pow(gamma, PyMath.FloorDiv(LastEpoch, stepSize))).ToArray();
 
-    /// <inheritdoc/>
-    protected override void SaveState(IDictionary<string, object?> state)
-    {
-        state["step_size"] = stepSize;
-        state["gamma"] = gamma;
-    }
+    /// <summary>The attributes of the state dict, each named once: this scheduler's own, then the base ones.</summary>
+    private static readonly SchedulerAttributes<StepLR> OwnAttributes = new SchedulerAttributes<StepLR>()
+        .Int("step_size", s => s.stepSize, (s, v) => s.stepSize = v)
+        .Double("gamma", s => s.gamma, (s, v) => s.gamma = v)
+        .Then(Common);
 
-    /// <inheritdoc/>
-    protected override void LoadState(IReadOnlyDictionary<string, object?> state)
-    {
-        if (state.TryGetValue("step_size", out var v)) stepSize = StateValue.Int(v, "step_size");
-        if (state.TryGetValue("gamma", out v)) gamma = StateValue.Double(v, "gamma");
-    }
+    private protected override ISchedulerAttributes Attributes => OwnAttributes;
 }
