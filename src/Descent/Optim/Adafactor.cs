@@ -1,5 +1,6 @@
 using Descent.Optim.Kernels;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -53,7 +54,7 @@ public sealed class Adafactor : Optimizer
         ValueTuple<double, double> t => (t.Item1, t.Item2),
         double[] { Length: 2 } a => (a[0], a[1]),
         IReadOnlyList<object?> { Count: 2 } l => (l[0] is null ? null : ParamGroup.ToDouble(l[0], "eps"), ParamGroup.ToDouble(l[1], "eps")),
-        var v => throw new InvalidCastException($"option 'eps' is {OptionText.Format(v)}, not a pair (eps1 or None, eps2)"),
+        var v => throw new InvalidCastException($"option 'eps' is {PyRepr.Str(v)}, not a pair (eps1 or None, eps2)"),
     };
 
     // The update u, kept between steps (sized for the largest parameter) so a step does not allocate it.

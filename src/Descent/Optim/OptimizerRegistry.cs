@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -106,11 +107,11 @@ public static class OptimizerRegistry
         if (t == typeof(int))
         {
             double d = Number(name, key, raw);
-            if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue) throw new ArgumentException($"{name}: option '{key}' must be an integer, got {OptionText.Format(raw)}");
+            if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue) throw new ArgumentException($"{name}: option '{key}' must be an integer, got {PyRepr.Str(raw)}");
             return (int)d;
         }
-        if (t == typeof(bool)) return raw is bool b ? b : throw new ArgumentException($"{name}: option '{key}' must be a bool, got {OptionText.Format(raw)}");
-        if (t == typeof(string)) return raw as string ?? throw new ArgumentException($"{name}: option '{key}' must be a string, got {OptionText.Format(raw)}");
+        if (t == typeof(bool)) return raw is bool b ? b : throw new ArgumentException($"{name}: option '{key}' must be a bool, got {PyRepr.Str(raw)}");
+        if (t == typeof(string)) return raw as string ?? throw new ArgumentException($"{name}: option '{key}' must be a string, got {PyRepr.Str(raw)}");
         var items = Items(name, key, raw);
         if (t == typeof(ValueTuple<double, double>))
         {
@@ -132,7 +133,7 @@ public static class OptimizerRegistry
 
     private static List<object?> Items(string name, string key, object raw) => raw is IEnumerable e and not string
         ? e.Cast<object?>().ToList()
-        : throw new ArgumentException($"{name}: option '{key}' must be a list, got {OptionText.Format(raw)}");
+        : throw new ArgumentException($"{name}: option '{key}' must be a list, got {PyRepr.Str(raw)}");
 
     private static void Expect(string name, string key, List<object?> items, int n)
     {
@@ -145,7 +146,7 @@ public static class OptimizerRegistry
         float f => f,
         long l => l,
         int i => i,
-        _ => throw new ArgumentException($"{name}: option '{key}' must be a number, got {OptionText.Format(raw)}"),
+        _ => throw new ArgumentException($"{name}: option '{key}' must be a number, got {PyRepr.Str(raw)}"),
     };
 
     /// <summary>weightDecay → weight_decay.</summary>

@@ -1,3 +1,5 @@
+using Descent.Text;
+
 namespace Descent.Optim.Schedulers;
 
 /// <summary>
@@ -65,7 +67,7 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
 
     private void StepTo(double epoch)
     {
-        if (epoch < 0) throw new ArgumentException($"Expected non-negative epoch, but got {Format(epoch)}");
+        if (epoch < 0) throw new ArgumentException($"Expected non-negative epoch, but got {PyRepr.Number(epoch)}");
         if (epoch >= t0)
         {
             if (tMult == 1) tCur = epoch % t0;
@@ -84,9 +86,6 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         }
         Finish(Math.Floor(epoch));
     }
-
-    private static string Format(double epoch) =>
-        epoch == Math.Floor(epoch) && Math.Abs(epoch) < 1e15 ? ((long)epoch).ToString(System.Globalization.CultureInfo.InvariantCulture) : OptionText.Number(epoch);
 
     private void Finish(double flooredEpoch)
     {

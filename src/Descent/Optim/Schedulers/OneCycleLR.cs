@@ -1,3 +1,5 @@
+using Descent.Text;
+
 namespace Descent.Optim.Schedulers;
 
 /// <summary>
@@ -53,7 +55,7 @@ public sealed class OneCycleLR : LRScheduler
             ];
 
         if (pctStart < 0 || pctStart > 1 || double.IsNaN(pctStart))
-            throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {OptionText.Number(pctStart)}");
+            throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {PyRepr.Float(pctStart)}");
         if (annealStrategy is not ("cos" or "linear"))
             throw new ArgumentException($"anneal_strategy must be one of 'cos' or 'linear', instead got {annealStrategy}");
         this.annealStrategy = annealStrategy;
