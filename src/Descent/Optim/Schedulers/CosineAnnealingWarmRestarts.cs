@@ -14,8 +14,14 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
     private int t0, tMult, tI;
     private double etaMin, tCur;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultEtaMin = 0.0;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultTMult = 1;
+
     /// <summary>Restarts after <paramref name="t0"/> epochs, then after periods multiplied by <paramref name="tMult"/>.</summary>
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0.0, int lastEpoch = -1)
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = DefaultTMult, double etaMin = DefaultEtaMin,
+        int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         if (t0 <= 0) throw new ArgumentException($"Expected positive integer T_0, but got {t0}");
