@@ -73,7 +73,7 @@ public static class LabOptimizers
             if (eq <= 0) throw new CliException($"--opt '{text}': expected option=value, got '{part}'");
             string key = OptimizerRegistry.SnakeCase(part[..eq].Trim()), raw = part[(eq + 1)..].Trim();
             var option = lab.Info.FindOption(key)
-                ?? throw new CliException($"--opt '{text}': {lab.Info.Name} has no option '{part[..eq].Trim()}'; options: {string.Join(", ", OptionNames(lab.Info))}");
+                ?? throw new CliException($"--opt '{text}': {lab.Info.Name} has no option '{part[..eq].Trim()}'; options (defaults): {Defaults(lab.Info)}");
             options[key] = ParseValue(text, option, raw);
         }
         return (lab, options);
@@ -95,6 +95,9 @@ public static class LabOptimizers
         }
         return new OptimizerSpec(lab.DisplayName, p => lab.Info.Create(p, merged), Describe(probe, merged));
     }
+
+    /// <summary>The optimizer's options with their defaults in <c>--opt</c> syntax: <c>lr=0.001, betas=0.9/0.999, …</c>.</summary>
+    public static string Defaults(OptimizerInfo info) => string.Join(", ", info.Options.Select(o => $"{o.Name}={Format(o.Default)}"));
 
     /// <summary>The optimizer's option names in PyTorch's snake_case, in order.</summary>
     public static IReadOnlyList<string> OptionNames(OptimizerInfo info) => [.. info.Options.Select(o => o.Name)];

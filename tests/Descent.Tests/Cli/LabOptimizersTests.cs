@@ -49,6 +49,10 @@ public class LabOptimizersTests
         Assert.Equal("strong_wolfe", lbfgs.Defaults["line_search_fn"]);
         Assert.Equal(25, lbfgs.Defaults["max_eval"]);
         Assert.Equal(["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"], LabOptimizers.OptionNames(LabOptimizers.Find("sgd")!.Info));
+        Assert.Equal("lr=0.001, betas=0.9/0.999, eps=1e-8, weight_decay=0, amsgrad=false, maximize=false, decoupled_weight_decay=false",
+            LabOptimizers.Defaults(LabOptimizers.Find("adam")!.Info));
+        Assert.Equal("lr=1, max_iter=20, max_eval=none, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=none",
+            LabOptimizers.Defaults(LabOptimizers.Find("lbfgs")!.Info));
     }
 
     [Fact]
