@@ -131,11 +131,22 @@ internal static unsafe class PackedSgemm
     [ThreadStatic] private static float[]? aPackCache;
     [ThreadStatic] private static float[]? bPackCache;
 
+    // Room to start a buffer on a cache line: 16 floats = 64 bytes.
+    private const int AlignPad = 16;
+
     private static float[] Buffer(ref float[]? cache, int length)
     {
-        if (cache is null || cache.Length < length) cache = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        if (cache is null || cache.Length < length + AlignPad) cache = GC.AllocateUninitializedArray<float>(length + AlignPad, pinned: true);
         return cache;
     }
+
+    /// <summary>
+    /// The first 64-byte boundary at or after <paramref name="p"/>. Packed panels and the transpose scratch start on
+    /// a cache line, so the micro-kernel's loads never split lines however the arrays happened to be placed (which
+    /// otherwise made the same multiply run at two speeds from one process to the next).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Aligned(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>C[i0..i1, j0..j1] (+)= alpha·op(A)[i0..i1, :]·op(B)[:, j0..j1], on the calling thread.</summary>
     private static void Block(MicroKernel kernel, in Job job, int i0, int i1, int j0, int j1)
@@ -151,9 +162,11 @@ internal static unsafe class PackedSgemm
         var bPack = Buffer(ref bPackCache, kcBlock * ncMax);
         float* c = job.C;
         int ldc = job.Ldc;
-        float* scratch = stackalloc float[job.TransC ? mr * nr : 0];
-        fixed (float* ap = aPack, bp = bPack)
+        float* scratchRaw = stackalloc float[job.TransC ? mr * nr + AlignPad : 0];
+        float* scratch = Aligned(scratchRaw);
+        fixed (float* apRaw = aPack, bpRaw = bPack)
         {
+            float* ap = Aligned(apRaw), bp = Aligned(bpRaw);
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);
