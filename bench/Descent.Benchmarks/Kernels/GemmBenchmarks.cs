@@ -42,8 +42,8 @@ public class GemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        previousThreads = Gemm.MaxThreads;
-        Gemm.MaxThreads = 1;
+        previousThreads = Torch.GetNumThreads();
+        Torch.SetNumThreads(1);
         var random = new Random(42);
         a = new float[Shape.M * Shape.K];
         b = new float[Shape.K * Shape.N];
@@ -56,7 +56,7 @@ public class GemmBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Gemm.MaxThreads = previousThreads;
+    public void Cleanup() => Torch.SetNumThreads(previousThreads);
 
     [Benchmark(Baseline = true)]
     public void Kernel() =>

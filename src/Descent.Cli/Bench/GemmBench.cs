@@ -27,8 +27,8 @@ public static class GemmBench
         var rng = new Random(1);
         for (int i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble() - 0.5f;
         for (int i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble() - 0.5f;
-        int previous = Gemm.MaxThreads;
-        Gemm.MaxThreads = threads;
+        int previous = Torch.GetNumThreads();
+        Torch.SetNumThreads(threads);
         try
         {
             Gemm.Run(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
@@ -46,7 +46,7 @@ public static class GemmBench
         }
         finally
         {
-            Gemm.MaxThreads = previous;
+            Torch.SetNumThreads(previous);
         }
     }
 }

@@ -64,8 +64,8 @@ public static class OptimBench
         var ps = MakeParams(n, tensors, w.RowSparse);
         var arena = useArena && !w.RowSparse ? new ParameterArena(ps) : null;
         var opt = OptimizerRegistry.Create(w.Optimizer, [new ParamGroup(arena is null ? ps : [arena.Flat])], w.Kwargs);
-        int previous = StepThreads.MaxThreads;
-        StepThreads.MaxThreads = threads;
+        int previous = Torch.GetNumThreads();
+        Torch.SetNumThreads(threads);
         try
         {
             for (int i = 0; i < 3; i++)
@@ -88,7 +88,7 @@ public static class OptimBench
         }
         finally
         {
-            StepThreads.MaxThreads = previous;
+            Torch.SetNumThreads(previous);
         }
     }
 

@@ -11,7 +11,7 @@ public interface IReplayScheduler
 }
 
 /// <summary>
-/// Creates replay schedulers by PyTorch class name through <see cref="LRSchedulerFactory"/>: every scheduler that
+/// Creates replay schedulers by PyTorch class name through <see cref="OptimizerRegistry"/>: every scheduler that
 /// needs no user code (lambdas and scheduler-of-schedulers need a program, not a spec).
 /// </summary>
 public static class ReplaySchedulers
@@ -25,11 +25,11 @@ public static class ReplaySchedulers
     /// </summary>
     public static IReplayScheduler Create(ReplayComponent component, Optimizer optimizer, int? steps = null)
     {
-        if (!LRSchedulerFactory.Names.Contains(component.Name))
+        if (!OptimizerRegistry.SchedulerNames.Contains(component.Name))
             throw new NotSupportedException(
-                $"scheduler {component.Name} is not supported by replay; supported: {string.Join(", ", LRSchedulerFactory.Names)}");
+                $"scheduler {component.Name} is not supported by replay; supported: {string.Join(", ", OptimizerRegistry.SchedulerNames)}");
         CheckDivisors(component, steps);
-        return new Adapter(LRSchedulerFactory.Create(component.Name, optimizer, component.Options));
+        return new Adapter(OptimizerRegistry.CreateScheduler(component.Name, optimizer, component.Options));
     }
 
     private static void CheckDivisors(ReplayComponent c, int? steps)
@@ -47,13 +47,13 @@ public static class ReplaySchedulers
             case "CosineAnnealingLR" when Num("T_max") == 0:
                 throw Zero("T_max", "at the first step");
             case "CyclicLR":
-                double? up = Num("step_size_up", 2000), down = Num("step_size_down", up);
+                double? up = Num("step_size_up", CyclicLR.DefaultStepSizeUp), down = Num("step_size_down", up);
                 if (up == 0) throw Zero("step_size_up", "when the scheduler is created");
                 if (up + down == 0) throw Zero("step_size_up + step_size_down", "when the scheduler is created");
                 break;
             case "OneCycleLR":
                 double? total = Num("total_steps") ?? Num("epochs") * Num("steps_per_epoch");
-                double pct = Num("pct_start", 0.3) ?? double.NaN;
+                double pct = Num("pct_start", OneCycleLR.DefaultPctStart) ?? double.NaN;
                 if (total is not double t || t < 1 || !(pct >= 0 && pct <= 1)) break;
                 // PyTorch's phase ends, in its arithmetic: pct·T − 1, (2·pct·T − 2 with three_phase), T − 1.
                 double firstEnd = pct * t - 1;

@@ -35,7 +35,7 @@ public static class Trajectories
 
     /// <summary>Every lab optimizer, each with no extra options.</summary>
     public static IReadOnlyList<TrajectoryOptimizer> AllOptimizers() =>
-        LabOptimizerRegistry.All.Select(o => new TrajectoryOptimizer(o, new Dictionary<string, object?>())).ToList();
+        LabOptimizers.All.Select(o => new TrajectoryOptimizer(o, new Dictionary<string, object?>())).ToList();
 
     /// <summary>Runs every optimizer on <paramref name="function"/> for <paramref name="steps"/> steps (the function's default when null).</summary>
     public static TrajectoryResult Run(TestFunction function, IReadOnlyList<TrajectoryOptimizer> optimizers, int? steps = null, Action<int>? onPath = null)
@@ -62,7 +62,7 @@ public static class Trajectories
     private static Trajectory Trace(TestFunction f, TrajectoryOptimizer o, int steps)
     {
         var options = new Dictionary<string, object?>(o.Lab.Presets, StringComparer.Ordinal);
-        var names = LabOptimizerRegistry.OptionNames(o.Lab.Type);
+        var names = LabOptimizers.OptionNames(o.Lab.Info);
         if (StepShaping.TryGetValue(o.Lab.Name, out var shaping))
             foreach (var (k, v) in shaping)
                 if (names.Contains(k)) options[k] = v;
@@ -73,7 +73,7 @@ public static class Trajectories
         tuned &= !given;
 
         var p = Tensor.FromArray([(float)f.Start.X, (float)f.Start.Y], 2).RequiresGrad_();
-        var optimizer = LabOptimizerRegistry.Create(o.Lab.Type, [p], options);
+        var optimizer = o.Lab.Info.Create([p], options);
         var xs = new List<double>(steps + 1) { f.Start.X };
         var ys = new List<double>(steps + 1) { f.Start.Y };
         var loss = new List<double>(steps + 1) { f.OnDoubles(f.Start.X, f.Start.Y) };
@@ -106,9 +106,9 @@ public static class Trajectories
 
     private static string Describe(Dictionary<string, object?> options)
     {
-        var parts = new List<string> { "lr=" + LabOptimizerRegistry.Format(options["lr"]) };
+        var parts = new List<string> { "lr=" + LabOptimizers.Format(options["lr"]) };
         foreach (var (k, v) in options)
-            if (k != "lr") parts.Add($"{k}={LabOptimizerRegistry.Format(v)}");
+            if (k != "lr") parts.Add($"{k}={LabOptimizers.Format(v)}");
         return string.Join(", ", parts);
     }
 }

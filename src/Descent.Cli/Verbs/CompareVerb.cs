@@ -21,7 +21,7 @@ internal static class CompareVerb
         string dataDir = args.String("data") ?? ComparisonTasks.DefaultFashionMnistDir;
         int? limit = args.String("limit") is null ? null : args.Int("limit", 0, min: 1);
         var optTexts = args.All("opt");
-        var specs = optTexts.Count == 0 ? Comparison.TutorialOptimizers() : LabOptimizerRegistry.ParseAll(optTexts);
+        var specs = optTexts.Count == 0 ? Comparison.TutorialOptimizers() : LabOptimizers.ParseAll(optTexts);
         var task = ComparisonTasks.ByName(datasetName, dataDir, limit);
         if (limit is not null && task.MakeTestData is null) throw new CliException("--limit applies to --dataset fashion-mnist only");
         int epochs = args.Int("epochs", task.DefaultEpochs, min: 1);

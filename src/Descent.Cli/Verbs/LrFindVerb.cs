@@ -11,7 +11,7 @@ internal static class LrFindVerb
     public static int Run(CliArgs args)
     {
         string optText = args.String("opt") ?? "adam";
-        var spec = LabOptimizerRegistry.Parse(optText);
+        var spec = LabOptimizers.Parse(optText);
         double start = args.PositiveDouble("start-lr", 1e-7);
         double end = args.PositiveDouble("end-lr", 10);
         if (end <= start) throw new CliException($"--end-lr ({LabFormat.Number(end)}) must be larger than --start-lr ({LabFormat.Number(start)})");

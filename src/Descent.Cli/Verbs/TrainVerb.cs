@@ -27,7 +27,7 @@ internal static class TrainVerb
         bool json = rest.Flag("json");
         rest.EnsureAllUsed();
         FashionMnistTraining.Locate(data);
-        Kernels.Gemm.MaxThreads = threads;
+        Torch.SetNumThreads(threads); // the GEMM's and the optimizer's threads alike
 
         var console = LabConsole.Create();
         List<EpochResult> results = [];

@@ -61,9 +61,9 @@ internal static class TrajectoriesVerb
 
     private static TrajectoryOptimizer ParseOptimizer(string text)
     {
-        var (lab, options) = LabOptimizerRegistry.ParseOptions(text);
+        var (lab, options) = LabOptimizers.ParseOptions(text);
         // Create once now so that a bad value (a negative lr) is one line before any work, as in compare.
-        LabOptimizerRegistry.Spec(lab, options, text);
+        LabOptimizers.Spec(lab, options, text);
         return new TrajectoryOptimizer(lab, options);
     }
 }

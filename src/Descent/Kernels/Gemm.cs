@@ -14,13 +14,6 @@ internal static class Gemm
     /// <summary>Below this many multiply-adds, packing costs more than it saves.</summary>
     private const long PackedThreshold = 48L * 48 * 48;
 
-    /// <summary>Largest number of threads a float32 multiply may use (all cores by default).</summary>
-    public static int MaxThreads
-    {
-        get => PackedSgemm.MaxThreads;
-        set => PackedSgemm.MaxThreads = Math.Max(1, value);
-    }
-
     /// <summary>C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C.</summary>
     public static void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc)

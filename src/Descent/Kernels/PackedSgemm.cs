@@ -6,9 +6,11 @@ namespace Descent.Kernels;
 /// A packed, cache-blocked single-precision GEMM (the Goto/BLIS scheme): B is packed into KC×NR row panels (L2/L3),
 /// a block of A into MR×KC column panels (L2), and a register-tiled micro-kernel accumulates an MR×NR tile of C
 /// over KC, one FMA chain per element of C. Transposed operands are handled while packing, so no copies are made
-/// up front. With several threads, C is cut into one block per thread (by rows or by columns, whichever is
-/// longer), and each thread runs the whole scheme on its block with its own buffers: no synchronisation inside
-/// a multiply, at the cost of packing the shared operand once per thread.
+/// up front. With several threads (<see cref="WorkerPool.NumThreads"/>), C is cut into one block per thread (by rows
+/// or by columns, whichever is longer), and each block runs the whole scheme on a thread of the
+/// <see cref="WorkerPool"/> with that thread's own buffers: no synchronisation inside a multiply, at the cost of
+/// packing the shared operand once per thread. Every element of C is one FMA chain over k whatever the cut, so the
+/// result does not depend on the thread count.
 /// </summary>
 internal static unsafe class PackedSgemm
 {
@@ -21,9 +23,6 @@ internal static unsafe class PackedSgemm
 
     /// <summary>Below this many multiply-adds, a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 80L * 80 * 80;
-
-    /// <summary>Largest number of threads a multiply may use (all cores by default).</summary>
-    public static int MaxThreads { get; set; } = Environment.ProcessorCount;
 
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
@@ -49,32 +48,69 @@ internal static unsafe class PackedSgemm
             job = new Job(!transB, !transA, k, alpha, b, ldb, a, lda, c, ldc, overwrite: beta == 0, transC: true);
             (m, n) = (n, m);
         }
-        int threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, MaxThreads);
+        int threads = (long)m * n * k < ParallelThreshold ? 1 : WorkerPool.NumThreads;
         if (threads == 1) Block(kernel, job, 0, m, 0, n);
         else RunParallel(kernel, job, m, n, threads);
     }
 
     /// <summary>
     /// One block of C per thread, cut where each gets the same number of rows (multiples of 4, which the kernel runs
-    /// at full speed) or of whole column panels. (A method of its own, so that the one-thread path allocates no closure.)
+    /// at full speed) or of whole column panels, run as the chunks of one <see cref="WorkerPool"/> dispatch. (A method
+    /// of its own, so that the one-thread path touches no pool state.)
     /// </summary>
     private static void RunParallel(MicroKernel kernel, Job job, int m, int n, int threads)
     {
         bool byRows = m >= n;
         int unit = byRows ? 4 : kernel.NR, extent = byRows ? m : n;
         threads = Math.Min(threads, (extent + unit - 1) / unit);
-        int mAll = m, nAll = n;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        // One work object per calling thread, reused: a multiply allocates nothing once it exists. A dispatch that
+        // finds the pool busy runs its blocks on the caller, so a nested or concurrent multiply is still complete.
+        var work = blocksCache ??= new Blocks();
+        work.Set(kernel, job, m, n, byRows, unit, extent, threads);
+        try
         {
-            int start = Cut(extent, unit, threads, t), end = Cut(extent, unit, threads, t + 1);
-            if (byRows) Block(kernel, job, start, end, 0, nAll);
-            else Block(kernel, job, 0, mAll, start, end);
-        });
+            WorkerPool.Run(work, threads, threads);
+        }
+        finally
+        {
+            work.Clear();
+        }
+    }
+
+    [ThreadStatic] private static Blocks? blocksCache;
+
+    /// <summary>The blocks of one multiply, as the pool's chunks: chunk t computes block t of C.</summary>
+    private sealed class Blocks : ChunkWork
+    {
+        private MicroKernel? kernel;
+        private Job job;
+        private int m, n, unit, extent, parts;
+        private bool byRows;
+
+        public void Set(MicroKernel kernel, in Job job, int m, int n, bool byRows, int unit, int extent, int parts)
+        {
+            this.kernel = kernel;
+            this.job = job;
+            (this.m, this.n, this.byRows, this.unit, this.extent, this.parts) = (m, n, byRows, unit, extent, parts);
+        }
+
+        public void Clear()
+        {
+            kernel = null;
+            job = default;
+        }
+
+        public override void RunChunk(int chunk)
+        {
+            int start = Cut(extent, unit, parts, chunk), end = Cut(extent, unit, parts, chunk + 1);
+            if (byRows) Block(kernel!, job, start, end, 0, n);
+            else Block(kernel!, job, 0, m, start, end);
+        }
     }
 
     /// <summary>
     /// C (+)= alpha·op(A)·op(B), with C's element (i, j) at c[i·ldc + j], or at c[j·ldc + i] when TransC. Pointers
-    /// as nint so that the struct can be captured by the parallel loop's lambda.
+    /// as nint so that the struct can be a field of the pool's work object.
     /// </summary>
     private readonly struct Job(bool transA, bool transB, int k, float alpha, float* a, int lda, float* b, int ldb,
         float* c, int ldc, bool overwrite, bool transC)
@@ -95,11 +131,22 @@ internal static unsafe class PackedSgemm
     [ThreadStatic] private static float[]? aPackCache;
     [ThreadStatic] private static float[]? bPackCache;
 
+    // Room to start a buffer on a cache line: 16 floats = 64 bytes.
+    private const int AlignPad = 16;
+
     private static float[] Buffer(ref float[]? cache, int length)
     {
-        if (cache is null || cache.Length < length) cache = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        if (cache is null || cache.Length < length + AlignPad) cache = GC.AllocateUninitializedArray<float>(length + AlignPad, pinned: true);
         return cache;
     }
+
+    /// <summary>
+    /// The first 64-byte boundary at or after <paramref name="p"/>. Packed panels and the transpose scratch start on
+    /// a cache line, so the micro-kernel's loads never split lines however the arrays happened to be placed (which
+    /// otherwise made the same multiply run at two speeds from one process to the next).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Aligned(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>C[i0..i1, j0..j1] (+)= alpha·op(A)[i0..i1, :]·op(B)[:, j0..j1], on the calling thread.</summary>
     private static void Block(MicroKernel kernel, in Job job, int i0, int i1, int j0, int j1)
@@ -115,9 +162,11 @@ internal static unsafe class PackedSgemm
         var bPack = Buffer(ref bPackCache, kcBlock * ncMax);
         float* c = job.C;
         int ldc = job.Ldc;
-        float* scratch = stackalloc float[job.TransC ? mr * nr : 0];
-        fixed (float* ap = aPack, bp = bPack)
+        float* scratchRaw = stackalloc float[job.TransC ? mr * nr + AlignPad : 0];
+        float* scratch = Aligned(scratchRaw);
+        fixed (float* apRaw = aPack, bpRaw = bPack)
         {
+            float* ap = Aligned(apRaw), bp = Aligned(bpRaw);
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);

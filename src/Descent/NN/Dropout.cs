@@ -1,4 +1,5 @@
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.NN;
 

@@ -61,9 +61,9 @@ public static partial class Functional
     {
         string op = logits ? "binary_cross_entropy_with_logits" : "binary_cross_entropy";
         if (!input.DType.IsFloatingPoint())
-            throw new ArgumentException($"\"{op}\" not implemented for '{PyRepr.ScalarType(input.DType)}'");
+            throw new ArgumentException($"\"{op}\" not implemented for '{input.DType.ScalarTypeName()}'");
         if (target.DType != input.DType)
-            throw new ArgumentException($"Found dtype {PyRepr.ScalarType(target.DType)} but expected {PyRepr.ScalarType(input.DType)}");
+            throw new ArgumentException($"Found dtype {target.DType.ScalarTypeName()} but expected {input.DType.ScalarTypeName()}");
         var x = input.Detach().Contiguous();
         var t = target.Detach().Contiguous();
         var w = Spread(weight, input);

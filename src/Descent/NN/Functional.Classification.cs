@@ -19,11 +19,11 @@ public static partial class Functional
         var r = ReductionOf(reduction);
         var (n, c, s) = CheckNllShapes(input, target, weight);
         if (target.DType != DType.Int64)
-            throw new ArgumentException($"expected scalar type Long but found {PyRepr.ScalarType(target.DType)}");
+            throw new ArgumentException($"expected scalar type Long but found {target.DType.ScalarTypeName()}");
         if (!input.DType.IsFloatingPoint())
-            throw new ArgumentException($"\"nll_loss\" not implemented for '{PyRepr.ScalarType(input.DType)}'");
+            throw new ArgumentException($"\"nll_loss\" not implemented for '{input.DType.ScalarTypeName()}'");
         if (weight is not null && weight.DType != input.DType)
-            throw new ArgumentException($"expected scalar type {PyRepr.ScalarType(input.DType)} but found {PyRepr.ScalarType(weight.DType)}");
+            throw new ArgumentException($"expected scalar type {input.DType.ScalarTypeName()} but found {weight.DType.ScalarTypeName()}");
         NotDifferentiable(weight, "nll_loss", "weight");
 
         var x = input.Detach().Contiguous();
@@ -115,7 +115,7 @@ public static partial class Functional
         if (input.Shape.AsSpan().SequenceEqual(target.Shape))
         {
             if (!target.DType.IsFloatingPoint())
-                throw new ArgumentException($"Expected floating point type for target with class probabilities, got {PyRepr.ScalarType(target.DType)}");
+                throw new ArgumentException($"Expected floating point type for target with class probabilities, got {target.DType.ScalarTypeName()}");
             if (ignoreIndex >= 0) throw new ArgumentException("ignore_index is not supported for floating point target");
             return CrossEntropyProbabilities(input, target, weight, r, labelSmoothing, classDim);
         }

@@ -16,14 +16,21 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class ASGD : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-2, DefaultLambd = 1e-4, DefaultAlpha = 0.75, DefaultT0 = 1e6, DefaultWeightDecay = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+
     /// <summary>ASGD over one group of parameters.</summary>
-    public ASGD(IEnumerable<Tensor> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6,
-        double weightDecay = 0, bool maximize = false)
+    public ASGD(IEnumerable<Tensor> parameters, double lr = DefaultLr, double lambd = DefaultLambd,
+        double alpha = DefaultAlpha, double t0 = DefaultT0, double weightDecay = DefaultWeightDecay,
+        bool maximize = DefaultMaximize)
         : base(parameters, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
 
     /// <summary>ASGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public ASGD(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6,
-        double weightDecay = 0, bool maximize = false)
+    public ASGD(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double lambd = DefaultLambd,
+        double alpha = DefaultAlpha, double t0 = DefaultT0, double weightDecay = DefaultWeightDecay,
+        bool maximize = DefaultMaximize)
         : base(groups, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double lambd, double alpha, double t0, double weightDecay, bool maximize)

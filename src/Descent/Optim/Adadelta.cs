@@ -14,14 +14,19 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Adadelta : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1.0, DefaultRho = 0.9, DefaultEps = 1e-6, DefaultWeightDecay = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+
     /// <summary>Adadelta over one group of parameters.</summary>
-    public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
-        double weightDecay = 0, bool maximize = false)
+    public Adadelta(IEnumerable<Tensor> parameters, double lr = DefaultLr, double rho = DefaultRho, double eps = DefaultEps,
+        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
         : base(parameters, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
 
     /// <summary>Adadelta over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6,
-        double weightDecay = 0, bool maximize = false)
+    public Adadelta(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double rho = DefaultRho, double eps = DefaultEps,
+        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
         : base(groups, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double rho, double eps, double weightDecay, bool maximize)

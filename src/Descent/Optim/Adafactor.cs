@@ -1,5 +1,6 @@
 using Descent.Optim.Kernels;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -20,15 +21,24 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Adafactor : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-2, DefaultBeta2Decay = -0.8, DefaultD = 1.0, DefaultWeightDecay = 0.0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+    /// <summary>PyTorch's default <c>eps</c>: (None, 1e-3).</summary>
+    public static readonly (double? Eps1, double Eps2) DefaultEps = (null, 1e-3);
+
     /// <summary>Adafactor over one group of parameters; <paramref name="eps"/> is (ε₁, ε₂), ε₁ null for machine epsilon.</summary>
-    public Adafactor(IEnumerable<Tensor> parameters, double lr = 1e-2, double beta2Decay = -0.8, (double? Eps1, double Eps2)? eps = null,
-        double d = 1.0, double weightDecay = 0.0, bool maximize = false)
-        : base(parameters, MakeDefaults(lr, beta2Decay, eps ?? (null, 1e-3), d, weightDecay, maximize)) { }
+    public Adafactor(IEnumerable<Tensor> parameters, double lr = DefaultLr, double beta2Decay = DefaultBeta2Decay,
+        (double? Eps1, double Eps2)? eps = null, double d = DefaultD, double weightDecay = DefaultWeightDecay,
+        bool maximize = DefaultMaximize)
+        : base(parameters, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize)) { }
 
     /// <summary>Adafactor over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Adafactor(IEnumerable<ParamGroup> groups, double lr = 1e-2, double beta2Decay = -0.8, (double? Eps1, double Eps2)? eps = null,
-        double d = 1.0, double weightDecay = 0.0, bool maximize = false)
-        : base(groups, MakeDefaults(lr, beta2Decay, eps ?? (null, 1e-3), d, weightDecay, maximize)) { }
+    public Adafactor(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double beta2Decay = DefaultBeta2Decay,
+        (double? Eps1, double Eps2)? eps = null, double d = DefaultD, double weightDecay = DefaultWeightDecay,
+        bool maximize = DefaultMaximize)
+        : base(groups, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double beta2Decay, (double? Eps1, double Eps2) eps,
         double d, double weightDecay, bool maximize)
@@ -53,7 +63,7 @@ public sealed class Adafactor : Optimizer
         ValueTuple<double, double> t => (t.Item1, t.Item2),
         double[] { Length: 2 } a => (a[0], a[1]),
         IReadOnlyList<object?> { Count: 2 } l => (l[0] is null ? null : ParamGroup.ToDouble(l[0], "eps"), ParamGroup.ToDouble(l[1], "eps")),
-        var v => throw new InvalidCastException($"option 'eps' is {OptionText.Format(v)}, not a pair (eps1 or None, eps2)"),
+        var v => throw new InvalidCastException($"option 'eps' is {PyRepr.Str(v)}, not a pair (eps1 or None, eps2)"),
     };
 
     // The update u, kept between steps (sized for the largest parameter) so a step does not allocate it.

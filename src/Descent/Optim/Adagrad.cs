@@ -16,14 +16,21 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-2, DefaultLrDecay = 0, DefaultWeightDecay = 0, DefaultInitialAccumulatorValue = 0, DefaultEps = 1e-10;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+
     /// <summary>Adagrad over one group of parameters.</summary>
-    public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
-        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+    public Adagrad(IEnumerable<Tensor> parameters, double lr = DefaultLr, double lrDecay = DefaultLrDecay,
+        double weightDecay = DefaultWeightDecay, double initialAccumulatorValue = DefaultInitialAccumulatorValue,
+        double eps = DefaultEps, bool maximize = DefaultMaximize)
         : base(parameters, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
 
     /// <summary>Adagrad over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
-        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+    public Adagrad(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double lrDecay = DefaultLrDecay,
+        double weightDecay = DefaultWeightDecay, double initialAccumulatorValue = DefaultInitialAccumulatorValue,
+        double eps = DefaultEps, bool maximize = DefaultMaximize)
         : base(groups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double lrDecay, double weightDecay,

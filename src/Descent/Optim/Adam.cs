@@ -16,15 +16,24 @@ namespace Descent.Optim;
 /// </summary>
 public class Adam : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-3, DefaultEps = 1e-8, DefaultWeightDecay = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultAmsgrad = false, DefaultMaximize = false, DefaultDecoupledWeightDecay = false;
+    /// <summary>PyTorch's default <c>betas</c>: (0.9, 0.999).</summary>
+    public static readonly (double, double) DefaultBetas = (0.9, 0.999);
+
     /// <summary>Adam over one group of parameters.</summary>
-    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, bool amsgrad = false, bool maximize = false, bool decoupledWeightDecay = false)
-        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+    public Adam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
+        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
 
     /// <summary>Adam over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, bool amsgrad = false, bool maximize = false, bool decoupledWeightDecay = false)
-        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+    public Adam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
+        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
 
     private protected static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps,
         double weightDecay, bool amsgrad, bool maximize, bool decoupledWeightDecay)

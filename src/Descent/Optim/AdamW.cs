@@ -16,13 +16,18 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class AdamW : Adam
 {
+    /// <summary>PyTorch's default <c>weight_decay</c> for AdamW; the other defaults are Adam's.</summary>
+    public new const double DefaultWeightDecay = 1e-2;
+
     /// <summary>AdamW over one group of parameters.</summary>
-    public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+    public AdamW(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
+        bool maximize = DefaultMaximize)
         : base(parameters, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true) { }
 
     /// <summary>AdamW over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public AdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+    public AdamW(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
+        bool maximize = DefaultMaximize)
         : base(groups, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true) { }
 }

@@ -14,15 +14,22 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Adamax : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 2e-3, DefaultEps = 1e-8, DefaultWeightDecay = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+    /// <summary>PyTorch's default <c>betas</c>: (0.9, 0.999).</summary>
+    public static readonly (double, double) DefaultBetas = (0.9, 0.999);
+
     /// <summary>Adamax over one group of parameters.</summary>
-    public Adamax(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, bool maximize = false)
-        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, maximize)) { }
+    public Adamax(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize)) { }
 
     /// <summary>Adamax over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Adamax(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, bool maximize = false)
-        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, maximize)) { }
+    public Adamax(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay, bool maximize)
     {

@@ -1,11 +1,12 @@
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim;
 
 /// <summary>Argument checks with PyTorch's messages; each throws before anything is changed.</summary>
 internal static class Check
 {
-    public static string Num(double v) => OptionText.Number(v);
+    public static string Num(double v) => PyRepr.Float(v);
 
     public static void Lr(double lr)
     {

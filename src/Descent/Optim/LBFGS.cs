@@ -22,14 +22,23 @@ public sealed class LBFGS : Optimizer
 {
     private const string GroupsMessage = "LBFGS doesn't support per-parameter options (parameter groups)";
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1, DefaultToleranceGrad = 1e-7, DefaultToleranceChange = 1e-9;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultMaxIter = 20, DefaultHistorySize = 100;
+    /// <summary>PyTorch's defaults of the string options (None).</summary>
+    public const string? DefaultLineSearchFn = null;
+
     /// <summary>L-BFGS over the parameters.</summary>
-    public LBFGS(IEnumerable<Tensor> parameters, double lr = 1, int maxIter = 20, int? maxEval = null, double toleranceGrad = 1e-7,
-        double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
+    public LBFGS(IEnumerable<Tensor> parameters, double lr = DefaultLr, int maxIter = DefaultMaxIter, int? maxEval = null,
+        double toleranceGrad = DefaultToleranceGrad, double toleranceChange = DefaultToleranceChange,
+        int historySize = DefaultHistorySize, string? lineSearchFn = DefaultLineSearchFn)
         : base(parameters, MakeDefaults(lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn)) { }
 
     /// <summary>L-BFGS over one group given as a <see cref="ParamGroup"/>; more than one group is refused, as in PyTorch.</summary>
-    public LBFGS(IEnumerable<ParamGroup> groups, double lr = 1, int maxIter = 20, int? maxEval = null, double toleranceGrad = 1e-7,
-        double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
+    public LBFGS(IEnumerable<ParamGroup> groups, double lr = DefaultLr, int maxIter = DefaultMaxIter, int? maxEval = null,
+        double toleranceGrad = DefaultToleranceGrad, double toleranceChange = DefaultToleranceChange,
+        int historySize = DefaultHistorySize, string? lineSearchFn = DefaultLineSearchFn)
         : base(groups, MakeDefaults(lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, int maxIter, int? maxEval, double toleranceGrad,

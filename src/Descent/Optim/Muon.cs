@@ -18,15 +18,28 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Muon : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-3, DefaultWeightDecay = 0.1, DefaultMomentum = 0.95, DefaultEps = 1e-7;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultNsSteps = 5;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultNesterov = true, DefaultUseAddmm = false;
+    /// <summary>PyTorch's defaults of the string options (None).</summary>
+    public const string? DefaultAdjustLrFn = null;
+
     /// <summary>Muon over one group of 2-D parameters.</summary>
-    public Muon(IEnumerable<Tensor> parameters, double lr = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true,
-        (double A, double B, double C)? nsCoefficients = null, double eps = 1e-7, int nsSteps = 5, string? adjustLrFn = null, bool useAddmm = false)
+    public Muon(IEnumerable<Tensor> parameters, double lr = DefaultLr, double weightDecay = DefaultWeightDecay,
+        double momentum = DefaultMomentum, bool nesterov = DefaultNesterov,
+        (double A, double B, double C)? nsCoefficients = null, double eps = DefaultEps, int nsSteps = DefaultNsSteps,
+        string? adjustLrFn = DefaultAdjustLrFn, bool useAddmm = DefaultUseAddmm)
         : base(parameters, MakeDefaults(lr, weightDecay, momentum, nesterov, nsCoefficients ?? DefaultCoefficients, eps, nsSteps, adjustLrFn, useAddmm))
         => CheckShapes();
 
     /// <summary>Muon over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Muon(IEnumerable<ParamGroup> groups, double lr = 1e-3, double weightDecay = 0.1, double momentum = 0.95, bool nesterov = true,
-        (double A, double B, double C)? nsCoefficients = null, double eps = 1e-7, int nsSteps = 5, string? adjustLrFn = null, bool useAddmm = false)
+    public Muon(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double weightDecay = DefaultWeightDecay,
+        double momentum = DefaultMomentum, bool nesterov = DefaultNesterov,
+        (double A, double B, double C)? nsCoefficients = null, double eps = DefaultEps, int nsSteps = DefaultNsSteps,
+        string? adjustLrFn = DefaultAdjustLrFn, bool useAddmm = DefaultUseAddmm)
         : base(groups, MakeDefaults(lr, weightDecay, momentum, nesterov, nsCoefficients ?? DefaultCoefficients, eps, nsSteps, adjustLrFn, useAddmm))
         => CheckShapes();
 

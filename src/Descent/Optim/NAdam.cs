@@ -18,15 +18,24 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class NAdam : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 2e-3, DefaultEps = 1e-8, DefaultWeightDecay = 0, DefaultMomentumDecay = 4e-3;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultDecoupledWeightDecay = false, DefaultMaximize = false;
+    /// <summary>PyTorch's default <c>betas</c>: (0.9, 0.999).</summary>
+    public static readonly (double, double) DefaultBetas = (0.9, 0.999);
+
     /// <summary>NAdam over one group of parameters.</summary>
-    public NAdam(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false, bool maximize = false)
-        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
+    public NAdam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentumDecay = DefaultMomentumDecay,
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
 
     /// <summary>NAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public NAdam(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-        double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false, bool maximize = false)
-        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
+    public NAdam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentumDecay = DefaultMomentumDecay,
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay,
         double momentumDecay, bool decoupledWeightDecay, bool maximize)

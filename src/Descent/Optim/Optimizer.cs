@@ -1,6 +1,7 @@
 using System.Collections;
 using Descent.Autograd;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -260,7 +261,7 @@ public abstract class Optimizer
         {
             sb.Append("\nParameter Group ").Append(i);
             foreach (var (k, v) in paramGroups[i].Options.OrderBy(e => e.Key, StringComparer.Ordinal))
-                sb.Append("\n    ").Append(k).Append(": ").Append(OptionText.Format(v));
+                sb.Append("\n    ").Append(k).Append(": ").Append(PyRepr.Str(v));
         }
         return sb.Append("\n)").ToString();
     }

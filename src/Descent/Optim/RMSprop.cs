@@ -16,14 +16,21 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-2, DefaultAlpha = 0.99, DefaultEps = 1e-8, DefaultWeightDecay = 0, DefaultMomentum = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultCentered = false, DefaultMaximize = false;
+
     /// <summary>RMSprop over one group of parameters.</summary>
-    public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
-        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+    public RMSprop(IEnumerable<Tensor> parameters, double lr = DefaultLr, double alpha = DefaultAlpha,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentum = DefaultMomentum,
+        bool centered = DefaultCentered, bool maximize = DefaultMaximize)
         : base(parameters, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
 
     /// <summary>RMSprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
-        double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
+    public RMSprop(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double alpha = DefaultAlpha,
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentum = DefaultMomentum,
+        bool centered = DefaultCentered, bool maximize = DefaultMaximize)
         : base(groups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double alpha, double eps, double weightDecay,

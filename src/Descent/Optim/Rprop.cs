@@ -16,15 +16,24 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class Rprop : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-2;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+    /// <summary>PyTorch's default <c>etas</c>: (0.5, 1.2).</summary>
+    public static readonly (double, double) DefaultEtas = (0.5, 1.2);
+    /// <summary>PyTorch's default <c>step_sizes</c>: (1e-6, 50).</summary>
+    public static readonly (double, double) DefaultStepSizes = (1e-6, 50);
+
     /// <summary>Rprop over one group of parameters.</summary>
-    public Rprop(IEnumerable<Tensor> parameters, double lr = 1e-2, (double, double)? etas = null, (double, double)? stepSizes = null,
-        bool maximize = false)
-        : base(parameters, MakeDefaults(lr, etas ?? (0.5, 1.2), stepSizes ?? (1e-6, 50), maximize)) { }
+    public Rprop(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? etas = null,
+        (double, double)? stepSizes = null, bool maximize = DefaultMaximize)
+        : base(parameters, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize)) { }
 
     /// <summary>Rprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public Rprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, (double, double)? etas = null, (double, double)? stepSizes = null,
-        bool maximize = false)
-        : base(groups, MakeDefaults(lr, etas ?? (0.5, 1.2), stepSizes ?? (1e-6, 50), maximize)) { }
+    public Rprop(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? etas = null,
+        (double, double)? stepSizes = null, bool maximize = DefaultMaximize)
+        : base(groups, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) etas, (double, double) stepSizes, bool maximize)
     {

@@ -16,14 +16,21 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class SGD : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-3, DefaultMomentum = 0, DefaultDampening = 0, DefaultWeightDecay = 0;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultNesterov = false, DefaultMaximize = false;
+
     /// <summary>SGD over one group of parameters.</summary>
-    public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
-        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+    public SGD(IEnumerable<Tensor> parameters, double lr = DefaultLr, double momentum = DefaultMomentum,
+        double dampening = DefaultDampening, double weightDecay = DefaultWeightDecay, bool nesterov = DefaultNesterov,
+        bool maximize = DefaultMaximize)
         : base(parameters, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
 
     /// <summary>SGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public SGD(IEnumerable<ParamGroup> groups, double lr = 1e-3, double momentum = 0, double dampening = 0,
-        double weightDecay = 0, bool nesterov = false, bool maximize = false)
+    public SGD(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double momentum = DefaultMomentum,
+        double dampening = DefaultDampening, double weightDecay = DefaultWeightDecay, bool nesterov = DefaultNesterov,
+        bool maximize = DefaultMaximize)
         : base(groups, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
 
     private static Dictionary<string, object?> Defaults_(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)

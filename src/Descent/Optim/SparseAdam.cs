@@ -21,13 +21,22 @@ namespace Descent.Optim;
 /// </summary>
 public sealed class SparseAdam : Optimizer
 {
+    /// <summary>PyTorch's defaults, shared by the constructors and the optimizer registry.</summary>
+    public const double DefaultLr = 1e-3, DefaultEps = 1e-8;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultMaximize = false;
+    /// <summary>PyTorch's default <c>betas</c>: (0.9, 0.999).</summary>
+    public static readonly (double, double) DefaultBetas = (0.9, 0.999);
+
     /// <summary>SparseAdam over one group of parameters.</summary>
-    public SparseAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
-        : base(parameters, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, maximize)) { }
+    public SparseAdam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, bool maximize = DefaultMaximize)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, maximize)) { }
 
     /// <summary>SparseAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
-    public SparseAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
-        : base(groups, MakeDefaults(lr, betas ?? (0.9, 0.999), eps, maximize)) { }
+    public SparseAdam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
+        double eps = DefaultEps, bool maximize = DefaultMaximize)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, maximize)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, bool maximize)
     {

@@ -66,7 +66,7 @@ public static class Checkpoint
         {
             null => null,
             long e => e,
-            var e => throw new InvalidDataException($"checkpoint epoch is a {PyRepr.TypeName(e)}, not an int"),
+            var e => throw new InvalidDataException($"checkpoint epoch is a {PickleRepr.TypeName(e)}, not an int"),
         };
         Dictionary<string, object?>? scheduler = null;
         if (Get(d, "scheduler_state_dict") is { } so)

@@ -49,7 +49,7 @@ internal static class LegacyTorchFormat
         foreach (var k in keys)
         {
             if (k is not string key || !declared.TryGetValue(key, out var d))
-                throw new InvalidDataException($"legacy storage key {PyRepr.Of(k)} is not referenced by the object");
+                throw new InvalidDataException($"legacy storage key {PickleRepr.Of(k)} is not referenced by the object");
             if (storages.ContainsKey(key)) throw new InvalidDataException($"legacy storage '{key}' is listed twice");
             if (data.Length - pos < 8) throw new InvalidDataException($"file ends before storage '{key}'");
             long count = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos));

@@ -37,16 +37,16 @@ public static class ModuleStateDicts
     /// <summary>Reads an unpickled module state dict; <see cref="InvalidDataException"/> names the entry that does not fit.</summary>
     public static Dictionary<string, Tensor> FromPy(object? obj)
     {
-        if (obj is not PyDict d) throw new InvalidDataException($"a module state dict is a dict of tensors, but the file holds a {PyRepr.TypeName(obj)}");
+        if (obj is not PyDict d) throw new InvalidDataException($"a module state dict is a dict of tensors, but the file holds a {PickleRepr.TypeName(obj)}");
         var result = new Dictionary<string, Tensor>(d.Count);
         foreach (var (k, v) in d)
         {
-            if (k is not string name) throw new InvalidDataException($"state dict key {PyRepr.Of(k)} is not a string");
+            if (k is not string name) throw new InvalidDataException($"state dict key {PickleRepr.Of(k)} is not a string");
             result[name] = v switch
             {
                 Tensor t => t,
                 RawTensor r => throw new InvalidDataException($"state dict entry '{name}' has dtype {r.TorchDType}, which Descent does not support"),
-                _ => throw new InvalidDataException($"state dict entry '{name}' is a {PyRepr.TypeName(v)}, not a tensor"),
+                _ => throw new InvalidDataException($"state dict entry '{name}' is a {PickleRepr.TypeName(v)}, not a tensor"),
             };
         }
         return result;

@@ -39,7 +39,7 @@ public static class OptimizerStateDicts
     /// <summary>Reads an unpickled optimizer state dict; <see cref="InvalidDataException"/> names what does not fit.</summary>
     public static OptimizerStateDict FromPy(object? obj)
     {
-        if (obj is not PyDict root) throw Bad($"an optimizer state dict is a dict, but the file holds a {PyRepr.TypeName(obj)}");
+        if (obj is not PyDict root) throw Bad($"an optimizer state dict is a dict, but the file holds a {PickleRepr.TypeName(obj)}");
         if (!root.TryGetValue("state", out var stateObj) || stateObj is not PyDict state)
             throw Bad("optimizer state dict has no 'state' dict");
         if (!root.TryGetValue("param_groups", out var groupsObj) || groupsObj is not List<object?> groups)
@@ -47,23 +47,23 @@ public static class OptimizerStateDicts
         var sd = new OptimizerStateDict();
         foreach (var (key, value) in state)
         {
-            if (key is not long id || id < 0 || id > int.MaxValue) throw Bad($"optimizer state key {PyRepr.Of(key)} is not a parameter id");
-            if (value is not PyDict entries) throw Bad($"state of parameter {id} is a {PyRepr.TypeName(value)}, not a dict");
+            if (key is not long id || id < 0 || id > int.MaxValue) throw Bad($"optimizer state key {PickleRepr.Of(key)} is not a parameter id");
+            if (value is not PyDict entries) throw Bad($"state of parameter {id} is a {PickleRepr.TypeName(value)}, not a dict");
             var d = new Dictionary<string, object>();
             foreach (var (name, v) in entries)
             {
-                if (name is not string s) throw Bad($"state of parameter {id} has a non-string key {PyRepr.Of(name)}");
+                if (name is not string s) throw Bad($"state of parameter {id} has a non-string key {PickleRepr.Of(name)}");
                 d[s] = CheckValue(v, $"state '{s}' of parameter {id}")!; // None is kept as null, as PyTorch keeps it
             }
             sd.State[(int)id] = d;
         }
         for (int gi = 0; gi < groups.Count; gi++)
         {
-            if (groups[gi] is not PyDict g) throw Bad($"parameter group {gi} is a {PyRepr.TypeName(groups[gi])}, not a dict");
+            if (groups[gi] is not PyDict g) throw Bad($"parameter group {gi} is a {PickleRepr.TypeName(groups[gi])}, not a dict");
             var d = new Dictionary<string, object?>();
             foreach (var (name, v) in g)
             {
-                if (name is not string s) throw Bad($"parameter group {gi} has a non-string key {PyRepr.Of(name)}");
+                if (name is not string s) throw Bad($"parameter group {gi} has a non-string key {PickleRepr.Of(name)}");
                 d[s] = s == "params" ? ToIds(v, gi) : Option(v);
             }
             if (!d.ContainsKey("params")) throw Bad($"parameter group {gi} has no 'params'");
@@ -76,10 +76,10 @@ public static class OptimizerStateDicts
 
     private static int[] ToIds(object? v, int group)
     {
-        if (v is not List<object?> list) throw Bad($"'params' of parameter group {group} is a {PyRepr.TypeName(v)}, not a list");
+        if (v is not List<object?> list) throw Bad($"'params' of parameter group {group} is a {PickleRepr.TypeName(v)}, not a list");
         var ids = new int[list.Count];
         for (int i = 0; i < ids.Length; i++)
-            ids[i] = list[i] is long l && l >= 0 && l <= int.MaxValue ? (int)l : throw Bad($"'params' of parameter group {group} holds {PyRepr.Of(list[i])}, not an id");
+            ids[i] = list[i] is long l && l >= 0 && l <= int.MaxValue ? (int)l : throw Bad($"'params' of parameter group {group} holds {PickleRepr.Of(list[i])}, not an id");
         return ids;
     }
 
@@ -89,6 +89,6 @@ public static class OptimizerStateDicts
     private static object? CheckValue(object? v, string what) => v switch
     {
         null or bool or long or double or string or Tensor or RawTensor or PyTuple or List<object?> or PyDict => v,
-        _ => throw Bad($"{what} is a {PyRepr.TypeName(v)}"),
+        _ => throw Bad($"{what} is a {PickleRepr.TypeName(v)}"),
     };
 }

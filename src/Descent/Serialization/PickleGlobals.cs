@@ -90,11 +90,11 @@ public static class PickleGlobals
             }
             return;
         }
-        throw new InvalidDataException($"BUILD on a {PyRepr.TypeName(target)} with a {PyRepr.TypeName(state)} state is not supported");
+        throw new InvalidDataException($"BUILD on a {PickleRepr.TypeName(target)} with a {PickleRepr.TypeName(state)} state is not supported");
     }
 
     private static InvalidDataException Arity(GlobalRef g, PyTuple args) =>
-        new($"{g.FullName} called with unexpected arguments {PyRepr.Of(args)}");
+        new($"{g.FullName} called with unexpected arguments {PickleRepr.Of(args)}");
 
     private static PyDict MakeOrderedDict(PyTuple args, LoadBudget budget)
     {
@@ -126,13 +126,13 @@ public static class PickleGlobals
             case RawTensor r:
                 return new RawTensor(r.StorageType, r.StorageBytes, r.Shape, r.Strides, r.StorageOffset, rg);
             default:
-                throw new InvalidDataException($"parameter data is a {PyRepr.TypeName(data)}, not a tensor");
+                throw new InvalidDataException($"parameter data is a {PickleRepr.TypeName(data)}, not a tensor");
         }
     }
 
     private static object RebuildTensor(object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGradObj, LoadBudget budget)
     {
-        var storage = storageObj as LoadedStorage ?? throw new InvalidDataException($"tensor's storage is a {PyRepr.TypeName(storageObj)}");
+        var storage = storageObj as LoadedStorage ?? throw new InvalidDataException($"tensor's storage is a {PickleRepr.TypeName(storageObj)}");
         int offset = ToInt(offsetObj, "storage offset");
         int[] shape = ToInts(sizeObj, "size"), strides = ToInts(strideObj, "stride");
         if (requiresGradObj is not bool requiresGrad) throw new InvalidDataException("tensor's requires_grad is not a bool");
@@ -158,12 +158,12 @@ public static class PickleGlobals
     private static int ToInt(object? v, string what) => v switch
     {
         long l and >= int.MinValue and <= int.MaxValue => (int)l,
-        _ => throw new InvalidDataException($"tensor {what} {PyRepr.Of(v)} is not a 32-bit integer"),
+        _ => throw new InvalidDataException($"tensor {what} {PickleRepr.Of(v)} is not a 32-bit integer"),
     };
 
     private static int[] ToInts(object? v, string what)
     {
-        if (v is not PyTuple t) throw new InvalidDataException($"tensor {what} is a {PyRepr.TypeName(v)}, not a tuple");
+        if (v is not PyTuple t) throw new InvalidDataException($"tensor {what} is a {PickleRepr.TypeName(v)}, not a tuple");
         var r = new int[t.Count];
         for (int i = 0; i < r.Length; i++) r[i] = ToInt(t[i], what);
         return r;

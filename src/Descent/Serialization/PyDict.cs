@@ -29,7 +29,7 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     /// <summary>Gets or sets a value; setting an existing key keeps its position, as in Python.</summary>
     public object? this[object key]
     {
-        get => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"key {PyRepr.Of(key)} not found");
+        get => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"key {PickleRepr.Of(key)} not found");
         set
         {
             ArgumentNullException.ThrowIfNull(key);
@@ -76,5 +76,5 @@ public sealed class PyDict : IEnumerable<KeyValuePair<object, object?>>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Python's repr-like form, for messages.</summary>
-    public override string ToString() => PyRepr.Of(this);
+    public override string ToString() => PickleRepr.Of(this);
 }

@@ -12,7 +12,7 @@ namespace Descent.Serialization;
 /// arbitrarily deep cannot overflow the call stack; the hash is computed once and cached, as Python caches a
 /// string's.
 /// </remarks>
-public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
+public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>, System.Runtime.CompilerServices.ITuple
 {
     private readonly object?[] items;
     private int hash;
@@ -58,6 +58,8 @@ public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
 
     /// <inheritdoc/>
     public int Count => items.Length;
+
+    int System.Runtime.CompilerServices.ITuple.Length => items.Length;
 
     /// <inheritdoc/>
     public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)items).GetEnumerator();
@@ -116,5 +118,5 @@ public sealed class PyTuple : IReadOnlyList<object?>, IEquatable<PyTuple>
     }
 
     /// <summary>Python's repr-like form, for messages (bounded in depth and length).</summary>
-    public override string ToString() => PyRepr.Of(this);
+    public override string ToString() => PickleRepr.Of(this);
 }

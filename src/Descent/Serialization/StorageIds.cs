@@ -6,14 +6,14 @@ internal static class StorageIds
     public static (StorageTypes.Info Info, string Key, long Numel) Parse(object? pid, bool legacy)
     {
         if (pid is not PyTuple t || t.Count != (legacy ? 6 : 5) || t[0] is not "storage")
-            throw new InvalidDataException($"persistent id {PyRepr.Of(pid)} is not a torch storage reference");
+            throw new InvalidDataException($"persistent id {PickleRepr.Of(pid)} is not a torch storage reference");
         if (t[1] is not GlobalRef { Module: "torch" } type || StorageTypes.Find(type.Name) is not { } info)
-            throw new InvalidDataException($"persistent id names {PyRepr.Of(t[1])}, not a torch storage type");
+            throw new InvalidDataException($"persistent id names {PickleRepr.Of(t[1])}, not a torch storage type");
         if (t[2] is not string key || key.Length == 0 || key.Length > 64)
-            throw new InvalidDataException($"storage key {PyRepr.Of(t[2])} is not a short string");
-        if (t[3] is not string) throw new InvalidDataException($"storage location {PyRepr.Of(t[3])} is not a string");
+            throw new InvalidDataException($"storage key {PickleRepr.Of(t[2])} is not a short string");
+        if (t[3] is not string) throw new InvalidDataException($"storage location {PickleRepr.Of(t[3])} is not a string");
         // Any location (cpu, cuda:0, mps) loads onto the CPU, like torch.load(map_location='cpu').
-        if (t[4] is not long numel || numel < 0) throw new InvalidDataException($"storage size {PyRepr.Of(t[4])} is not a non-negative int");
+        if (t[4] is not long numel || numel < 0) throw new InvalidDataException($"storage size {PickleRepr.Of(t[4])} is not a non-negative int");
         if (legacy && t[5] is not null) throw new InvalidDataException("legacy storage views (view_metadata) are not supported");
         return (info, key, numel);
     }

@@ -299,9 +299,9 @@ public sealed partial class Unpickler
         return items;
     }
 
-    private static List<object?> AsList(object? v) => v as List<object?> ?? throw Bad($"APPEND to a {PyRepr.TypeName(v)}, not a list");
+    private static List<object?> AsList(object? v) => v as List<object?> ?? throw Bad($"APPEND to a {PickleRepr.TypeName(v)}, not a list");
 
-    private static PyDict AsDict(object? v) => v as PyDict ?? throw Bad($"SETITEM on a {PyRepr.TypeName(v)}, not a dict");
+    private static PyDict AsDict(object? v) => v as PyDict ?? throw Bad($"SETITEM on a {PickleRepr.TypeName(v)}, not a dict");
 
     private void SetItems(PyDict d, List<object?> items)
     {
@@ -311,7 +311,7 @@ public sealed partial class Unpickler
 
     private void SetItem(PyDict d, object? key, object? value)
     {
-        if (key is null or List<object?> or PyDict or GlobalRef) throw Bad($"unhashable dict key of type {PyRepr.TypeName(key)}");
+        if (key is null or List<object?> or PyDict or GlobalRef) throw Bad($"unhashable dict key of type {PickleRepr.TypeName(key)}");
         budget.ChargeKey(key);
         d[key] = value;
         Nest(d, key);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Descent.Text;
 
 namespace Descent.Tensors;
 
@@ -208,22 +209,22 @@ internal static class TensorFormatter
                 if (max / min > 1000.0 || max > 1.0e8)
                 {
                     sciMode = true;
-                    foreach (var v in finite) Width = Math.Max(Width, PythonFloatFormat.Scientific(v, precision).Length);
+                    foreach (var v in finite) Width = Math.Max(Width, PyRepr.Scientific(v, precision).Length);
                 }
                 else
                 {
                     // Room for the "." that marks the values as floats.
-                    foreach (var v in finite) Width = Math.Max(Width, PythonFloatFormat.Fixed(v, 0).Length + 1);
+                    foreach (var v in finite) Width = Math.Max(Width, PyRepr.Fixed(v, 0).Length + 1);
                 }
             }
             else if (max / min > 1000.0 || max > 1.0e8 || min < 1.0e-4)
             {
                 sciMode = true;
-                foreach (var v in finite) Width = Math.Max(Width, PythonFloatFormat.Scientific(v, precision).Length);
+                foreach (var v in finite) Width = Math.Max(Width, PyRepr.Scientific(v, precision).Length);
             }
             else
             {
-                foreach (var v in finite) Width = Math.Max(Width, PythonFloatFormat.Fixed(v, precision).Length);
+                foreach (var v in finite) Width = Math.Max(Width, PyRepr.Fixed(v, precision).Length);
             }
             if (PrintOptions.SciMode is { } forced) sciMode = forced;
         }
@@ -236,13 +237,13 @@ internal static class TensorFormatter
             else
             {
                 double v = values.Double(i);
-                if (sciMode) s = PythonFloatFormat.Scientific(v, precision);
+                if (sciMode) s = PyRepr.Scientific(v, precision);
                 else if (intMode)
                 {
-                    s = PythonFloatFormat.Fixed(v, 0);
+                    s = PyRepr.Fixed(v, 0);
                     if (double.IsFinite(v)) s += ".";
                 }
-                else s = PythonFloatFormat.Fixed(v, precision);
+                else s = PyRepr.Fixed(v, precision);
             }
             return s.Length >= Width ? s : new string(' ', Width - s.Length) + s;
         }

@@ -104,7 +104,7 @@ public class LabExperimentTests
     {
         // torch.optim.Adam(lr=0.2) on Rosenbrock from (−1.5, 2), 500 steps: (0.934894, 0.873832) in PyTorch 1.13.
         var result = Trajectories.Run(TestFunctions.Rosenbrock,
-            [new TrajectoryOptimizer(LabOptimizerRegistry.Find("adam")!, new Dictionary<string, object?>())]);
+            [new TrajectoryOptimizer(LabOptimizers.Find("adam")!, new Dictionary<string, object?>())]);
         Assert.Equal(0.934894, result.Paths[0].X[^1], 3);
         Assert.Equal(0.873832, result.Paths[0].Y[^1], 3);
     }
@@ -115,7 +115,7 @@ public class LabExperimentTests
     [InlineData("momentum")]
     public void LrFindSuggestsASaneRate(string optimizer)
     {
-        var result = LrFinder.Run(LabOptimizerRegistry.Parse(optimizer));
+        var result = LrFinder.Run(LabOptimizers.Parse(optimizer));
         Assert.InRange(result.SuggestedLr, 1e-4, 1);
         Assert.True(result.Lrs.Length >= 20);
         // Exponential schedule from 1e-7 towards 10.
@@ -126,7 +126,7 @@ public class LabExperimentTests
     [Fact]
     public void LrFindStopsWhenTheLossExplodes()
     {
-        var result = LrFinder.Run(LabOptimizerRegistry.Parse("sgd"));
+        var result = LrFinder.Run(LabOptimizers.Parse("sgd"));
         Assert.True(result.Exploded);
         Assert.True(result.Lrs.Length < 100);
         Assert.True(result.Smoothed[^1] > LrFinder.ExplodeFactor * result.Smoothed.Min());
@@ -157,7 +157,7 @@ public class LabExperimentTests
     public void ComparisonThroughTheRegistryIsTheTutorialRun()
     {
         // The same four optimizers spelled as --opt values reproduce the tutorial run (and so PyTorch) exactly.
-        var viaRegistry = LabOptimizerRegistry.ParseAll(["sgd:lr=0.01", "momentum:lr=0.01,momentum=0.8", "rmsprop:lr=0.01,alpha=0.9", "adam:lr=0.01,betas=0.9/0.99"]);
+        var viaRegistry = LabOptimizers.ParseAll(["sgd:lr=0.01", "momentum:lr=0.01,momentum=0.8", "rmsprop:lr=0.01,alpha=0.9", "adam:lr=0.01,betas=0.9/0.99"]);
         var a = Comparison.Run(viaRegistry, epochs: 2);
         var b = Comparison.Run(Comparison.TutorialOptimizers(), epochs: 2);
         for (int i = 0; i < 4; i++) Assert.Equal(b.Optimizers[i].Losses, a.Optimizers[i].Losses);

@@ -64,10 +64,10 @@ public class GemmTests
         foreach (int threads in new[] { 1, 2 })
         {
             var actual = (float[])c.Clone();
-            int previous = Gemm.MaxThreads;
-            Gemm.MaxThreads = threads;
+            int previous = Torch.GetNumThreads();
+            Torch.SetNumThreads(threads);
             try { Gemm.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc); }
-            finally { Gemm.MaxThreads = previous; }
+            finally { Torch.SetNumThreads(previous); }
             for (int i = 0; i < m; i++)
             {
                 for (int j = 0; j < n; j++)

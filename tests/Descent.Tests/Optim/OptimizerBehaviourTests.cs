@@ -1,5 +1,6 @@
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Text;
 using Xunit;
 
 namespace Descent.Tests.Optim;
@@ -215,7 +216,7 @@ public class OptimizerBehaviourTests
         var sd = opt.StateDict();
         var sb = new System.Text.StringBuilder();
         foreach (var g in sd.ParamGroups)
-            foreach (var (k, v) in g.OrderBy(e => e.Key)) sb.Append(k).Append('=').Append(v is int[] a ? string.Join(",", a) : OptionText.Format(v)).Append(';');
+            foreach (var (k, v) in g.OrderBy(e => e.Key)) sb.Append(k).Append('=').Append(v is int[] a ? string.Join(",", a) : PyRepr.Str(v)).Append(';');
         foreach (var (id, s) in sd.State)
             foreach (var (k, v) in s.OrderBy(e => e.Key))
                 sb.Append(id).Append(k).Append('=').Append(v is Tensor t ? string.Join(",", t.ToArray()) : v.ToString()).Append(';');

@@ -100,7 +100,7 @@ internal static class SchedulerGolden
                     spec.GetProperty("milestones").EnumerateArray().Select(e => e.GetInt32()).ToList());
             default:
                 var options = spec.EnumerateObject().Where(p => p.Name != "type").ToDictionary(p => p.Name, p => (object?)p.Value);
-                return LRSchedulerFactory.Create(type, opt, options);
+                return OptimizerRegistry.CreateScheduler(type, opt, options);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Descent.Tensors;
 using Descent.Tests.Support;
+using Descent.Text;
 using Xunit;
 
 namespace Descent.Tests.Tensors;
@@ -105,11 +106,11 @@ public class PythonFloatFormatTests
     public void MatchesPython(int index, double value, string f0, string f2, string f4, string e0, string e4, string e8)
     {
         _ = index;
-        Assert.Equal(f0, PythonFloatFormat.Fixed(value, 0));
-        Assert.Equal(f2, PythonFloatFormat.Fixed(value, 2));
-        Assert.Equal(f4, PythonFloatFormat.Fixed(value, 4));
-        Assert.Equal(e0, PythonFloatFormat.Scientific(value, 0));
-        Assert.Equal(e4, PythonFloatFormat.Scientific(value, 4));
-        Assert.Equal(e8, PythonFloatFormat.Scientific(value, 8));
+        Assert.Equal(f0, PyRepr.Fixed(value, 0));
+        Assert.Equal(f2, PyRepr.Fixed(value, 2));
+        Assert.Equal(f4, PyRepr.Fixed(value, 4));
+        Assert.Equal(e0, PyRepr.Scientific(value, 0));
+        Assert.Equal(e4, PyRepr.Scientific(value, 4));
+        Assert.Equal(e8, PyRepr.Scientific(value, 8));
     }
 }

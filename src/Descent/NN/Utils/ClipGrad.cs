@@ -1,6 +1,7 @@
 using Descent.Autograd;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.NN.Utils;
 
@@ -51,7 +52,7 @@ public static class ClipGrad
         double total = Round(VectorNorm(norms, normType), dtype);
         if (errorIfNonfinite && !double.IsFinite(total))
             throw new InvalidOperationException(
-                $"The total norm of order {OptionText.Number(normType)} for gradients from `parameters` is non-finite, so it cannot be clipped. " +
+                $"The total norm of order {PyRepr.Float(normType)} for gradients from `parameters` is non-finite, so it cannot be clipped. " +
                 "To disable this error and scale the gradients by the non-finite norm anyway, set `error_if_nonfinite=False`");
         return Tensor.Scalar(total, dtype);
     }

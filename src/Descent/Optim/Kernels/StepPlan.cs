@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>One parameter's update, runnable over any range of its elements (the kernels are elementwise).</summary>

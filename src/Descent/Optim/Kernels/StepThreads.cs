@@ -1,3 +1,5 @@
+using Descent.Kernels;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>
@@ -9,15 +11,18 @@ namespace Descent.Optim.Kernels;
 /// </summary>
 public static class StepThreads
 {
-    private static int maxThreads = Environment.ProcessorCount;
     private static int chunkLength = 1 << 18;
     private static int parallelThreshold = 1 << 16;
 
-    /// <summary>Threads a step may use, the calling one included: all cores by default; 1 steps on the caller alone.</summary>
+    /// <summary>
+    /// Threads a step may use, the calling one included: the library's one thread count, the same setting as
+    /// <c>Torch.GetNumThreads</c> / <c>Torch.SetNumThreads</c> (which the GEMM uses too); all cores by default, 1 steps
+    /// on the caller alone. Values below 1 are taken as 1.
+    /// </summary>
     public static int MaxThreads
     {
-        get => maxThreads;
-        set => maxThreads = Math.Max(1, value);
+        get => WorkerPool.NumThreads;
+        set => WorkerPool.NumThreads = Math.Max(1, value);
     }
 
     /// <summary>

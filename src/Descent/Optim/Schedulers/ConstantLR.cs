@@ -10,8 +10,14 @@ public sealed class ConstantLR : LRScheduler
     private double factor;
     private int totalIters;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultFactor = 1.0 / 3;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultTotalIters = 5;
+
     /// <summary>Scales by <paramref name="factor"/> (in [0, 1]) for the first <paramref name="totalIters"/> epochs.</summary>
-    public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
+    public ConstantLR(Optimizer optimizer, double factor = DefaultFactor, int totalIters = DefaultTotalIters,
+        int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         if (factor > 1.0 || factor < 0)
             throw new ArgumentException("Constant multiplicative factor expected to be between 0 and 1.");

@@ -13,8 +13,11 @@ public sealed class CosineAnnealingLR : LRScheduler
     private int tMax;
     private double etaMin;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultEtaMin = 0.0;
+
     /// <summary>Anneals over <paramref name="tMax"/> epochs down to <paramref name="etaMin"/>.</summary>
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0.0, int lastEpoch = -1) : base(optimizer)
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = DefaultEtaMin, int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         this.tMax = tMax;
         this.etaMin = etaMin;

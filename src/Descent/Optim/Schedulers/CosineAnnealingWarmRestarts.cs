@@ -1,3 +1,5 @@
+using Descent.Text;
+
 namespace Descent.Optim.Schedulers;
 
 /// <summary>
@@ -12,8 +14,14 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
     private int t0, tMult, tI;
     private double etaMin, tCur;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultEtaMin = 0.0;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultTMult = 1;
+
     /// <summary>Restarts after <paramref name="t0"/> epochs, then after periods multiplied by <paramref name="tMult"/>.</summary>
-    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0.0, int lastEpoch = -1)
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = DefaultTMult, double etaMin = DefaultEtaMin,
+        int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         if (t0 <= 0) throw new ArgumentException($"Expected positive integer T_0, but got {t0}");
@@ -65,7 +73,7 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
 
     private void StepTo(double epoch)
     {
-        if (epoch < 0) throw new ArgumentException($"Expected non-negative epoch, but got {Format(epoch)}");
+        if (epoch < 0) throw new ArgumentException($"Expected non-negative epoch, but got {PyRepr.Number(epoch)}");
         if (epoch >= t0)
         {
             if (tMult == 1) tCur = epoch % t0;
@@ -84,9 +92,6 @@ public sealed class CosineAnnealingWarmRestarts : LRScheduler
         }
         Finish(Math.Floor(epoch));
     }
-
-    private static string Format(double epoch) =>
-        epoch == Math.Floor(epoch) && Math.Abs(epoch) < 1e15 ? ((long)epoch).ToString(System.Globalization.CultureInfo.InvariantCulture) : OptionText.Number(epoch);
 
     private void Finish(double flooredEpoch)
     {

@@ -21,10 +21,20 @@ public sealed class CyclicLR : LRScheduler
     private bool cycleMomentum, useBeta1;
     private double[] baseMomentums = [], maxMomentums = [];
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultGamma = 1.0, DefaultBaseMomentum = 0.8, DefaultMaxMomentum = 0.9;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultStepSizeUp = 2000;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultCycleMomentum = true;
+    /// <summary>PyTorch's defaults of the string options.</summary>
+    public const string DefaultMode = "triangular", DefaultScaleMode = "cycle";
+
     /// <summary>Cycles between <paramref name="baseLr"/> and <paramref name="maxLr"/> (each one value or one per group).</summary>
-    public CyclicLR(Optimizer optimizer, PerGroup baseLr, PerGroup maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
-        string mode = "triangular", double gamma = 1.0, Func<double, double>? scaleFn = null, string scaleMode = "cycle",
-        bool cycleMomentum = true, PerGroup? baseMomentum = null, PerGroup? maxMomentum = null, int lastEpoch = -1)
+    public CyclicLR(Optimizer optimizer, PerGroup baseLr, PerGroup maxLr, int stepSizeUp = DefaultStepSizeUp,
+        int? stepSizeDown = null, string mode = DefaultMode, double gamma = DefaultGamma,
+        Func<double, double>? scaleFn = null, string scaleMode = DefaultScaleMode, bool cycleMomentum = DefaultCycleMomentum,
+        PerGroup? baseMomentum = null, PerGroup? maxMomentum = null, int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         var baseLrs = baseLr.Expand("base_lr", optimizer);
@@ -48,8 +58,8 @@ public sealed class CyclicLR : LRScheduler
         if (cycleMomentum)
         {
             useBeta1 = MomentumCycling.UsesBeta1(optimizer);
-            baseMomentums = (baseMomentum ?? 0.8).Expand("base_momentum", optimizer);
-            maxMomentums = (maxMomentum ?? 0.9).Expand("max_momentum", optimizer);
+            baseMomentums = (baseMomentum ?? DefaultBaseMomentum).Expand("base_momentum", optimizer);
+            maxMomentums = (maxMomentum ?? DefaultMaxMomentum).Expand("max_momentum", optimizer);
             if (lastEpoch == -1)
                 for (int i = 0; i < maxMomentums.Length; i++)
                 {

@@ -9,7 +9,7 @@ public sealed class ExponentialLR : LRScheduler
     private double gamma;
 
     /// <summary>Multiplies by <paramref name="gamma"/> every epoch.</summary>
-    public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1) : base(optimizer)
+    public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         this.gamma = gamma;
         Initialize(lastEpoch);

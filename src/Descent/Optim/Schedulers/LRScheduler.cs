@@ -22,6 +22,9 @@ namespace Descent.Optim.Schedulers;
 /// </summary>
 public abstract class LRScheduler
 {
+    /// <summary>PyTorch's default <c>last_epoch</c>: -1, a fresh start (the schedulers' constructors and the registry share it).</summary>
+    public const int DefaultLastEpoch = -1;
+
     internal const string EpochDeprecationWarning =
         "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. " +
         "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, " +

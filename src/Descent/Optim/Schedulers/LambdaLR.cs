@@ -11,11 +11,11 @@ public sealed class LambdaLR : LRScheduler
     private readonly Func<int, double>[] lrLambdas;
 
     /// <summary>One factor function for every group.</summary>
-    public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
+    public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = DefaultLastEpoch)
         : this(optimizer, (IReadOnlyList<Func<int, double>>)Replicate(optimizer, lrLambda), lastEpoch) { }
 
     /// <summary>One factor function per group; refuses a list of the wrong length with PyTorch's message.</summary>
-    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lrLambdas, int lastEpoch = -1)
+    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lrLambdas, int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         this.lrLambdas = CheckLambdas(optimizer, lrLambdas);

@@ -12,8 +12,14 @@ public sealed class LinearLR : LRScheduler
     private double startFactor, endFactor;
     private int totalIters;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultStartFactor = 1.0 / 3, DefaultEndFactor = 1.0;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultTotalIters = 5;
+
     /// <summary>Goes from <paramref name="startFactor"/> (in (0, 1]) to <paramref name="endFactor"/> (in [0, 1]) over <paramref name="totalIters"/> epochs.</summary>
-    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1)
+    public LinearLR(Optimizer optimizer, double startFactor = DefaultStartFactor, double endFactor = DefaultEndFactor,
+        int totalIters = DefaultTotalIters, int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         if (startFactor > 1.0 || startFactor <= 0)

@@ -11,8 +11,12 @@ public sealed class MultiStepLR : LRScheduler
     private Dictionary<int, int> milestones;
     private double gamma;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultGamma = 0.1;
+
     /// <summary>Decays by <paramref name="gamma"/> at each of <paramref name="milestones"/>.</summary>
-    public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
+    public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = DefaultGamma,
+        int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(milestones);
         this.milestones = Count(milestones);

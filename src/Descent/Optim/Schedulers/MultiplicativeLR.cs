@@ -10,11 +10,12 @@ public sealed class MultiplicativeLR : LRScheduler
     private readonly Func<int, double>[] lrLambdas;
 
     /// <summary>One factor function for every group.</summary>
-    public MultiplicativeLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
+    public MultiplicativeLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = DefaultLastEpoch)
         : this(optimizer, (IReadOnlyList<Func<int, double>>)LambdaLR.Replicate(optimizer, lrLambda), lastEpoch) { }
 
     /// <summary>One factor function per group; refuses a list of the wrong length with PyTorch's message.</summary>
-    public MultiplicativeLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lrLambdas, int lastEpoch = -1)
+    public MultiplicativeLR(Optimizer optimizer, IReadOnlyList<Func<int, double>> lrLambdas,
+        int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         this.lrLambdas = LambdaLR.CheckLambdas(optimizer, lrLambdas);

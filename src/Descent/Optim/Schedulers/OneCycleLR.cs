@@ -1,3 +1,5 @@
+using Descent.Text;
+
 namespace Descent.Optim.Schedulers;
 
 /// <summary>
@@ -19,10 +21,20 @@ public sealed class OneCycleLR : LRScheduler
 
     private readonly record struct Phase(double EndStep, string StartLr, string EndLr, string StartMomentum, string EndMomentum);
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultPctStart = 0.3, DefaultDivFactor = 25.0, DefaultFinalDivFactor = 1e4,
+        DefaultBaseMomentum = 0.85, DefaultMaxMomentum = 0.95;
+    /// <summary>PyTorch's defaults of the switches.</summary>
+    public const bool DefaultCycleMomentum = true, DefaultThreePhase = false;
+    /// <summary>PyTorch's defaults of the string options.</summary>
+    public const string DefaultAnnealStrategy = "cos";
+
     /// <summary>Builds the schedule; see the class summary for the arguments.</summary>
-    public OneCycleLR(Optimizer optimizer, PerGroup maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
-        double pctStart = 0.3, string annealStrategy = "cos", bool cycleMomentum = true, PerGroup? baseMomentum = null,
-        PerGroup? maxMomentum = null, double divFactor = 25.0, double finalDivFactor = 1e4, bool threePhase = false, int lastEpoch = -1)
+    public OneCycleLR(Optimizer optimizer, PerGroup maxLr, int? totalSteps = null, int? epochs = null,
+        int? stepsPerEpoch = null, double pctStart = DefaultPctStart, string annealStrategy = DefaultAnnealStrategy,
+        bool cycleMomentum = DefaultCycleMomentum, PerGroup? baseMomentum = null, PerGroup? maxMomentum = null,
+        double divFactor = DefaultDivFactor, double finalDivFactor = DefaultFinalDivFactor,
+        bool threePhase = DefaultThreePhase, int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         if (totalSteps is not null)
@@ -53,7 +65,7 @@ public sealed class OneCycleLR : LRScheduler
             ];
 
         if (pctStart < 0 || pctStart > 1 || double.IsNaN(pctStart))
-            throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {OptionText.Number(pctStart)}");
+            throw new ArgumentException($"Expected float between 0 and 1 pct_start, but got {PyRepr.Float(pctStart)}");
         if (annealStrategy is not ("cos" or "linear"))
             throw new ArgumentException($"anneal_strategy must be one of 'cos' or 'linear', instead got {annealStrategy}");
         this.annealStrategy = annealStrategy;
@@ -72,8 +84,8 @@ public sealed class OneCycleLR : LRScheduler
         if (cycleMomentum)
         {
             useBeta1 = MomentumCycling.UsesBeta1(optimizer);
-            var maxMomentums = (maxMomentum ?? 0.95).Expand("max_momentum", optimizer);
-            var baseMomentums = (baseMomentum ?? 0.85).Expand("base_momentum", optimizer);
+            var maxMomentums = (maxMomentum ?? DefaultMaxMomentum).Expand("max_momentum", optimizer);
+            var baseMomentums = (baseMomentum ?? DefaultBaseMomentum).Expand("base_momentum", optimizer);
             if (lastEpoch == -1)
                 for (int i = 0; i < maxMomentums.Length; i++)
                 {

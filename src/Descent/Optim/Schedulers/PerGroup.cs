@@ -1,4 +1,5 @@
 using System.Globalization;
+using Descent.Text;
 
 namespace Descent.Optim.Schedulers;
 
@@ -45,7 +46,5 @@ public readonly struct PerGroup
     }
 
     /// <inheritdoc/>
-    public override string ToString() => values is null
-        ? scalar.ToString("R", CultureInfo.InvariantCulture)
-        : "[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
+    public override string ToString() => values is null ? PyRepr.Float(scalar) : PyRepr.Of(values);
 }

@@ -11,8 +11,14 @@ public sealed class PolynomialLR : LRScheduler
     private int totalIters;
     private double power;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultPower = 1.0;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultTotalIters = 5;
+
     /// <summary>Decays to 0 over <paramref name="totalIters"/> epochs with exponent <paramref name="power"/>.</summary>
-    public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1) : base(optimizer)
+    public PolynomialLR(Optimizer optimizer, int totalIters = DefaultTotalIters, double power = DefaultPower,
+        int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         this.totalIters = totalIters;
         this.power = power;

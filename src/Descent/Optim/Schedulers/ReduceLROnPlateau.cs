@@ -19,14 +19,23 @@ public sealed class ReduceLROnPlateau : LRScheduler
     private double? defaultMinLr;
     private double[] minLrs;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultFactor = 0.1, DefaultThreshold = 1e-4, DefaultMinLr = 0, DefaultEps = 1e-8;
+    /// <summary>PyTorch's defaults of the integer options.</summary>
+    public const int DefaultPatience = 10, DefaultCooldown = 0;
+    /// <summary>PyTorch's defaults of the string options.</summary>
+    public const string DefaultMode = "min", DefaultThresholdMode = "rel";
+
     /// <summary>One lower bound <paramref name="minLr"/> for every group.</summary>
-    public ReduceLROnPlateau(Optimizer optimizer, string mode = "min", double factor = 0.1, int patience = 10,
-        double threshold = 1e-4, string thresholdMode = "rel", int cooldown = 0, double minLr = 0, double eps = 1e-8)
+    public ReduceLROnPlateau(Optimizer optimizer, string mode = DefaultMode, double factor = DefaultFactor,
+        int patience = DefaultPatience, double threshold = DefaultThreshold, string thresholdMode = DefaultThresholdMode,
+        int cooldown = DefaultCooldown, double minLr = DefaultMinLr, double eps = DefaultEps)
         : this(optimizer, mode, factor, patience, threshold, thresholdMode, cooldown, (double?)minLr, null, eps) { }
 
     /// <summary>One lower bound per group; refuses a list of the wrong length with PyTorch's message.</summary>
-    public ReduceLROnPlateau(Optimizer optimizer, IReadOnlyList<double> minLr, string mode = "min", double factor = 0.1,
-        int patience = 10, double threshold = 1e-4, string thresholdMode = "rel", int cooldown = 0, double eps = 1e-8)
+    public ReduceLROnPlateau(Optimizer optimizer, IReadOnlyList<double> minLr, string mode = DefaultMode,
+        double factor = DefaultFactor, int patience = DefaultPatience, double threshold = DefaultThreshold,
+        string thresholdMode = DefaultThresholdMode, int cooldown = DefaultCooldown, double eps = DefaultEps)
         : this(optimizer, mode, factor, patience, threshold, thresholdMode, cooldown, null, minLr ?? throw new ArgumentNullException(nameof(minLr)), eps) { }
 
     private ReduceLROnPlateau(Optimizer optimizer, string mode, double factor, int patience, double threshold,

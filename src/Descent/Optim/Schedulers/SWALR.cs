@@ -12,8 +12,14 @@ public sealed class SWALR : LRScheduler
     private int annealEpochs;
     private string annealStrategy;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const int DefaultAnnealEpochs = 10;
+    /// <summary>PyTorch's defaults of the string options.</summary>
+    public const string DefaultAnnealStrategy = "cos";
+
     /// <summary>Anneals to <paramref name="swaLr"/> (one value or one per group) over <paramref name="annealEpochs"/> steps.</summary>
-    public SWALR(Optimizer optimizer, PerGroup swaLr, int annealEpochs = 10, string annealStrategy = "cos", int lastEpoch = -1)
+    public SWALR(Optimizer optimizer, PerGroup swaLr, int annealEpochs = DefaultAnnealEpochs,
+        string annealStrategy = DefaultAnnealStrategy, int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         var swaLrs = swaLr.Expand("swa_lr", optimizer);

@@ -12,7 +12,8 @@ public sealed class SequentialLR : LRScheduler
     private int[] milestones;
 
     /// <summary>Switches from <c>schedulers[i]</c> to <c>schedulers[i + 1]</c> at <c>milestones[i]</c>.</summary>
-    public SequentialLR(Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<int> milestones, int lastEpoch = -1)
+    public SequentialLR(Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<int> milestones,
+        int lastEpoch = DefaultLastEpoch)
         : base(optimizer)
     {
         this.schedulers = CompositeCheck.Schedulers(nameof(SequentialLR), schedulers, optimizer,

@@ -12,8 +12,11 @@ public sealed class StepLR : LRScheduler
     private int stepSize;
     private double gamma;
 
+    /// <summary>PyTorch's defaults, shared by the constructors and the scheduler registry.</summary>
+    public const double DefaultGamma = 0.1;
+
     /// <summary>Decays by <paramref name="gamma"/> every <paramref name="stepSize"/> epochs.</summary>
-    public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
+    public StepLR(Optimizer optimizer, int stepSize, double gamma = DefaultGamma, int lastEpoch = DefaultLastEpoch) : base(optimizer)
     {
         this.stepSize = stepSize;
         this.gamma = gamma;

@@ -1,6 +1,7 @@
 using Descent.Autograd;
 using Descent.NN;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim.Swa;
 
@@ -25,7 +26,7 @@ public static class SwaUtils
     private static void CheckDecay(double decay)
     {
         if (decay < 0.0 || decay > 1.0)
-            throw new ArgumentException($"Invalid decay value {OptionText.Number(decay)} provided. Please provide a value in [0,1] range.");
+            throw new ArgumentException($"Invalid decay value {PyRepr.Float(decay)} provided. Please provide a value in [0,1] range.");
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Descent.Optim.Kernels;
+namespace Descent.Kernels;
 
 /// <summary>Work split into numbered chunks that any thread may run, each exactly once, in any order.</summary>
 internal abstract class ChunkWork
@@ -10,15 +10,33 @@ internal abstract class ChunkWork
 }
 
 /// <summary>
-/// A few dedicated background threads that run a <see cref="ChunkWork"/>'s chunks together with the calling thread,
-/// handing out chunk numbers through one interlocked counter. Chosen over <see cref="Parallel.For(int, int, Action{int})"/>
+/// The library's one thread pool and its one thread count (<see cref="NumThreads"/>, which
+/// <c>Torch.SetNumThreads</c> sets): the float32 GEMM and the optimizers' steps both run their chunks here. A few
+/// dedicated background threads run a <see cref="ChunkWork"/>'s chunks together with the calling thread, handing out
+/// chunk numbers through one interlocked counter. Chosen over <see cref="Parallel.For(int, int, Action{int})"/>
 /// because a dispatch allocates nothing (Parallel.For allocates its closure, tasks and loop state on every call, and an
 /// optimizer steps thousands of times) and wakes parked threads rather than queueing on the shared thread pool, where
-/// training code's own tasks would delay the step. Threads are created on first use, as many as the largest thread
+/// training code's own tasks would delay the work. Threads are created on first use, as many as the largest thread
 /// count asked for, and are never stopped (they block on a semaphore while idle).
 /// </summary>
 internal static class WorkerPool
 {
+    private static int numThreads = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Threads a parallel kernel may use, the calling one included: all cores by default; 1 runs everything on the
+    /// caller. Like <c>torch.get_num_threads()</c>, one setting for every kernel.
+    /// </summary>
+    public static int NumThreads
+    {
+        get => Volatile.Read(ref numThreads);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref numThreads, value);
+        }
+    }
+
     private static readonly SemaphoreSlim Wake = new(0);
     private static readonly object Finished = new(); // pulsed by the helper that finishes last
     private static readonly Lock Gate = new();
@@ -105,7 +123,7 @@ internal static class WorkerPool
         {
             while (workerCount < count)
             {
-                var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"Descent optimizer worker {workerCount + 1}" };
+                var t = new Thread(WorkerLoop) { IsBackground = true, Name = $"Descent worker {workerCount + 1}" };
                 t.Start();
                 workerCount++;
             }

@@ -6,17 +6,17 @@ using Xunit;
 
 namespace Descent.Tests.Cli;
 
-/// <summary>The lab's optimizer registry and the small IDX reader.</summary>
+/// <summary>The lab's optimizer names and --opt syntax, and the small IDX reader.</summary>
 [Collection("Console")]
-public class LabOptimizerRegistryTests
+public class LabOptimizersTests
 {
     private static Descent.Optim.Optimizer Make(string text) =>
-        LabOptimizerRegistry.Parse(text).Create([Tensor.Zeros(2).RequiresGrad_()]);
+        LabOptimizers.Parse(text).Create([Tensor.Zeros(2).RequiresGrad_()]);
 
     [Fact]
     public void KnowsTheLabNamesAndEveryOptimizerClass()
     {
-        var names = LabOptimizerRegistry.All.Select(o => o.Name).ToList();
+        var names = LabOptimizers.All.Select(o => o.Name).ToList();
         Assert.Equal(["sgd", "momentum", "nesterov", "rmsprop", "adam"], names.Take(5));
         var classes = typeof(Descent.Optim.Optimizer).Assembly.GetExportedTypes()
             .Where(t => t.IsSubclassOf(typeof(Descent.Optim.Optimizer)) && !t.IsAbstract).Select(t => t.Name.ToLowerInvariant());
@@ -38,6 +38,24 @@ public class LabOptimizerRegistryTests
     }
 
     [Fact]
+    public void TuplesAndNoneFollowTheRegistrysDeclarations()
+    {
+        var adafactor = LabOptimizers.Parse("adafactor:eps=none/0.002").Create([Tensor.Zeros(2, 2).RequiresGrad_()]);
+        Assert.Equal(((double?)null, 0.002), adafactor.Defaults["eps"]);
+        var muon = LabOptimizers.Parse("muon:ns_coefficients=3/-4/2,ns_steps=3").Create([Tensor.Zeros(2, 2).RequiresGrad_()]);
+        Assert.Equal((3.0, -4.0, 2.0), muon.Defaults["ns_coefficients"]);
+        Assert.Equal(3, muon.Defaults["ns_steps"]);
+        var lbfgs = Make("lbfgs:line_search_fn=strong_wolfe,max_eval=none");
+        Assert.Equal("strong_wolfe", lbfgs.Defaults["line_search_fn"]);
+        Assert.Equal(25, lbfgs.Defaults["max_eval"]);
+        Assert.Equal(["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"], LabOptimizers.OptionNames(LabOptimizers.Find("sgd")!.Info));
+        Assert.Equal("lr=0.001, betas=0.9/0.999, eps=1e-8, weight_decay=0, amsgrad=false, maximize=false, decoupled_weight_decay=false",
+            LabOptimizers.Defaults(LabOptimizers.Find("adam")!.Info));
+        Assert.Equal("lr=1, max_iter=20, max_eval=none, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=none",
+            LabOptimizers.Defaults(LabOptimizers.Find("lbfgs")!.Info));
+    }
+
+    [Fact]
     public void PresetsCanBeOverridden()
     {
         var momentum = Make("momentum");
@@ -54,9 +72,9 @@ public class LabOptimizerRegistryTests
     [Fact]
     public void SettingsShowTheEffectiveLearningRateAndTheGivenOptions()
     {
-        Assert.Equal("lr=0.01, betas=0.9/0.99", LabOptimizerRegistry.Parse("adam:lr=0.01,betas=0.9/0.99").Settings);
-        Assert.Equal("lr=0.001, momentum=0.9", LabOptimizerRegistry.Parse("momentum").Settings);
-        Assert.Equal("Momentum", LabOptimizerRegistry.Parse("momentum").Name);
+        Assert.Equal("lr=0.01, betas=0.9/0.99", LabOptimizers.Parse("adam:lr=0.01,betas=0.9/0.99").Settings);
+        Assert.Equal("lr=0.001, momentum=0.9", LabOptimizers.Parse("momentum").Settings);
+        Assert.Equal("Momentum", LabOptimizers.Parse("momentum").Name);
     }
 
     [Theory]
@@ -65,7 +83,7 @@ public class LabOptimizerRegistryTests
     [InlineData("lr", "lr")]
     [InlineData("beta2Decay", "beta2_decay")]
     [InlineData("maxIter", "max_iter")]
-    public void SnakeCase(string given, string expected) => Assert.Equal(expected, LabOptimizerRegistry.SnakeCase(given));
+    public void SnakeCase(string given, string expected) => Assert.Equal(expected, OptimizerRegistry.SnakeCase(given));
 
     [Fact]
     public void IdxFilesAreFoundPlainOrGzippedAndRead()

@@ -5,8 +5,8 @@ using Xunit;
 
 namespace Descent.Tests.Optim;
 
-/// <summary>Building schedulers by PyTorch class and keyword names (the goldens cover the values).</summary>
-public class LRSchedulerFactoryTests
+/// <summary>Building schedulers through the registry by PyTorch class and keyword names (the goldens cover the values).</summary>
+public class SchedulerRegistryTests
 {
     private static Optimizer Sgd() => SchedulerGolden.MakeOptimizer("sgd");
 
@@ -28,11 +28,11 @@ public class LRSchedulerFactoryTests
             ["ReduceLROnPlateau"] = new() { ["patience"] = 0, ["min_lr"] = new[] { 0.01, 0.02 } },
             ["SWALR"] = new() { ["swa_lr"] = 0.05 },
         };
-        Assert.Equal(LRSchedulerFactory.Names.Order(), options.Keys.Order());
+        Assert.Equal(OptimizerRegistry.SchedulerNames.Order(), options.Keys.Order());
         foreach (var (name, kwargs) in options)
         {
             var opt = Sgd();
-            var s = LRSchedulerFactory.Create(name, opt, kwargs);
+            var s = OptimizerRegistry.CreateScheduler(name, opt, kwargs);
             Assert.Equal(name, s.GetType().Name);
             for (int i = 0; i < 5; i++)
             {
@@ -46,7 +46,7 @@ public class LRSchedulerFactoryTests
     public void StepAfterOptimizerGivesThePlateauTheLoss()
     {
         var opt = Sgd();
-        var s = LRSchedulerFactory.Create("ReduceLROnPlateau", opt, new Dictionary<string, object?> { ["patience"] = 1, ["factor"] = 0.5 });
+        var s = OptimizerRegistry.CreateScheduler("ReduceLROnPlateau", opt, new Dictionary<string, object?> { ["patience"] = 1, ["factor"] = 0.5 });
         foreach (var loss in new[] { 1.0, 0.5, 0.6, 0.7 })
         {
             opt.Step();
@@ -59,25 +59,25 @@ public class LRSchedulerFactoryTests
     [Fact]
     public void UnknownNamesAndKeywordsAreNamed()
     {
-        var e = Assert.Throws<ArgumentException>(() => LRSchedulerFactory.Create("LambdaLR", Sgd(), new Dictionary<string, object?>()));
+        var e = Assert.Throws<ArgumentException>(() => OptimizerRegistry.CreateScheduler("LambdaLR", Sgd(), new Dictionary<string, object?>()));
         Assert.Contains("'LambdaLR'", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            LRSchedulerFactory.Create("StepLR", Sgd(), new Dictionary<string, object?> { ["step_size"] = 3, ["step"] = 1 }));
+            OptimizerRegistry.CreateScheduler("StepLR", Sgd(), new Dictionary<string, object?> { ["step_size"] = 3, ["step"] = 1 }));
         Assert.Equal("StepLR.__init__() got an unexpected keyword argument 'step'", e.Message);
-        e = Assert.Throws<ArgumentException>(() => LRSchedulerFactory.Create("StepLR", Sgd(), new Dictionary<string, object?>()));
+        e = Assert.Throws<ArgumentException>(() => OptimizerRegistry.CreateScheduler("StepLR", Sgd(), new Dictionary<string, object?>()));
         Assert.Equal("StepLR.__init__() missing 1 required positional argument: 'step_size'", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            LRSchedulerFactory.Create("StepLR", Sgd(), new Dictionary<string, object?> { ["step_size"] = 2.5 }));
+            OptimizerRegistry.CreateScheduler("StepLR", Sgd(), new Dictionary<string, object?> { ["step_size"] = 2.5 }));
         Assert.Contains("'step_size'", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            LRSchedulerFactory.Create("OneCycleLR", Sgd(), new Dictionary<string, object?> { ["max_lr"] = 0.1, ["total_steps"] = 10, ["anneal_strategy"] = "exp" }));
+            OptimizerRegistry.CreateScheduler("OneCycleLR", Sgd(), new Dictionary<string, object?> { ["max_lr"] = 0.1, ["total_steps"] = 10, ["anneal_strategy"] = "exp" }));
         Assert.Equal("anneal_strategy must be one of 'cos' or 'linear', instead got exp", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            LRSchedulerFactory.Create("ReduceLROnPlateau", Sgd(), new Dictionary<string, object?> { ["threshold_mode"] = "x" }));
+            OptimizerRegistry.CreateScheduler("ReduceLROnPlateau", Sgd(), new Dictionary<string, object?> { ["threshold_mode"] = "x" }));
         Assert.Equal("threshold mode x is unknown!", e.Message);
     }
 
     [Fact]
     public void SwalrIsInTheSwaNamespace() =>
-        Assert.IsType<SWALR>(LRSchedulerFactory.Create("SWALR", Sgd(), new Dictionary<string, object?> { ["swa_lr"] = 0.01 }));
+        Assert.IsType<SWALR>(OptimizerRegistry.CreateScheduler("SWALR", Sgd(), new Dictionary<string, object?> { ["swa_lr"] = 0.01 }));
 }

@@ -1,0 +1,87 @@
+using Descent.NN;
+using Descent.Optim;
+using Descent.Optim.Schedulers;
+using Descent.Serialization;
+using Descent.Tensors;
+using Descent.Text;
+using Xunit;
+
+namespace Descent.Tests.Text;
+
+/// <summary>
+/// The one Python formatter against CPython's own output (<c>repr(x)</c> in CPython 3, written down here), at the
+/// boundaries where notation changes, and the places that print numbers all agreeing with it.
+/// </summary>
+public class PyReprTests
+{
+    [Theory]
+    // Scientific from 1e16 up: the largest double below it still prints in full.
+    [InlineData(1e16, "1e+16")]
+    [InlineData(9999999999999998.0, "9999999999999998.0")]
+    [InlineData(1.0000000000000002e16, "1.0000000000000002e+16")]
+    [InlineData(1e15, "1000000000000000.0")]
+    [InlineData(123456789012345678.0, "1.2345678901234568e+17")]
+    [InlineData(1e22, "1e+22")]
+    [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
+    // Fixed down to 1e-4; below it scientific, with at least two exponent digits.
+    [InlineData(1e-4, "0.0001")]
+    [InlineData(0.00011, "0.00011")]
+    [InlineData(9.999999999999999e-05, "9.999999999999999e-05")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(-1.5e-07, "-1.5e-07")]
+    [InlineData(5e-324, "5e-324")]
+    // Shortest round-trip digits, always a decimal point or an exponent.
+    [InlineData(1.0, "1.0")]
+    [InlineData(100.0, "100.0")]
+    [InlineData(0.1, "0.1")]
+    [InlineData(1.0 / 3, "0.3333333333333333")]
+    [InlineData(12345.678, "12345.678")]
+    [InlineData(0.0, "0.0")]
+    [InlineData(-0.0, "-0.0")]
+    [InlineData(double.NaN, "nan")]
+    [InlineData(double.PositiveInfinity, "inf")]
+    [InlineData(double.NegativeInfinity, "-inf")]
+    public void FloatIsPythonsRepr(double value, string python) => Assert.Equal(python, PyRepr.Float(value));
+
+    [Fact]
+    public void ValuesPrintAsPythonsReprAndStr()
+    {
+        Assert.Equal("None", PyRepr.Of(null));
+        Assert.Equal("True", PyRepr.Of(true));
+        Assert.Equal("'abc'", PyRepr.Of("abc"));
+        Assert.Equal("abc", PyRepr.Str("abc"));
+        Assert.Equal("(0.9, 0.999)", PyRepr.Str((0.9, 0.999)));
+        Assert.Equal("(None, 0.001)", PyRepr.Str(((double?)null, 1e-3)));
+        Assert.Equal("(1,)", PyRepr.Of(new PyTuple(1L)));
+        Assert.Equal("[2, 5]", PyRepr.Of(new[] { 2, 5 }));
+        Assert.Equal("[1e+16, 0.5]", PyRepr.Of(new List<object?> { 1e16, 0.5 }));
+        Assert.Equal("1", PyRepr.Number(1.0));
+        Assert.Equal("0.5", PyRepr.Number(0.5));
+        Assert.Equal("1e+16", PyRepr.Number(1e16));
+    }
+
+    [Fact]
+    public void OutputIsBoundedForHostileValues()
+    {
+        object? deep = 1L;
+        for (int i = 0; i < 10_000; i++) deep = new PyTuple(deep);
+        Assert.Equal("(((((...),),),),)", PyRepr.Of(deep)); // four levels shown, then elided
+        Assert.Equal("list of 9", PyRepr.Of(Enumerable.Range(0, 9).ToList()));
+        var wide = new PyTuple([.. Enumerable.Range(0, 5).Select(i => (object?)new string('x', 500))]);
+        Assert.True(PyRepr.Of(wide).Length <= PyRepr.MaxLength + 1);
+        // The pickle describer is the same formatter with dicts and tensors summarised.
+        Assert.Equal("(1e+16, dict of 0, tensor [2] torch.float32)", PickleRepr.Of(new PyTuple(1e16, new PyDict(), Tensor.Zeros(2))));
+    }
+
+    [Fact]
+    public void EveryPrinterAgreesAt1e16()
+    {
+        var p = Tensor.Zeros(2).RequiresGrad_();
+        Assert.Contains("    lr: 1e+16\n", new SGD([p], lr: 1e16).ToString());
+        Assert.Contains("    eps: 1e+16\n", new Adam([p], eps: 1e16).ToString());
+        Assert.Equal("beta=1e+16, threshold=20", new Softplus(beta: 1e16).ExtraRepr());
+        Assert.Equal("[1e+16, 0.5]", ((PerGroup)new[] { 1e16, 0.5 }).ToString());
+        var e = Assert.ThrowsAny<ArgumentException>(() => new SGD([p], lr: -1e16));
+        Assert.Equal("Invalid learning rate: -1e+16", e.Message);
+    }
+}
