@@ -25,8 +25,9 @@ public class OptimizerRegistryTests
     {
         var classes = Core.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(Optimizer)) && !t.IsAbstract).Select(t => t.Name).Order();
         Assert.Equal(classes, OptimizerRegistry.Names.Order());
+        // PyTorch's documentation order first; an optimizer added later goes after these.
         Assert.Equal(["SGD", "RMSprop", "Adam", "Adagrad", "Adadelta", "Adamax", "AdamW", "NAdam", "RAdam", "ASGD", "Rprop", "LBFGS",
-            "SparseAdam", "Adafactor", "Muon"], OptimizerRegistry.Names);
+            "SparseAdam", "Adafactor", "Muon"], OptimizerRegistry.Names.Take(15));
     }
 
     [Theory]
