@@ -89,7 +89,8 @@ public static class Program
             {
                 try { outcome = target.Check(input); }
                 catch (Exception e) { error = e; }
-            }, 256 << 20) { IsBackground = true };
+            }, 256 << 20)
+            { IsBackground = true };
             thread.Start();
             bool finished = thread.Join(timeoutMs);
             clock.Stop();

@@ -19,7 +19,7 @@ namespace Descent.Plotting;
 /// </example>
 public sealed class Chart
 {
-    private readonly List<Series> _series = [];
+    private readonly List<Series> series = [];
 
     /// <summary>Title shown above the plot; null for none.</summary>
     public string? Title { get; set; }
@@ -46,14 +46,14 @@ public sealed class Chart
     public string IdPrefix { get; set; } = "chart";
 
     /// <summary>The series, in the order they were added.</summary>
-    public IReadOnlyList<Series> Series => _series;
+    public IReadOnlyList<Series> Series => series;
 
     /// <summary>Adds any series and returns it for further styling.</summary>
     public T Add<T>(T series)
         where T : Series
     {
         ArgumentNullException.ThrowIfNull(series);
-        _series.Add(series);
+        this.series.Add(series);
         return series;
     }
 

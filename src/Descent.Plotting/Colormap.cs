@@ -3,7 +3,7 @@ namespace Descent.Plotting;
 /// <summary>A sequential colour map: evenly spaced colour stops, linearly interpolated.</summary>
 public sealed class Colormap
 {
-    private readonly Color[] _stops;
+    private readonly Color[] stops;
 
     /// <summary>Creates a map from at least two stops, the first at 0 and the last at 1.</summary>
     public Colormap(IReadOnlyList<Color> stops)
@@ -14,7 +14,7 @@ public sealed class Colormap
             throw new ArgumentException("A colour map needs at least two stops.", nameof(stops));
         }
 
-        _stops = [.. stops];
+        this.stops = [.. stops];
     }
 
     /// <summary>Viridis (matplotlib): perceptually uniform, readable in greyscale and by colour-blind readers.</summary>
@@ -40,16 +40,16 @@ public sealed class Colormap
     {
         if (double.IsNaN(t) || t <= 0)
         {
-            return _stops[0];
+            return stops[0];
         }
 
         if (t >= 1)
         {
-            return _stops[^1];
+            return stops[^1];
         }
 
-        double pos = t * (_stops.Length - 1);
+        double pos = t * (stops.Length - 1);
         int i = (int)pos;
-        return _stops[i].Mix(_stops[i + 1], pos - i);
+        return stops[i].Mix(stops[i + 1], pos - i);
     }
 }

@@ -7,25 +7,25 @@ namespace Descent.Plotting;
 /// </summary>
 public sealed class ContourSeries : Series
 {
-    private readonly double[] _xs;
-    private readonly double[] _ys;
-    private readonly double[,] _z;
-    private double[]? _levels;
+    private readonly double[] xs;
+    private readonly double[] ys;
+    private readonly double[,] z;
+    private double[]? levels;
 
     /// <summary>Creates a contour series; the data are copied.</summary>
     public ContourSeries(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, double[,] z)
     {
         MarchingSquares.Validate(xs, ys, z);
-        _xs = xs.ToArray();
-        _ys = ys.ToArray();
-        _z = (double[,])z.Clone();
+        this.xs = xs.ToArray();
+        this.ys = ys.ToArray();
+        this.z = (double[,])z.Clone();
     }
 
     /// <summary>Explicit levels (sorted and de-duplicated when used); null chooses them automatically.</summary>
     public IReadOnlyList<double>? Levels
     {
-        get => _levels;
-        set => _levels = value is null ? null : [.. value];
+        get => levels;
+        set => levels = value is null ? null : [.. value];
     }
 
     /// <summary>Approximate number of automatic levels.</summary>
@@ -52,10 +52,10 @@ public sealed class ContourSeries : Series
     /// <summary>The levels that will be drawn: the explicit ones, or automatic ones from the finite data.</summary>
     public double[] ResolveLevels()
     {
-        if (_levels != null)
+        if (levels != null)
         {
             var explicitLevels = new SortedSet<double>();
-            foreach (double v in _levels)
+            foreach (double v in levels)
             {
                 if (double.IsFinite(v))
                 {
@@ -67,7 +67,7 @@ public sealed class ContourSeries : Series
         }
 
         double min = double.PositiveInfinity, max = double.NegativeInfinity, minPositive = double.PositiveInfinity;
-        foreach (double v in _z)
+        foreach (double v in z)
         {
             if (double.IsFinite(v))
             {
@@ -91,8 +91,8 @@ public sealed class ContourSeries : Series
 
     internal override void IncludeBounds(ref DataRange x, ref DataRange y, bool logX, bool logY)
     {
-        x.Include(_xs, logX);
-        y.Include(_ys, logY);
+        x.Include(xs, logX);
+        y.Include(ys, logY);
     }
 
     internal override void Render(RenderContext ctx, Color color)
@@ -103,11 +103,11 @@ public sealed class ContourSeries : Series
         w.Open("g").Attr("class", "contour").EndStart();
 
         var baseBand = new PathData();
-        baseBand.Rect(ctx.X.Map(_xs[0]), ctx.Y.Map(_ys[0]), ctx.X.Map(_xs[^1]), ctx.Y.Map(_ys[^1]));
+        baseBand.Rect(ctx.X.Map(xs[0]), ctx.Y.Map(ys[0]), ctx.X.Map(xs[^1]), ctx.Y.Map(ys[^1]));
         w.Open("path").Attr("d", baseBand.ToString()).Attr("fill", BandColor(0, bands)).Close();
         for (int k = 0; k < levels.Length; k++)
         {
-            string d = ToPathData(ctx, MarchingSquares.SuperlevelRegion(_xs, _ys, _z, levels[k]), closed: true);
+            string d = ToPathData(ctx, MarchingSquares.SuperlevelRegion(xs, ys, z, levels[k]), closed: true);
             if (d.Length > 0)
             {
                 w.Open("path").Attr("d", d).Attr("fill", BandColor(k + 1, bands)).Close();
@@ -120,7 +120,7 @@ public sealed class ContourSeries : Series
                 .Attr("stroke-opacity", Math.Clamp(LineOpacity, 0, 1)).EndStart();
             foreach (double level in levels)
             {
-                string d = ToPathData(ctx, MarchingSquares.Isolines(_xs, _ys, _z, level), closed: false);
+                string d = ToPathData(ctx, MarchingSquares.Isolines(xs, ys, z, level), closed: false);
                 if (d.Length > 0)
                 {
                     w.Open("path").Attr("d", d).Close();

@@ -1,6 +1,6 @@
-using Descent.IO;
 using System.Globalization;
 using System.Text;
+using Descent.IO;
 
 namespace Descent.Plotting;
 
@@ -20,10 +20,10 @@ namespace Descent.Plotting;
 /// </example>
 public sealed class HtmlReport
 {
-    private readonly StringBuilder _body = new();
-    private bool _sectionOpen;
-    private bool _hasAnimation;
-    private int _figures;
+    private readonly StringBuilder body = new();
+    private bool sectionOpen;
+    private bool hasAnimation;
+    private int figures;
 
     /// <summary>Creates a report whose page title and top heading are <paramref name="title"/>.</summary>
     public HtmlReport(string title)
@@ -38,29 +38,29 @@ public sealed class HtmlReport
     public HtmlReport AddSection(string heading)
     {
         CloseSection();
-        _body.Append("<section>\n<h2>");
-        XmlText.Append(_body, heading);
-        _body.Append("</h2>\n");
-        _sectionOpen = true;
+        body.Append("<section>\n<h2>");
+        XmlText.Append(body, heading);
+        body.Append("</h2>\n");
+        sectionOpen = true;
         return this;
     }
 
     /// <summary>Adds a paragraph of plain text (escaped; line breaks are kept).</summary>
     public HtmlReport AddParagraph(string text)
     {
-        _body.Append("<p>");
+        body.Append("<p>");
         string[] lines = (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             if (i > 0)
             {
-                _body.Append("<br/>");
+                body.Append("<br/>");
             }
 
-            XmlText.Append(_body, lines[i]);
+            XmlText.Append(body, lines[i]);
         }
 
-        _body.Append("</p>\n");
+        body.Append("</p>\n");
         return this;
     }
 
@@ -68,9 +68,9 @@ public sealed class HtmlReport
     public HtmlReport AddChart(Chart chart, string? caption = null)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        _body.Append("<figure>\n").Append(chart.ToSvg(NextFigureId()));
+        body.Append("<figure>\n").Append(chart.ToSvg(NextFigureId()));
         AppendCaption(caption);
-        _body.Append("</figure>\n");
+        body.Append("</figure>\n");
         return this;
     }
 
@@ -108,37 +108,37 @@ public sealed class HtmlReport
             cells.Add(formatted);
         }
 
-        _body.Append("<table>\n");
+        body.Append("<table>\n");
         if (!string.IsNullOrEmpty(caption))
         {
-            _body.Append("<caption>");
-            XmlText.Append(_body, caption);
-            _body.Append("</caption>\n");
+            body.Append("<caption>");
+            XmlText.Append(body, caption);
+            body.Append("</caption>\n");
         }
 
-        _body.Append("<thead><tr>");
+        body.Append("<thead><tr>");
         for (int c = 0; c < headers.Count; c++)
         {
-            _body.Append(numericColumn[c] && anyValue[c] ? "<th class=\"num\">" : "<th>");
-            XmlText.Append(_body, headers[c]);
-            _body.Append("</th>");
+            body.Append(numericColumn[c] && anyValue[c] ? "<th class=\"num\">" : "<th>");
+            XmlText.Append(body, headers[c]);
+            body.Append("</th>");
         }
 
-        _body.Append("</tr></thead>\n<tbody>\n");
+        body.Append("</tr></thead>\n<tbody>\n");
         foreach ((string Text, bool Numeric)[] row in cells)
         {
-            _body.Append("<tr>");
+            body.Append("<tr>");
             foreach ((string text, bool numeric) in row)
             {
-                _body.Append(numeric ? "<td class=\"num\">" : "<td>");
-                XmlText.Append(_body, text);
-                _body.Append("</td>");
+                body.Append(numeric ? "<td class=\"num\">" : "<td>");
+                XmlText.Append(body, text);
+                body.Append("</td>");
             }
 
-            _body.Append("</tr>\n");
+            body.Append("</tr>\n");
         }
 
-        _body.Append("</tbody>\n</table>\n");
+        body.Append("</tbody>\n</table>\n");
         return this;
     }
 
@@ -158,8 +158,8 @@ public sealed class HtmlReport
         OpenAnimation("frames", frameMilliseconds);
         for (int i = 0; i < frames.Count; i++)
         {
-            _body.Append(i == frames.Count - 1 ? "<div class=\"frame\">\n" : "<div class=\"frame\" hidden=\"hidden\">\n");
-            _body.Append(frames[i].ToSvg(id + "-" + i.ToString(CultureInfo.InvariantCulture))).Append("</div>\n");
+            body.Append(i == frames.Count - 1 ? "<div class=\"frame\">\n" : "<div class=\"frame\" hidden=\"hidden\">\n");
+            body.Append(frames[i].ToSvg(id + "-" + i.ToString(CultureInfo.InvariantCulture))).Append("</div>\n");
         }
 
         CloseAnimation(frames.Count, caption);
@@ -185,7 +185,7 @@ public sealed class HtmlReport
 
         string svg = chart.ToSvg(NextFigureId());
         OpenAnimation("trajectory", frameMilliseconds);
-        _body.Append(svg);
+        body.Append(svg);
         CloseAnimation(steps, caption);
         return this;
     }
@@ -193,19 +193,19 @@ public sealed class HtmlReport
     /// <summary>The complete HTML document.</summary>
     public string ToHtml()
     {
-        var sb = new StringBuilder(_body.Length + ReportAssets.Css.Length + ReportAssets.Script.Length + 512);
+        var sb = new StringBuilder(body.Length + ReportAssets.Css.Length + ReportAssets.Script.Length + 512);
         sb.Append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>");
         XmlText.Append(sb, Title);
         sb.Append("</title>\n<style>\n").Append(ReportAssets.Css).Append("\n</style>\n</head>\n<body>\n<h1>");
         XmlText.Append(sb, Title);
-        sb.Append("</h1>\n").Append(_body);
-        if (_sectionOpen)
+        sb.Append("</h1>\n").Append(body);
+        if (sectionOpen)
         {
             sb.Append("</section>\n");
         }
 
-        if (_hasAnimation)
+        if (hasAnimation)
         {
             sb.Append("<script>\n").Append(ReportAssets.Script).Append("\n</script>\n");
         }
@@ -248,12 +248,12 @@ public sealed class HtmlReport
         return s;
     }
 
-    private string NextFigureId() => "f" + (++_figures).ToString(CultureInfo.InvariantCulture);
+    private string NextFigureId() => "f" + (++figures).ToString(CultureInfo.InvariantCulture);
 
     private void OpenAnimation(string kind, int frameMilliseconds)
     {
-        _hasAnimation = true;
-        _body.Append("<figure class=\"anim\" data-kind=\"").Append(kind).Append("\" data-ms=\"")
+        hasAnimation = true;
+        body.Append("<figure class=\"anim\" data-kind=\"").Append(kind).Append("\" data-ms=\"")
             .Append(Math.Max(10, frameMilliseconds).ToString(CultureInfo.InvariantCulture)).Append("\">\n");
     }
 
@@ -261,29 +261,29 @@ public sealed class HtmlReport
     {
         string last = (frames - 1).ToString(CultureInfo.InvariantCulture);
         string count = frames.ToString(CultureInfo.InvariantCulture);
-        _body.Append("<div class=\"anim-controls\" hidden=\"hidden\"><button type=\"button\">Play</button>")
+        body.Append("<div class=\"anim-controls\" hidden=\"hidden\"><button type=\"button\">Play</button>")
             .Append("<input type=\"range\" min=\"0\" max=\"").Append(last).Append("\" step=\"1\" value=\"").Append(last)
             .Append("\" aria-label=\"Frame\"/><output>").Append(count).Append(" / ").Append(count).Append("</output></div>\n");
         AppendCaption(caption);
-        _body.Append("</figure>\n");
+        body.Append("</figure>\n");
     }
 
     private void AppendCaption(string? caption)
     {
         if (!string.IsNullOrEmpty(caption))
         {
-            _body.Append("<figcaption>");
-            XmlText.Append(_body, caption);
-            _body.Append("</figcaption>\n");
+            body.Append("<figcaption>");
+            XmlText.Append(body, caption);
+            body.Append("</figcaption>\n");
         }
     }
 
     private void CloseSection()
     {
-        if (_sectionOpen)
+        if (sectionOpen)
         {
-            _body.Append("</section>\n");
-            _sectionOpen = false;
+            body.Append("</section>\n");
+            sectionOpen = false;
         }
     }
 }

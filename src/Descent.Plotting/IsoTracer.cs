@@ -7,26 +7,26 @@ namespace Descent.Plotting;
 /// </summary>
 internal sealed class IsoTracer
 {
-    private readonly double[,] _z;
-    private readonly int _rows;
-    private readonly int _cols;
-    private readonly double _level;
-    private readonly int _horizontalCount;
-    private readonly int[] _next;
-    private readonly bool[] _hasIncoming;
+    private readonly double[,] z;
+    private readonly int rows;
+    private readonly int cols;
+    private readonly double level;
+    private readonly int horizontalCount;
+    private readonly int[] next;
+    private readonly bool[] hasIncoming;
 
     public IsoTracer(double[,] z, double level)
     {
-        _z = z;
-        _rows = z.GetLength(0);
-        _cols = z.GetLength(1);
-        _level = level;
-        _horizontalCount = _rows * (_cols - 1);
-        int edgeCount = _horizontalCount + ((_rows - 1) * _cols);
-        _next = new int[edgeCount];
-        _hasIncoming = new bool[edgeCount];
-        Array.Fill(_next, -1);
-        if (_rows >= 2 && _cols >= 2)
+        this.z = z;
+        rows = z.GetLength(0);
+        cols = z.GetLength(1);
+        this.level = level;
+        horizontalCount = rows * (cols - 1);
+        int edgeCount = horizontalCount + ((rows - 1) * cols);
+        next = new int[edgeCount];
+        hasIncoming = new bool[edgeCount];
+        Array.Fill(next, -1);
+        if (rows >= 2 && cols >= 2)
         {
             BuildSegments();
         }
@@ -38,33 +38,33 @@ internal sealed class IsoTracer
     /// <summary>The crossing point on an edge, in fractional (column, row) index coordinates.</summary>
     public (double U, double V) Crossing(int edge)
     {
-        if (edge < _horizontalCount)
+        if (edge < horizontalCount)
         {
-            int r = edge / (_cols - 1), c = edge % (_cols - 1);
-            return (c + Fraction(_z[r, c], _z[r, c + 1]), r);
+            int r = edge / (cols - 1), c = edge % (cols - 1);
+            return (c + Fraction(z[r, c], z[r, c + 1]), r);
         }
 
-        int e = edge - _horizontalCount;
-        int row = e / _cols, col = e % _cols;
-        return (col, row + Fraction(_z[row, col], _z[row + 1, col]));
+        int e = edge - horizontalCount;
+        int row = e / cols, col = e % cols;
+        return (col, row + Fraction(z[row, col], z[row + 1, col]));
     }
 
     /// <summary>All iso-line chains: open ones first, in border order, then closed loops in edge order.</summary>
     public List<Chain> Chains()
     {
         var chains = new List<Chain>();
-        var visited = new bool[_next.Length];
+        var visited = new bool[next.Length];
         foreach (int start in BorderEdges())
         {
-            if (_next[start] >= 0 && !_hasIncoming[start])
+            if (next[start] >= 0 && !hasIncoming[start])
             {
                 chains.Add(new Chain(Follow(start, visited), false));
             }
         }
 
-        for (int e = 0; e < _next.Length; e++)
+        for (int e = 0; e < next.Length; e++)
         {
-            if (_next[e] >= 0 && !visited[e])
+            if (next[e] >= 0 && !visited[e])
             {
                 chains.Add(new Chain(Follow(e, visited), true));
             }
@@ -101,9 +101,9 @@ internal sealed class IsoTracer
         if (openByStart.Count == 0)
         {
             // No line reaches the border: the border is entirely high or entirely low.
-            if (IsHigh(_z[0, 0]))
+            if (IsHigh(z[0, 0]))
             {
-                rings.Add([0, 0, _cols - 1, 0, _cols - 1, _rows - 1, 0, _rows - 1]);
+                rings.Add([0, 0, cols - 1, 0, cols - 1, rows - 1, 0, rows - 1]);
             }
         }
         else
@@ -171,7 +171,7 @@ internal sealed class IsoTracer
         {
             visited[e] = true;
             edges.Add(e);
-            e = _next[e];
+            e = next[e];
         }
 
         return edges;
@@ -181,12 +181,12 @@ internal sealed class IsoTracer
     {
         Span<int> edge = stackalloc int[4];
         Span<bool> high = stackalloc bool[4];
-        for (int r = 0; r < _rows - 1; r++)
+        for (int r = 0; r < rows - 1; r++)
         {
-            for (int c = 0; c < _cols - 1; c++)
+            for (int c = 0; c < cols - 1; c++)
             {
                 // Corners and edges counter-clockwise from bottom-left; edge k joins corner k to corner k+1.
-                double bl = _z[r, c], br = _z[r, c + 1], tr = _z[r + 1, c + 1], tl = _z[r + 1, c];
+                double bl = z[r, c], br = z[r, c + 1], tr = z[r + 1, c + 1], tl = z[r + 1, c];
                 high[0] = IsHigh(bl);
                 high[1] = IsHigh(br);
                 high[2] = IsHigh(tr);
@@ -230,8 +230,8 @@ internal sealed class IsoTracer
                         partner = centreHigh ? (k + 1) & 3 : (k + 3) & 3;
                     }
 
-                    _next[edge[k]] = edge[partner];
-                    _hasIncoming[edge[partner]] = true;
+                    next[edge[k]] = edge[partner];
+                    hasIncoming[edge[partner]] = true;
                 }
             }
         }
@@ -240,23 +240,23 @@ internal sealed class IsoTracer
     /// <summary>Border edges in counter-clockwise order: bottom (left→right), right (up), top (right→left), left (down).</summary>
     private List<int> BorderEdges()
     {
-        var border = new List<int>(2 * (_rows + _cols));
-        for (int c = 0; c < _cols - 1; c++)
+        var border = new List<int>(2 * (rows + cols));
+        for (int c = 0; c < cols - 1; c++)
         {
             border.Add(HorizontalEdge(0, c));
         }
 
-        for (int r = 0; r < _rows - 1; r++)
+        for (int r = 0; r < rows - 1; r++)
         {
-            border.Add(VerticalEdge(r, _cols - 1));
+            border.Add(VerticalEdge(r, cols - 1));
         }
 
-        for (int c = _cols - 2; c >= 0; c--)
+        for (int c = cols - 2; c >= 0; c--)
         {
-            border.Add(HorizontalEdge(_rows - 1, c));
+            border.Add(HorizontalEdge(rows - 1, c));
         }
 
-        for (int r = _rows - 2; r >= 0; r--)
+        for (int r = rows - 2; r >= 0; r--)
         {
             border.Add(VerticalEdge(r, 0));
         }
@@ -267,22 +267,22 @@ internal sealed class IsoTracer
     /// <summary>The grid corner where a border edge begins when walking the border counter-clockwise.</summary>
     private (double U, double V) BorderStartCorner(int edge)
     {
-        if (edge < _horizontalCount)
+        if (edge < horizontalCount)
         {
-            int r = edge / (_cols - 1), c = edge % (_cols - 1);
+            int r = edge / (cols - 1), c = edge % (cols - 1);
             return r == 0 ? (c, 0) : (c + 1, r);
         }
 
-        int e = edge - _horizontalCount;
-        int row = e / _cols, col = e % _cols;
-        return col == _cols - 1 ? (col, row) : (col, row + 1);
+        int e = edge - horizontalCount;
+        int row = e / cols, col = e % cols;
+        return col == cols - 1 ? (col, row) : (col, row + 1);
     }
 
-    private int HorizontalEdge(int r, int c) => (r * (_cols - 1)) + c;
+    private int HorizontalEdge(int r, int c) => (r * (cols - 1)) + c;
 
-    private int VerticalEdge(int r, int c) => _horizontalCount + (r * _cols) + c;
+    private int VerticalEdge(int r, int c) => horizontalCount + (r * cols) + c;
 
-    private bool IsHigh(double v) => v >= _level;
+    private bool IsHigh(double v) => v >= level;
 
     private double Fraction(double a, double b)
     {
@@ -291,6 +291,6 @@ internal sealed class IsoTracer
             return 0.5;
         }
 
-        return Math.Clamp((_level - a) / (b - a), 0, 1);
+        return Math.Clamp((level - a) / (b - a), 0, 1);
     }
 }

@@ -9,11 +9,11 @@ internal sealed class Legend
     private const double GlyphWidth = 22;
     private const double Inset = 8;
 
-    private readonly List<(Series Series, Color Color)> _entries;
+    private readonly List<(Series Series, Color Color)> entries;
 
     public Legend(List<(Series Series, Color Color)> entries)
     {
-        _entries = entries;
+        this.entries = entries;
         double labelWidth = 0;
         foreach ((Series s, _) in entries)
         {
@@ -24,7 +24,7 @@ internal sealed class Legend
         Height = (2 * 5) + (entries.Count * RowHeight);
     }
 
-    public bool IsEmpty => _entries.Count == 0;
+    public bool IsEmpty => entries.Count == 0;
 
     public double Width { get; }
 
@@ -76,9 +76,9 @@ internal sealed class Legend
         w.Open("g").Attr("class", "legend").Attr("font-size", FontSize).EndStart();
         w.Open("rect").Attr("x", x).Attr("y", y).Attr("width", Width).Attr("height", Height).Attr("rx", 3)
             .Attr("fill", "#fff").Attr("fill-opacity", 0.88).Attr("stroke", "#c8c8c8").Close();
-        for (int i = 0; i < _entries.Count; i++)
+        for (int i = 0; i < entries.Count; i++)
         {
-            (Series series, Color color) = _entries[i];
+            (Series series, Color color) = entries[i];
             double cy = y + 5 + (i * RowHeight) + (RowHeight / 2);
             series.RenderLegendGlyph(w, x + Padding, cy, GlyphWidth, color);
             w.TextElement(x + Padding + GlyphWidth + 6, cy + (FontSize * 0.35), series.Label ?? "", "start", "fill=\"#222\"");

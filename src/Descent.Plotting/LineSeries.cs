@@ -7,21 +7,21 @@ namespace Descent.Plotting;
 /// </summary>
 public sealed class LineSeries : Series
 {
-    private readonly double[] _x;
-    private readonly double[] _y;
+    private readonly double[] x;
+    private readonly double[] y;
 
     /// <summary>Creates a line series; the data are copied.</summary>
     public LineSeries(ReadOnlySpan<double> x, ReadOnlySpan<double> y, string? label = null)
     {
-        (_x, _y) = CopyPair(x, y);
+        (this.x, this.y) = CopyPair(x, y);
         Label = label;
     }
 
     /// <summary>The x values.</summary>
-    public IReadOnlyList<double> X => _x;
+    public IReadOnlyList<double> X => x;
 
     /// <summary>The y values.</summary>
-    public IReadOnlyList<double> Y => _y;
+    public IReadOnlyList<double> Y => y;
 
     /// <summary>Stroke colour; null takes the next palette colour.</summary>
     public Color? Color { get; set; }
@@ -43,7 +43,7 @@ public sealed class LineSeries : Series
 
     internal override void IncludeBounds(ref DataRange x, ref DataRange y, bool logX, bool logY)
     {
-        double[] xs = _x, ys = _y;
+        double[] xs = this.x, ys = this.y;
         for (int i = 0; i < xs.Length; i++)
         {
             if (Drawable(xs[i], logX) && Drawable(ys[i], logY))
@@ -185,7 +185,7 @@ public sealed class LineSeries : Series
 
     private (double[] Px, double[] Py) Project(RenderContext ctx)
     {
-        double[] xs = _x, ys = _y;
+        double[] xs = x, ys = y;
         var px = new double[xs.Length];
         var py = new double[xs.Length];
         for (int i = 0; i < xs.Length; i++)

@@ -7,30 +7,30 @@ namespace Descent.Plotting;
 internal sealed class OccupancyGrid
 {
     private const double CellSize = 6;
-    private readonly PlotArea _area;
-    private readonly int _cols;
-    private readonly int _rows;
-    private readonly bool[] _cells;
+    private readonly PlotArea area;
+    private readonly int cols;
+    private readonly int rows;
+    private readonly bool[] cells;
 
     public OccupancyGrid(PlotArea area)
     {
-        _area = area;
-        _cols = Math.Max(1, (int)Math.Ceiling(area.Width / CellSize));
-        _rows = Math.Max(1, (int)Math.Ceiling(area.Height / CellSize));
-        _cells = new bool[_cols * _rows];
+        this.area = area;
+        cols = Math.Max(1, (int)Math.Ceiling(area.Width / CellSize));
+        rows = Math.Max(1, (int)Math.Ceiling(area.Height / CellSize));
+        cells = new bool[cols * rows];
     }
 
     /// <summary>Marks the cell under pixel (x, y); points outside the plot area or NaN are ignored.</summary>
     public void Mark(double x, double y)
     {
-        if (!(x >= _area.Left && x <= _area.Right && y >= _area.Top && y <= _area.Bottom))
+        if (!(x >= area.Left && x <= area.Right && y >= area.Top && y <= area.Bottom))
         {
             return;
         }
 
-        int c = Math.Min(_cols - 1, (int)((x - _area.Left) / CellSize));
-        int r = Math.Min(_rows - 1, (int)((y - _area.Top) / CellSize));
-        _cells[(r * _cols) + c] = true;
+        int c = Math.Min(cols - 1, (int)((x - area.Left) / CellSize));
+        int r = Math.Min(rows - 1, (int)((y - area.Top) / CellSize));
+        cells[(r * cols) + c] = true;
     }
 
     /// <summary>Marks the cells along a segment, sampled at half-cell spacing.</summary>
@@ -53,17 +53,17 @@ internal sealed class OccupancyGrid
     /// <summary>Marked cells overlapping the pixel rectangle, and all cells it overlaps.</summary>
     public (int Marked, int Total) Count(double left, double top, double width, double height)
     {
-        int c0 = Math.Max(0, (int)((left - _area.Left) / CellSize));
-        int c1 = Math.Min(_cols - 1, (int)((left + width - _area.Left) / CellSize));
-        int r0 = Math.Max(0, (int)((top - _area.Top) / CellSize));
-        int r1 = Math.Min(_rows - 1, (int)((top + height - _area.Top) / CellSize));
+        int c0 = Math.Max(0, (int)((left - area.Left) / CellSize));
+        int c1 = Math.Min(cols - 1, (int)((left + width - area.Left) / CellSize));
+        int r0 = Math.Max(0, (int)((top - area.Top) / CellSize));
+        int r1 = Math.Min(rows - 1, (int)((top + height - area.Top) / CellSize));
         int count = 0;
         int total = Math.Max(0, r1 - r0 + 1) * Math.Max(0, c1 - c0 + 1);
         for (int r = r0; r <= r1; r++)
         {
             for (int c = c0; c <= c1; c++)
             {
-                count += _cells[(r * _cols) + c] ? 1 : 0;
+                count += cells[(r * cols) + c] ? 1 : 0;
             }
         }
 

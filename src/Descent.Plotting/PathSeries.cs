@@ -8,21 +8,21 @@ namespace Descent.Plotting;
 /// </summary>
 public sealed class PathSeries : Series
 {
-    private readonly double[] _x;
-    private readonly double[] _y;
+    private readonly double[] x;
+    private readonly double[] y;
 
     /// <summary>Creates a path series; the data are copied.</summary>
     public PathSeries(ReadOnlySpan<double> x, ReadOnlySpan<double> y, string? label = null)
     {
-        (_x, _y) = CopyPair(x, y);
+        (this.x, this.y) = CopyPair(x, y);
         Label = label;
     }
 
     /// <summary>The x values, in step order.</summary>
-    public IReadOnlyList<double> X => _x;
+    public IReadOnlyList<double> X => x;
 
     /// <summary>The y values, in step order.</summary>
-    public IReadOnlyList<double> Y => _y;
+    public IReadOnlyList<double> Y => y;
 
     /// <summary>Line and marker colour; null takes the next palette colour.</summary>
     public Color? Color { get; set; }
@@ -50,12 +50,12 @@ public sealed class PathSeries : Series
 
     internal override void IncludeBounds(ref DataRange x, ref DataRange y, bool logX, bool logY)
     {
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < this.x.Length; i++)
         {
-            if (double.IsFinite(_x[i]) && double.IsFinite(_y[i]) && (!logX || _x[i] > 0) && (!logY || _y[i] > 0))
+            if (double.IsFinite(this.x[i]) && double.IsFinite(this.y[i]) && (!logX || this.x[i] > 0) && (!logY || this.y[i] > 0))
             {
-                x.Include(_x[i], logX);
-                y.Include(_y[i], logY);
+                x.Include(this.x[i], logX);
+                y.Include(this.y[i], logY);
             }
         }
     }
@@ -64,9 +64,9 @@ public sealed class PathSeries : Series
     {
         // One vertex per step, even when steps overlap, so animations stay in step with each other.
         var path = new PathData { KeepDuplicates = true };
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
-            double px = ctx.X.Map(_x[i]), py = ctx.Y.Map(_y[i]);
+            double px = ctx.X.Map(x[i]), py = ctx.Y.Map(y[i]);
             if (double.IsNaN(px) || double.IsNaN(py))
             {
                 path.Break();
@@ -85,7 +85,7 @@ public sealed class PathSeries : Series
         SvgWriter w = ctx.Writer;
         string d = path.ToString();
         string id = $"{ctx.IdPrefix}-p{ctx.SeriesIndex}";
-        bool dots = ShowPoints ?? _x.Length <= AutoPointLimit;
+        bool dots = ShowPoints ?? x.Length <= AutoPointLimit;
         w.Open("defs").EndStart();
         WriteMarker(w, id + "-s", color, hollow: true, radius: 4.5);
         WriteMarker(w, id + "-e", color, hollow: false, radius: 4.5);
@@ -116,9 +116,9 @@ public sealed class PathSeries : Series
 
     internal override void MarkOccupancy(RenderContext ctx, OccupancyGrid grid)
     {
-        for (int i = 1; i < _x.Length; i++)
+        for (int i = 1; i < x.Length; i++)
         {
-            grid.MarkSegment(ctx.X.Map(_x[i - 1]), ctx.Y.Map(_y[i - 1]), ctx.X.Map(_x[i]), ctx.Y.Map(_y[i]));
+            grid.MarkSegment(ctx.X.Map(x[i - 1]), ctx.Y.Map(y[i - 1]), ctx.X.Map(x[i]), ctx.Y.Map(y[i]));
         }
     }
 

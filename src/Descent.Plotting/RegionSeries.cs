@@ -7,9 +7,9 @@ namespace Descent.Plotting;
 /// </summary>
 public sealed class RegionSeries : Series
 {
-    private readonly double[] _xs;
-    private readonly double[] _ys;
-    private readonly int[,] _classes;
+    private readonly double[] xs;
+    private readonly double[] ys;
+    private readonly int[,] classes;
 
     /// <summary>Creates a region fill; the data are copied. Coordinates must be strictly monotonic.</summary>
     public RegionSeries(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, int[,] classes)
@@ -25,9 +25,9 @@ public sealed class RegionSeries : Series
             throw new ArgumentException("A region grid needs at least 2×2 points.");
         }
 
-        _xs = xs.ToArray();
-        _ys = ys.ToArray();
-        _classes = (int[,])classes.Clone();
+        this.xs = xs.ToArray();
+        this.ys = ys.ToArray();
+        this.classes = (int[,])classes.Clone();
     }
 
     /// <summary>Colour per class id (cycled); null uses <see cref="Palette"/>, matching <see cref="Palette.ForClasses"/> for scatter points.</summary>
@@ -40,17 +40,17 @@ public sealed class RegionSeries : Series
 
     internal override void IncludeBounds(ref DataRange x, ref DataRange y, bool logX, bool logY)
     {
-        x.Include(OuterEdge(_xs[0], _xs[1], logX), logX);
-        x.Include(OuterEdge(_xs[^1], _xs[^2], logX), logX);
-        y.Include(OuterEdge(_ys[0], _ys[1], logY), logY);
-        y.Include(OuterEdge(_ys[^1], _ys[^2], logY), logY);
+        x.Include(OuterEdge(xs[0], xs[1], logX), logX);
+        x.Include(OuterEdge(xs[^1], xs[^2], logX), logX);
+        y.Include(OuterEdge(ys[0], ys[1], logY), logY);
+        y.Include(OuterEdge(ys[^1], ys[^2], logY), logY);
     }
 
     internal override void Render(RenderContext ctx, Color color)
     {
-        double[] ex = CellEdges(_xs, ctx.X);
-        double[] ey = CellEdges(_ys, ctx.Y);
-        int rows = _ys.Length, cols = _xs.Length;
+        double[] ex = CellEdges(xs, ctx.X);
+        double[] ey = CellEdges(ys, ctx.Y);
+        int rows = ys.Length, cols = xs.Length;
 
         // One path per class, in order of first appearance, so output order is deterministic.
         var paths = new Dictionary<int, PathData>();
@@ -65,9 +65,9 @@ public sealed class RegionSeries : Series
             int c = 0;
             while (c < cols)
             {
-                int id = _classes[r, c];
+                int id = classes[r, c];
                 int end = c + 1;
-                while (end < cols && _classes[r, end] == id)
+                while (end < cols && classes[r, end] == id)
                 {
                     end++;
                 }

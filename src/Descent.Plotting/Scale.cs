@@ -6,8 +6,8 @@ namespace Descent.Plotting;
 /// </summary>
 public sealed class Scale
 {
-    private readonly double _t0;
-    private readonly double _factor;
+    private readonly double t0;
+    private readonly double factor;
 
     private Scale(bool isLog, double domainMin, double domainMax, double rangeMin, double rangeMax)
     {
@@ -26,11 +26,11 @@ public sealed class Scale
         DomainMax = domainMax;
         RangeMin = rangeMin;
         RangeMax = rangeMax;
-        _t0 = Transform(domainMin);
+        t0 = Transform(domainMin);
         double t1 = Transform(domainMax);
 
         // A zero-width domain maps everything to the middle of the range instead of dividing by zero.
-        _factor = t1 == _t0 ? 0 : (rangeMax - rangeMin) / (t1 - _t0);
+        factor = t1 == t0 ? 0 : (rangeMax - rangeMin) / (t1 - t0);
     }
 
     /// <summary>True for a log10 scale.</summary>
@@ -67,18 +67,18 @@ public sealed class Scale
             return double.NaN;
         }
 
-        return _factor == 0 ? (RangeMin + RangeMax) / 2 : RangeMin + ((Transform(value) - _t0) * _factor);
+        return factor == 0 ? (RangeMin + RangeMax) / 2 : RangeMin + ((Transform(value) - t0) * factor);
     }
 
     /// <summary>Data value at pixel position <paramref name="pixel"/>; the inverse of <see cref="Map"/>.</summary>
     public double Invert(double pixel)
     {
-        if (_factor == 0)
+        if (factor == 0)
         {
             return DomainMin;
         }
 
-        double t = _t0 + ((pixel - RangeMin) / _factor);
+        double t = t0 + ((pixel - RangeMin) / factor);
         return IsLog ? Math.Pow(10, t) : t;
     }
 

@@ -3,22 +3,22 @@ namespace Descent.Plotting;
 /// <summary>Markers at (x, y) points, in one colour or one colour per point. Undrawable points are skipped.</summary>
 public sealed class ScatterSeries : Series
 {
-    private readonly double[] _x;
-    private readonly double[] _y;
-    private Color[]? _pointColors;
+    private readonly double[] x;
+    private readonly double[] y;
+    private Color[]? pointColors;
 
     /// <summary>Creates a scatter series; the data are copied.</summary>
     public ScatterSeries(ReadOnlySpan<double> x, ReadOnlySpan<double> y, string? label = null)
     {
-        (_x, _y) = CopyPair(x, y);
+        (this.x, this.y) = CopyPair(x, y);
         Label = label;
     }
 
     /// <summary>The x values.</summary>
-    public IReadOnlyList<double> X => _x;
+    public IReadOnlyList<double> X => x;
 
     /// <summary>The y values.</summary>
-    public IReadOnlyList<double> Y => _y;
+    public IReadOnlyList<double> Y => y;
 
     /// <summary>Marker colour (and legend colour); null takes the next palette colour.</summary>
     public Color? Color { get; set; }
@@ -26,15 +26,15 @@ public sealed class ScatterSeries : Series
     /// <summary>Optional colour per point (same length as the data), e.g. <see cref="Palette.ForClasses"/> of class labels; overrides <see cref="Color"/> for the markers.</summary>
     public IReadOnlyList<Color>? PointColors
     {
-        get => _pointColors;
+        get => pointColors;
         set
         {
-            if (value != null && value.Count != _x.Length)
+            if (value != null && value.Count != x.Length)
             {
-                throw new ArgumentException($"{value.Count} point colours for {_x.Length} points.", nameof(value));
+                throw new ArgumentException($"{value.Count} point colours for {x.Length} points.", nameof(value));
             }
 
-            _pointColors = value is null ? null : [.. value];
+            pointColors = value is null ? null : [.. value];
         }
     }
 
@@ -58,12 +58,12 @@ public sealed class ScatterSeries : Series
 
     internal override void IncludeBounds(ref DataRange x, ref DataRange y, bool logX, bool logY)
     {
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < this.x.Length; i++)
         {
-            if (double.IsFinite(_x[i]) && double.IsFinite(_y[i]) && (!logX || _x[i] > 0) && (!logY || _y[i] > 0))
+            if (double.IsFinite(this.x[i]) && double.IsFinite(this.y[i]) && (!logX || this.x[i] > 0) && (!logY || this.y[i] > 0))
             {
-                x.Include(_x[i], logX);
-                y.Include(_y[i], logY);
+                x.Include(this.x[i], logX);
+                y.Include(this.y[i], logY);
             }
         }
     }
@@ -75,18 +75,18 @@ public sealed class ScatterSeries : Series
         w.Open("g");
         WriteGroupStyle(w, color, stroked);
         w.EndStart();
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
-            double px = ctx.X.Map(_x[i]), py = ctx.Y.Map(_y[i]);
+            double px = ctx.X.Map(x[i]), py = ctx.Y.Map(y[i]);
             if (double.IsNaN(px) || double.IsNaN(py))
             {
                 continue;
             }
 
             Markers.Open(w, Marker, px, py, Size);
-            if (_pointColors != null)
+            if (pointColors != null)
             {
-                w.Attr(stroked ? "stroke" : "fill", _pointColors[i]);
+                w.Attr(stroked ? "stroke" : "fill", pointColors[i]);
             }
 
             w.Close();
@@ -97,9 +97,9 @@ public sealed class ScatterSeries : Series
 
     internal override void MarkOccupancy(RenderContext ctx, OccupancyGrid grid)
     {
-        for (int i = 0; i < _x.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
-            grid.Mark(ctx.X.Map(_x[i]), ctx.Y.Map(_y[i]));
+            grid.Mark(ctx.X.Map(x[i]), ctx.Y.Map(y[i]));
         }
     }
 

@@ -5,30 +5,30 @@ namespace Descent.Plotting;
 /// <summary>Minimal streaming SVG writer: one element per line, escaped text, coordinates rounded to 2 decimals.</summary>
 internal sealed class SvgWriter
 {
-    private readonly StringBuilder _sb = new(16 * 1024);
+    private readonly StringBuilder sb = new(16 * 1024);
 
     /// <summary>Starts an element: <c>&lt;name</c>. Follow with attributes, then <see cref="Close"/> or <see cref="EndStart"/>.</summary>
     public SvgWriter Open(string name)
     {
-        _sb.Append('<').Append(name);
+        sb.Append('<').Append(name);
         return this;
     }
 
     /// <summary>Adds an escaped string attribute.</summary>
     public SvgWriter Attr(string name, string value)
     {
-        _sb.Append(' ').Append(name).Append("=\"");
-        XmlText.Append(_sb, value);
-        _sb.Append('"');
+        sb.Append(' ').Append(name).Append("=\"");
+        XmlText.Append(sb, value);
+        sb.Append('"');
         return this;
     }
 
     /// <summary>Adds a numeric attribute rounded to 2 decimals.</summary>
     public SvgWriter Attr(string name, double value)
     {
-        _sb.Append(' ').Append(name).Append("=\"");
-        NumberText.AppendCoord(_sb, value);
-        _sb.Append('"');
+        sb.Append(' ').Append(name).Append("=\"");
+        NumberText.AppendCoord(sb, value);
+        sb.Append('"');
         return this;
     }
 
@@ -38,17 +38,17 @@ internal sealed class SvgWriter
     /// <summary>Ends a childless element: <c>/&gt;</c>.</summary>
     public SvgWriter Close()
     {
-        _sb.Append("/>\n");
+        sb.Append("/>\n");
         return this;
     }
 
     /// <summary>Ends a start tag: <c>&gt;</c>; children follow.</summary>
     public SvgWriter EndStart(bool newline = true)
     {
-        _sb.Append('>');
+        sb.Append('>');
         if (newline)
         {
-            _sb.Append('\n');
+            sb.Append('\n');
         }
 
         return this;
@@ -57,21 +57,21 @@ internal sealed class SvgWriter
     /// <summary>Writes an end tag.</summary>
     public SvgWriter End(string name)
     {
-        _sb.Append("</").Append(name).Append(">\n");
+        sb.Append("</").Append(name).Append(">\n");
         return this;
     }
 
     /// <summary>Writes escaped character data.</summary>
     public SvgWriter Text(string text)
     {
-        XmlText.Append(_sb, text);
+        XmlText.Append(sb, text);
         return this;
     }
 
     /// <summary>Writes pre-escaped markup verbatim (internal use only, for tspans built here).</summary>
     public SvgWriter Raw(string markup)
     {
-        _sb.Append(markup);
+        sb.Append(markup);
         return this;
     }
 
@@ -90,12 +90,12 @@ internal sealed class SvgWriter
 
         if (extra != null)
         {
-            _sb.Append(' ').Append(extra);
+            sb.Append(' ').Append(extra);
         }
 
         EndStart(newline: false).Text(text).End("text");
     }
 
     /// <summary>The SVG text written so far.</summary>
-    public override string ToString() => _sb.ToString();
+    public override string ToString() => sb.ToString();
 }

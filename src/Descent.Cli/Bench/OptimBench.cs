@@ -180,7 +180,8 @@ public static class OptimBench
                     Part(part);
                     barrier.SignalAndWait();
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             helpers[h].Start();
         }
         double best = double.MaxValue;

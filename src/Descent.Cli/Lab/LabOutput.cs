@@ -1,5 +1,5 @@
-using Descent.IO;
 using System.Globalization;
+using Descent.IO;
 using Descent.Plotting;
 
 namespace Descent.Cli.Lab;

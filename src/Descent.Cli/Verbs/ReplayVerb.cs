@@ -1,5 +1,5 @@
-using Descent.IO;
 using Descent.Cli.Experiments;
+using Descent.IO;
 using Descent.Optim;
 using Descent.Serialization;
 

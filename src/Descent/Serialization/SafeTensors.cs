@@ -1,7 +1,7 @@
-using Descent.IO;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using Descent.IO;
 using Descent.Tensors;
 
 namespace Descent.Serialization;

@@ -1,5 +1,5 @@
-using Descent.IO;
 using System.Text;
+using Descent.IO;
 
 namespace Descent.Serialization;
 

@@ -149,7 +149,9 @@ public sealed partial class Unpickler
             case PickleOpcodes.Dict: { var items = PopMark(); var d = new PyDict(); SetItems(d, items); Recycle(items); PushContainer(d); break; }
             case PickleOpcodes.SetItem: { var v = PopValue(); var k = PopValue(); SetItem(AsDict(Peek()), k, v); break; }
             case PickleOpcodes.SetItems: { var items = PopMark(); SetItems(AsDict(Peek()), items); Recycle(items); break; }
-            case EmptySet: case AddItems: case FrozenSet:
+            case EmptySet:
+            case AddItems:
+            case FrozenSet:
                 throw Bad("sets are not supported in checkpoints");
             case Get: Push(MemoGet(ParseIntLine(ReadLine()) is long key ? key : -1)); break;
             case BinGet: Push(MemoGet(ReadByte())); break;
@@ -187,7 +189,8 @@ public sealed partial class Unpickler
                 Recycle(items);
                 break;
             }
-            case Reduce: case NewObj:
+            case Reduce:
+            case NewObj:
             {
                 var args = PopValue() as PyTuple ?? throw Bad("REDUCE/NEWOBJ arguments are not a tuple");
                 var callable = PopValue() as GlobalRef ?? throw Bad("REDUCE/NEWOBJ of something that is not an allowed global");

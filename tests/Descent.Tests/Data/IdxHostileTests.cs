@@ -189,15 +189,15 @@ public sealed class IdxHostileTests
     public void ChunkedReadDecodesEveryElementAcrossChunks()
     {
         // 3 MiB of int16 data spans several 1 MiB chunks; every value must land in its place.
-        const int n = 3 << 19;
-        var data = new byte[2 * n];
-        for (int i = 0; i < n; i++) BinaryPrimitives.WriteInt16BigEndian(data.AsSpan(2 * i), unchecked((short)(i * 7)));
-        foreach (var file in new[] { (byte[])[.. Header(0x0B, n), .. data], Gzip(Header(0x0B, n), payload: data) })
+        const int N = 3 << 19;
+        var data = new byte[2 * N];
+        for (int i = 0; i < N; i++) BinaryPrimitives.WriteInt16BigEndian(data.AsSpan(2 * i), unchecked((short)(i * 7)));
+        foreach (var file in new[] { (byte[])[.. Header(0x0B, N), .. data], Gzip(Header(0x0B, N), payload: data) })
         {
             var t = IdxReader.Read(new MemoryStream(file)).ToArray<long>();
-            Assert.Equal(n, t.Length);
-            for (int i = 0; i < n; i += 4099) Assert.Equal(unchecked((short)(i * 7)), t[i]);
-            Assert.Equal(unchecked((short)((n - 1) * 7)), t[^1]);
+            Assert.Equal(N, t.Length);
+            for (int i = 0; i < N; i += 4099) Assert.Equal(unchecked((short)(i * 7)), t[i]);
+            Assert.Equal(unchecked((short)((N - 1) * 7)), t[^1]);
         }
     }
 

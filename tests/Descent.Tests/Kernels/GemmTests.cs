@@ -52,7 +52,7 @@ public class GemmTests
         if (beta == 0)
             for (int i = 0; i < m; i++) c.AsSpan(i * ldc, n).Fill(float.NaN);
         var expected = (float[])c.Clone();
-        const float alpha = 0.75f;
+        float alpha = 0.75f;
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {

@@ -65,32 +65,32 @@ internal static class SchedulerGolden
         {
             case "LambdaLR":
             case "MultiplicativeLR":
+            {
+                var lam = spec.GetProperty("lr_lambda");
+                if (lam.ValueKind == JsonValueKind.Array)
                 {
-                    var lam = spec.GetProperty("lr_lambda");
-                    if (lam.ValueKind == JsonValueKind.Array)
-                    {
-                        var fns = lam.EnumerateArray().Select(e => Lambda(e.GetString()!)).ToArray();
-                        return type == "LambdaLR" ? new LambdaLR(opt, fns) : new MultiplicativeLR(opt, fns);
-                    }
-                    var f = Lambda(lam.GetString()!);
-                    return type == "LambdaLR" ? new LambdaLR(opt, f) : new MultiplicativeLR(opt, f);
+                    var fns = lam.EnumerateArray().Select(e => Lambda(e.GetString()!)).ToArray();
+                    return type == "LambdaLR" ? new LambdaLR(opt, fns) : new MultiplicativeLR(opt, fns);
                 }
+                var f = Lambda(lam.GetString()!);
+                return type == "LambdaLR" ? new LambdaLR(opt, f) : new MultiplicativeLR(opt, f);
+            }
             case "CyclicLR" when spec.TryGetProperty("scale_fn", out var fnName):
+            {
+                // A custom scale function is user code, so it goes to the constructor rather than the factory.
+                Func<double, double> fn = fnName.GetString() switch
                 {
-                    // A custom scale function is user code, so it goes to the constructor rather than the factory.
-                    Func<double, double> fn = fnName.GetString() switch
-                    {
-                        "inv_tenth" => x => 1 / (1 + 0.1 * x),
-                        "inv_cycle" => x => 1.0 / x,
-                        var n => throw new ArgumentException(n),
-                    };
-                    PerGroup Pg(string k) => spec.GetProperty(k) is { ValueKind: JsonValueKind.Array } a
-                        ? a.EnumerateArray().Select(v => v.GetDouble()).ToArray() : spec.GetProperty(k).GetDouble();
-                    return new CyclicLR(opt, Pg("base_lr"), Pg("max_lr"), spec.GetProperty("step_size_up").GetInt32(),
-                        spec.TryGetProperty("step_size_down", out var down) ? down.GetInt32() : null,
-                        scaleFn: fn, scaleMode: spec.TryGetProperty("scale_mode", out var sm) ? sm.GetString()! : "cycle",
-                        baseMomentum: spec.TryGetProperty("base_momentum", out _) ? Pg("base_momentum") : (PerGroup?)null);
-                }
+                    "inv_tenth" => x => 1 / (1 + 0.1 * x),
+                    "inv_cycle" => x => 1.0 / x,
+                    var n => throw new ArgumentException(n),
+                };
+                PerGroup Pg(string k) => spec.GetProperty(k) is { ValueKind: JsonValueKind.Array } a
+                    ? a.EnumerateArray().Select(v => v.GetDouble()).ToArray() : spec.GetProperty(k).GetDouble();
+                return new CyclicLR(opt, Pg("base_lr"), Pg("max_lr"), spec.GetProperty("step_size_up").GetInt32(),
+                    spec.TryGetProperty("step_size_down", out var down) ? down.GetInt32() : null,
+                    scaleFn: fn, scaleMode: spec.TryGetProperty("scale_mode", out var sm) ? sm.GetString()! : "cycle",
+                    baseMomentum: spec.TryGetProperty("base_momentum", out _) ? Pg("base_momentum") : (PerGroup?)null);
+            }
             case "ChainedScheduler":
                 return new ChainedScheduler(spec.GetProperty("schedulers").EnumerateArray().Select(s => Build(s, opt)).ToList());
             case "ParamwiseScheduler":

@@ -1,5 +1,5 @@
-using Descent.Optim;
 using Descent.Kernels;
+using Descent.Optim;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 using Xunit;

@@ -158,14 +158,14 @@ public class ChartSvgTests
     [Fact]
     public void TextIsEscaped()
     {
-        const string nasty = "a<b & \"c\" 'd' > e\u0001";
+        string nasty = "a<b & \"c\" 'd' > e\u0001";
         var chart = new Chart { Title = nasty };
         chart.X.Label = nasty;
         chart.AddLine([0.0, 1], [0.0, 1], nasty);
         chart.AddHorizontalLine(0.5, nasty);
         string svg = chart.ToSvg();
         XDocument doc = Parse(svg);
-        const string clean = "a<b & \"c\" 'd' > e";
+        string clean = "a<b & \"c\" 'd' > e";
         Assert.Equal(clean, doc.Root!.Element(Svg + "title")!.Value);
         Assert.Equal(4, doc.Descendants(Svg + "text").Count(t => t.Value == clean)); // title, x label, legend, line label
         Assert.Contains("a&lt;b &amp; &quot;c&quot;", svg);

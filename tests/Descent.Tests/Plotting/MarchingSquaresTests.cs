@@ -13,7 +13,7 @@ public class MarchingSquaresTests
     [Fact]
     public void CircleIsolineIsOneClosedLoopNearTheTrueCircle()
     {
-        const double r = 1.55;
+        double r = 1.55;
         double[,] z = Field((x, y) => (x * x) + (y * y));
         IReadOnlyList<ContourPath> lines = MarchingSquares.Isolines(Axis41, Axis41, z, r * r);
 
@@ -41,7 +41,7 @@ public class MarchingSquaresTests
     [Fact]
     public void BumpRegionIsTheDiskCounterClockwise()
     {
-        const double r = 1.3;
+        double r = 1.3;
         double[,] z = Field((x, y) => -((x * x) + (y * y)));
         ContourPath ring = Assert.Single(MarchingSquares.SuperlevelRegion(Axis41, Axis41, z, -r * r));
         Assert.True(ring.Closed);
@@ -53,7 +53,7 @@ public class MarchingSquaresTests
     [Fact]
     public void BowlRegionIsTheSquareMinusAClockwiseHole()
     {
-        const double r = 1.3;
+        double r = 1.3;
         double[,] z = Field((x, y) => (x * x) + (y * y));
         IReadOnlyList<ContourPath> rings = MarchingSquares.SuperlevelRegion(Axis41, Axis41, z, r * r);
         Assert.Equal(2, rings.Count);

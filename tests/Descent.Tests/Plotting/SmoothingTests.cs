@@ -47,7 +47,7 @@ public class SmoothingTests
     {
         var rng = new Random(11);
         double[] values = Enumerable.Range(0, 5000).Select(i => i % 97 == 0 ? double.NaN : (rng.NextDouble() * 1e6) - 5e5).ToArray();
-        const int window = 37;
+        int window = 37;
         double[] fast = Smoothing.MovingAverage(values, window);
         for (int i = 0; i < values.Length; i++)
         {

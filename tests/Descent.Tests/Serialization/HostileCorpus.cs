@@ -132,7 +132,8 @@ internal static class HostileCorpus
             // OrderedDict of a memoised list of many pairs, built again and again.
             yield return ("quadratic-work", $"ordereddict-rebuilt-{reuse}", P.Proto(2).Then(p =>
             {
-                p.Op(0x5d); p.Op(0x28); for (int i = 0; i < 5000; i++) { p.Op(0x4b, (byte)i); p.Op(0x4e); p.Op(0x86); } p.Op(0x65); p.Op(0x71, 0); p.Op(0x30);
+                p.Op(0x5d); p.Op(0x28); for (int i = 0; i < 5000; i++) { p.Op(0x4b, (byte)i); p.Op(0x4e); p.Op(0x86); }
+                p.Op(0x65); p.Op(0x71, 0); p.Op(0x30);
                 p.Op(0x5d); p.Op(0x28);
                 for (int i = 0; i < reuse / 4; i++) { p.Global("collections", "OrderedDict"); p.Op(0x68, 0); p.Op(0x85); p.Op(0x52); }
                 p.Op(0x65);
@@ -147,7 +148,8 @@ internal static class HostileCorpus
             // BUILD with a memoised attribute dict of many keys, again and again.
             yield return ("quadratic-work", $"build-repeated-{reuse}", P.Proto(2).Then(p =>
             {
-                p.Op(0x7d); p.Op(0x28); for (int i = 0; i < 5000; i++) { p.Op(0x4a); p.Int32(i); p.Op(0x4e); } p.Op(0x75); p.Op(0x71, 0); p.Op(0x30);
+                p.Op(0x7d); p.Op(0x28); for (int i = 0; i < 5000; i++) { p.Op(0x4a); p.Int32(i); p.Op(0x4e); }
+                p.Op(0x75); p.Op(0x71, 0); p.Op(0x30);
                 p.Op(0x7d);
                 for (int i = 0; i < reuse / 4; i++) { p.Op(0x68, 0); p.Op(0x62); }
             }).Stop());
@@ -177,7 +179,8 @@ internal static class HostileCorpus
             yield return ("flood", $"ok-memo-sparse-{n / 4}", P.Proto(2).Then(p => { p.Op(0x4e); for (int i = 0; i < n / 4; i++) { p.Op(0x72); p.Int32(i * 7919 + 1); } }).Stop());
             yield return ("flood", $"ok-big-ints-{n / 8}", P.Proto(2).Then(p =>
             {
-                p.Op(0x5d); p.Op(0x28); for (int i = 0; i < n / 8; i++) { p.Op(0x8a, 8); p.Int32(i); p.Int32(i | 0x40000000); } p.Op(0x65);
+                p.Op(0x5d); p.Op(0x28); for (int i = 0; i < n / 8; i++) { p.Op(0x8a, 8); p.Int32(i); p.Int32(i | 0x40000000); }
+                p.Op(0x65);
             }).Stop());
             yield return ("flood", $"unclosed-{n}", P.Proto(2).Then(p => { for (int i = 0; i < n; i++) p.Op(0x4e); }).Stop());
         }

@@ -107,7 +107,7 @@ public class ErrorMessageTests
     [Fact]
     public void ViewOfANonContiguousTensor()
     {
-        const string text = "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.";
+        string text = "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.";
         Throws<InvalidOperationException>(text, () => Z(2, 3).T().View(6));
         Throws<InvalidOperationException>(text, () => Z(4, 4).Slice(1, 0, 2).View(8));
         // Views that keep each contiguous run intact are allowed, as in PyTorch.

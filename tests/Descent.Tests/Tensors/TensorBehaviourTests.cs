@@ -70,7 +70,7 @@ public class TensorBehaviourTests
     [Fact]
     public void CopyBetweenOverlappingViews()
     {
-        const string text = "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.";
+        string text = "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.";
         var x = Tensor.Arange(0, 9).Reshape(3, 3);
         Assert.Equal(text, Assert.Throws<InvalidOperationException>(() => x.Copy_(x.T())).Message);
         var v = Tensor.Arange(0, 4);

@@ -17,11 +17,11 @@ internal static class AvgKernels
         switch (a.DType)
         {
             case DType.Float32:
-                {
-                    float w = (float)weight;
-                    Apply<float>(a, b, (x, y) => MathF.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, y - x, x) : MathF.FusedMultiplyAdd(w - 1, y - x, y));
-                    break;
-                }
+            {
+                float w = (float)weight;
+                Apply<float>(a, b, (x, y) => MathF.Abs(w) < 0.5f ? MathF.FusedMultiplyAdd(w, y - x, x) : MathF.FusedMultiplyAdd(w - 1, y - x, y));
+                break;
+            }
             case DType.Float64:
                 Apply<double>(a, b, (x, y) => Math.Abs(weight) < 0.5 ? Math.FusedMultiplyAdd(weight, y - x, x) : Math.FusedMultiplyAdd(weight - 1, y - x, y));
                 break;
@@ -36,17 +36,17 @@ internal static class AvgKernels
         switch (a.DType)
         {
             case DType.Float32:
-                {
-                    float d = n + 1;
-                    Apply<float>(a, b, (x, y) => x + (y - x) / d);
-                    break;
-                }
+            {
+                float d = n + 1;
+                Apply<float>(a, b, (x, y) => x + (y - x) / d);
+                break;
+            }
             case DType.Float64:
-                {
-                    double d = n + 1;
-                    Apply<double>(a, b, (x, y) => x + (y - x) / d);
-                    break;
-                }
+            {
+                double d = n + 1;
+                Apply<double>(a, b, (x, y) => x + (y - x) / d);
+                break;
+            }
             default:
                 // Integer tensors (counters): PyTorch's true division gives a float that copy_ truncates back.
                 Apply<long>(a, b, (x, y) => (long)(x + (double)(y - x) / (n + 1)));
