@@ -14,7 +14,11 @@ public abstract class OptimizerKernelBenchmark
     [Params(4096, 1_000_000)]
     public int N { get; set; }
 
-    protected float[] Param = [], Grad = [], State1 = [], State2 = [], State3 = [];
+    protected float[] Param { get; set; } = [];
+    protected float[] Grad { get; set; } = [];
+    protected float[] State1 { get; set; } = [];
+    protected float[] State2 { get; set; } = [];
+    protected float[] State3 { get; set; } = [];
 
     [GlobalSetup]
     public void Setup()

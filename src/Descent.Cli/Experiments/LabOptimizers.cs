@@ -102,7 +102,7 @@ public static class LabOptimizers
     /// <summary>The optimizer's option names in PyTorch's snake_case, in order.</summary>
     public static IReadOnlyList<string> OptionNames(OptimizerInfo info) => [.. info.Options.Select(o => o.Name)];
 
-    private static IReadOnlyList<LabOptimizer> Build()
+    private static List<LabOptimizer> Build()
     {
         var sgd = OptimizerRegistry.GetOptimizer("SGD");
         var list = new List<LabOptimizer>

@@ -83,7 +83,7 @@ public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<d
         return [.. e.EnumerateArray().Select((row, t) => Row(row, $"{key}[{t}]").Select(convert).ToArray())];
     }
 
-    private static IEnumerable<double> Row(JsonElement e, string where)
+    private static List<double> Row(JsonElement e, string where)
     {
         if (e.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"trajectory {where} must be an array of numbers");
         return e.EnumerateArray().Select(x => PythonJson.TryGetDouble(x, out double v)

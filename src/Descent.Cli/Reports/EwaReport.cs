@@ -60,7 +60,7 @@ internal static class EwaReport
             + "(as Adam does) fixes the start and changes little once β^t is small.");
         report.AddSection("Reproduce").AddParagraph(commandLine + "\nData: weights.csv (k, one column per β), series.csv (t, data, raw and corrected average per β).");
 
-        var wcsv = new CsvTable(new[] { "k" }.Concat(rows.Select(r => $"beta={LabFormat.Setting(r.Beta)}")).ToArray());
+        var wcsv = new CsvTable(["k", .. rows.Select(r => $"beta={LabFormat.Setting(r.Beta)}")]);
         for (int k = 0; k < steps; k++)
         {
             var row = new object?[rows.Count + 1];
@@ -69,9 +69,9 @@ internal static class EwaReport
             wcsv.Add(row);
         }
         output.SaveText("weights.csv", wcsv.ToString());
-        var scsv = new CsvTable(new[] { "t", "data" }
-            .Concat(smoothings.Select(s => $"average beta={LabFormat.Setting(s.Beta)}"))
-            .Concat(smoothings.Select(s => $"corrected beta={LabFormat.Setting(s.Beta)}")).ToArray());
+        var scsv = new CsvTable(["t", "data",
+            .. smoothings.Select(s => $"average beta={LabFormat.Setting(s.Beta)}"),
+            .. smoothings.Select(s => $"corrected beta={LabFormat.Setting(s.Beta)}")]);
         for (int t = 0; t < series.Length; t++)
         {
             var row = new object?[2 + 2 * smoothings.Count];

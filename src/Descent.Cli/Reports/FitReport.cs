@@ -115,5 +115,5 @@ internal static class FitReport
         return chart;
     }
 
-    private static object? At(double[] values, int t) => t < values.Length ? values[t] : null;
+    private static double? At(double[] values, int t) => t < values.Length ? values[t] : null;
 }

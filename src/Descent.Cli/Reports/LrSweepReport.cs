@@ -111,7 +111,7 @@ internal static class LrSweepReport
         Pick(result.Runs.FirstOrDefault(r => r.Outcome != DescentOutcome.Diverged));
         Pick(result.Fastest);
         Pick(result.Runs.LastOrDefault(r => r.Outcome != DescentOutcome.Diverged));
-        Pick(result.Diverged.FirstOrDefault());
+        Pick(result.Diverged.Count > 0 ? result.Diverged[0] : null);
         for (int i = 0; i < picks.Count; i++)
         {
             var r = picks[i];

@@ -48,7 +48,7 @@ internal static class TrajectoriesReport
         output.Save(report);
     }
 
-    private static Chart Chart(TrajectoryResult r, IReadOnlyList<Trajectory> paths, string part)
+    private static Chart Chart(TrajectoryResult r, List<Trajectory> paths, string part)
     {
         var f = r.Function;
         var chart = new Chart { Title = $"{Title(f.Name)}, {r.Steps} steps{part}", Width = 900, Height = 640, Legend = LegendPosition.OutsideRight };

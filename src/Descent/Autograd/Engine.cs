@@ -6,7 +6,7 @@ namespace Descent.Autograd;
 /// Runs backward passes: an iterative topological walk (no recursion, so deep graphs cannot overflow the
 /// stack) that hands each node the sum of its output's gradients once every consumer has contributed.
 /// </summary>
-public static class Engine
+internal static class Engine
 {
     private static int passCounter;
 

@@ -8,7 +8,7 @@ namespace Descent.Serialization;
 /// (<c>os.system</c>, <c>builtins.eval</c>, <c>subprocess.Popen</c>, a user's class …) is refused by name when
 /// the GLOBAL opcode is read, so no later opcode can reach it.
 /// </summary>
-public static class PickleGlobals
+internal static class PickleGlobals
 {
     private static readonly HashSet<string> Callables = new(StringComparer.Ordinal)
     {

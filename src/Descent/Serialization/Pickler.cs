@@ -21,7 +21,9 @@ namespace Descent.Serialization;
 /// module's state dict is in PyTorch), <see cref="OptimizerStateDict"/>, <see cref="Tensor"/> and <see cref="RawTensor"/>.
 /// Reference cycles are refused.
 /// </remarks>
-public sealed class Pickler
+// The output is a MemoryStream, which holds no resource that needs disposing.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable")]
+internal sealed class Pickler
 {
     private const int BatchSize = 1000;
     private const int MaxDepth = 1000;

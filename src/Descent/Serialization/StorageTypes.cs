@@ -6,7 +6,7 @@ namespace Descent.Serialization;
 /// PyTorch's legacy typed storage classes (<c>torch.FloatStorage</c>, …), which torch.save names in every
 /// storage's persistent id: their element sizes, dtype names, and the Descent <see cref="DType"/> when there is one.
 /// </summary>
-public static class StorageTypes
+internal static class StorageTypes
 {
     /// <summary>One storage class.</summary>
     /// <param name="Name">Class name in module <c>torch</c>, e.g. <c>FloatStorage</c>.</param>

@@ -5,7 +5,7 @@ using System.Text;
 namespace Descent.Serialization;
 
 // Protocol 0's text opcodes: newline-terminated decimal numbers, quoted strings and names.
-public sealed partial class Unpickler
+internal sealed partial class Unpickler
 {
     private const int MaxLine = 1 << 16;
 

@@ -14,7 +14,7 @@ namespace Descent.Serialization;
 /// pickle is read (nesting is checked as containers are built and again, over the finished result, by an
 /// iterative walk that also refuses reference cycles).
 /// </summary>
-public sealed partial class Unpickler
+internal sealed partial class Unpickler
 {
     private readonly byte[] data;
     private readonly int end;

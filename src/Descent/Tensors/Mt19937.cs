@@ -8,7 +8,7 @@ namespace Descent.Tensors;
 /// that <see cref="Generator.GetState"/> can serialise them byte-for-byte.
 /// </summary>
 /// <remarks>Not thread-safe; <see cref="Generator"/> guards it with a lock.</remarks>
-public sealed class Mt19937
+internal sealed class Mt19937
 {
     /// <summary>Number of 32-bit words of state (<c>MERSENNE_STATE_N</c>).</summary>
     public const int StateSize = 624;

@@ -60,7 +60,7 @@ public sealed partial class Tensor
         return Cat(parts, d);
     }
 
-    private void CheckIndex(Tensor index, string op)
+    private static void CheckIndex(Tensor index, string op)
     {
         if (index.DType != DType.Int64) throw new ArgumentException($"{op}(): Expected dtype int64 for index");
     }

@@ -6,6 +6,8 @@ namespace Descent.Tensors;
 /// An n-dimensional array with strides over a shared <see cref="Storage"/>, and the autograd fields
 /// PyTorch's <c>torch.Tensor</c> carries: <see cref="RequiresGrad"/>, <see cref="Grad"/>, <see cref="GradFn"/>.
 /// </summary>
+// The internal fields behind public properties (shape, Shape) differ only in case; no other assembly sees both.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case")]
 public sealed partial class Tensor
 {
     internal Storage storage;

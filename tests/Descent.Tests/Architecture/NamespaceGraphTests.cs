@@ -126,8 +126,8 @@ public class NamespaceGraphTests(ITestOutputHelper output)
                 if (next.MoveNext())
                 {
                     var m = next.Current;
-                    if (!index.ContainsKey(m)) Enter(m);
-                    else if (onStack.Contains(m)) low[n] = Math.Min(low[n], index[m]);
+                    if (!index.TryGetValue(m, out int mIndex)) Enter(m);
+                    else if (onStack.Contains(m)) low[n] = Math.Min(low[n], mIndex);
                     continue;
                 }
                 work.Pop();

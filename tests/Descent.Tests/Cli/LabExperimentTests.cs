@@ -20,7 +20,7 @@ public class LabExperimentTests
         Assert.Equal(DescentOutcome.Diverged, one.Outcome);
         Assert.Equal([1.0], result.Diverged.Select(r => r.Lr));
         // Plain descent multiplies x by (1 − 8·lr): check autograd + SGD against the closed form.
-        var slow = result.Runs.First();
+        var slow = result.Runs[0];
         for (int t = 0; t < 10; t++) Assert.Equal(2 * Math.Pow(1 - 8 * slow.Lr, t), slow.X[t], 4);
     }
 

@@ -21,7 +21,7 @@ public class ParameterArenaTests
         return ps;
     }
 
-    private static Tensor Loss(IReadOnlyList<Tensor> ps)
+    private static Tensor Loss(List<Tensor> ps)
     {
         Tensor? total = null;
         for (int k = 0; k < ps.Count; k++)

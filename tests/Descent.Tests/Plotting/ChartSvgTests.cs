@@ -74,7 +74,7 @@ public class ChartSvgTests
         Assert.Equal(["demo-p0-s", "demo-p0-e", "demo-p0-m"], markerIds);
 
         // One vertex per step, even for repeated points.
-        Assert.Equal(5, Regex.Matches((string)path.Attribute("d")!, "[ML]").Count);
+        Assert.Equal(5, Regex.Count((string)path.Attribute("d")!, "[ML]"));
     }
 
     [Fact]
@@ -150,8 +150,8 @@ public class ChartSvgTests
         Assert.DoesNotContain("Infinity", svg);
         XDocument doc = Parse(svg);
         string d = (string)doc.Descendants(Svg + "path").First(p => (string?)p.Attribute("fill") == "none").Attribute("d")!;
-        Assert.Equal(3, Regex.Matches(d, "M").Count); // [1, 0.5] | [0.2] | [0.05]
-        Assert.Equal(4, Regex.Matches(d, "[ML]").Count);
+        Assert.Equal(3, Regex.Count(d, "M")); // [1, 0.5] | [0.2] | [0.05]
+        Assert.Equal(4, Regex.Count(d, "[ML]"));
         Assert.Single(doc.Descendants(Svg + "circle"));
     }
 
@@ -200,7 +200,7 @@ public class ChartSvgTests
         string svg = chart.ToSvg();
         XDocument doc = Parse(svg);
         string d = (string)doc.Descendants(Svg + "path").First(p => (string?)p.Attribute("fill") == "none").Attribute("d")!;
-        int vertices = Regex.Matches(d, "[ML]").Count;
+        int vertices = Regex.Count(d, "[ML]");
         Assert.InRange(vertices, 600, 4 * 600);
         Assert.True(svg.Length < 120_000, $"svg is {svg.Length} chars");
     }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adadelta's hyperparameters for one step; scalars are rounded to float32 the way PyTorch passes them.</summary>
-public readonly record struct AdadeltaHyper(float Lr, float Rho, float OneMinusRho, float Eps, float WeightDecay, bool Maximize)
+internal readonly record struct AdadeltaHyper(float Lr, float Rho, float OneMinusRho, float Eps, float WeightDecay, bool Maximize)
 {
     /// <summary>From the group's double-precision options.</summary>
     public static AdadeltaHyper For(double lr, double rho, double eps, double weightDecay, bool maximize) =>
@@ -15,7 +15,7 @@ public readonly record struct AdadeltaHyper(float Lr, float Rho, float OneMinusR
 /// g ← ±grad + wd·p; v ← ρv + (1−ρ)g²; Δ ← √(u + ε)/√(v + ε)·g; u ← ρu + (1−ρ)Δ²; p ← p − lr·Δ.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class AdadeltaKernel
+internal static class AdadeltaKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h) =>

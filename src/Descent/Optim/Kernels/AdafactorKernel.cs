@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adafactor's hyperparameters for one step.</summary>
-public readonly record struct AdafactorHyper(
+internal readonly record struct AdafactorHyper(
     double Rho, float Beta2Weight, float Eps1, float Eps1Squared, double Eps2, double D, float Decay, bool DecayOn, bool Maximize)
 {
     /// <summary>
@@ -35,7 +35,7 @@ public readonly record struct AdafactorHyper(
 /// keeps the two RMS reductions and the row sums in the reference's sequential double-precision order, since a
 /// reassociated sum can round differently; those sums bound its speed.
 /// </summary>
-public static class AdafactorKernel
+internal static class AdafactorKernel
 {
     // Elements per block of the fused passes: small enough that a block read by a vector loop is still in L1 when
     // the sequential sum reads it again.

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adagrad's hyperparameters for one step (clr = lr / (1 + (t − 1)·lr_decay) already computed).</summary>
-public readonly record struct AdagradHyper(float Clr, float Eps, float WeightDecay, bool Maximize)
+internal readonly record struct AdagradHyper(float Clr, float Eps, float WeightDecay, bool Maximize)
 {
     /// <summary>The hyperparameters for step number <paramref name="step"/> (1-based).</summary>
     public static AdagradHyper For(long step, double lr, double lrDecay, double eps, double weightDecay, bool maximize) =>
@@ -16,7 +16,7 @@ public readonly record struct AdagradHyper(float Clr, float Eps, float WeightDec
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/> (the reference's
 /// 1·g·g, PyTorch's addcmul value 1, is g·g exactly: multiplying by one is exact).
 /// </summary>
-public static class AdagradKernel
+internal static class AdagradKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> sum, in AdagradHyper h) =>

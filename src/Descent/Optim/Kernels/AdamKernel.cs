@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adam's hyperparameters for one step (bias corrections already computed for this step).</summary>
-public readonly record struct AdamHyper(
+internal readonly record struct AdamHyper(
     float Lr, float Beta1, float Beta2, float Eps, float WeightDecay, bool Decoupled, bool Amsgrad, bool Maximize,
     double BiasCorrection1, double BiasCorrection2)
 {
@@ -41,7 +41,7 @@ public readonly record struct AdamHyper(
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>: the same operations in
 /// the same order on each lane (one FMA where the reference has one, no contraction elsewhere).
 /// </summary>
-public static class AdamKernel
+internal static class AdamKernel
 {
     /// <summary>One step, vectorised; <paramref name="maxExpAvgSq"/> is used only with amsgrad.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,

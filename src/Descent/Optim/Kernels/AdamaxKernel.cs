@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Adamax's hyperparameters for one step (clr = lr / (1 − β₁ᵗ) already computed).</summary>
-public readonly record struct AdamaxHyper(float Beta1Weight, float Beta2, float Eps, float WeightDecay, float Clr, bool Maximize)
+internal readonly record struct AdamaxHyper(float Beta1Weight, float Beta2, float Eps, float WeightDecay, float Clr, bool Maximize)
 {
     /// <summary>The hyperparameters for step number <paramref name="step"/> (1-based).</summary>
     public static AdamaxHyper For(long step, double lr, double beta1, double beta2, double eps, double weightDecay, bool maximize) =>
@@ -16,7 +16,7 @@ public readonly record struct AdamaxHyper(float Beta1Weight, float Beta2, float 
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/> (vector max has
 /// <see cref="MathF.Max"/>'s NaN and signed-zero rules).
 /// </summary>
-public static class AdamaxKernel
+internal static class AdamaxKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expInf, in AdamaxHyper h) =>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>ASGD's hyperparameters for one step: η and μ as read from the float32 state, and derived factors.</summary>
-public readonly record struct AsgdHyper(float Decay, float NegEta, float Mu, float WeightDecay, bool Maximize)
+internal readonly record struct AsgdHyper(float Decay, float NegEta, float Mu, float WeightDecay, bool Maximize)
 {
     /// <summary>From the state's η and μ (float32, as PyTorch keeps them) and the group's options.</summary>
     public static AsgdHyper For(float eta, float mu, double lambd, double weightDecay, bool maximize) =>
@@ -15,7 +15,7 @@ public readonly record struct AsgdHyper(float Decay, float NegEta, float Mu, flo
 /// g ← ±grad + wd·p; p ← p·(1 − λη); p ← p − η·g; ā ← ā + μ(p − ā) (or ā ← p while μ = 1).
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class AsgdKernel
+internal static class AsgdKernel
 {
     /// <summary>One step, vectorised; the caller then advances η and μ.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h) =>

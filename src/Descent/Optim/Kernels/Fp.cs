@@ -4,7 +4,7 @@ namespace Descent.Optim.Kernels;
 /// Float32 helpers that reproduce how PyTorch's CPU kernels round: a Python float scalar meets a float32 tensor
 /// as a float32 value, and lerp uses the two-sided formula of ATen's <c>lerp</c>.
 /// </summary>
-public static class Fp
+internal static class Fp
 {
     /// <summary>ATen's lerp: s + w·(e − s) when |w| &lt; 0.5, else e − (e − s)·(1 − w), as one fused multiply-add.</summary>
     public static float Lerp(float start, float end, float weight) =>

@@ -3,17 +3,17 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Muon's Newton–Schulz settings: the quintic's coefficients (a, b, c), iterations, ε, and whether addmm fuses the products.</summary>
-public readonly record struct NewtonSchulzHyper(float A, float B, float C, int Steps, float Eps, bool UseAddmm);
+internal readonly record struct NewtonSchulzHyper(float A, float B, float C, int Steps, float Eps, bool UseAddmm);
 
 /// <summary>Muon's per-step scalars: lerp weights, nesterov, the decay factor and the adjusted (negated) lr.</summary>
-public readonly record struct MuonHyper(float MomentumWeight, float Momentum, bool Nesterov, float Decay, float NegLr, NewtonSchulzHyper Ns);
+internal readonly record struct MuonHyper(float MomentumWeight, float Momentum, bool Nesterov, float Decay, float NegLr, NewtonSchulzHyper Ns);
 
 /// <summary>
 /// Muon's orthogonalization, current PyTorch's <c>_zeropower_via_newtonschulz</c>: the iteration runs in bfloat16,
 /// as PyTorch's does, so every tensor op's result is rounded to bfloat16 (products accumulate in float32):
 /// X ← G/max(‖G‖, ε) (transposed when tall); k times: A ← XXᵀ, B ← bA + (cA)A, X ← aX + BX.
 /// </summary>
-public static class MuonKernel
+internal static class MuonKernel
 {
     /// <summary>Scratch floats <see cref="Orthogonalize"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
     public static int ScratchLength(int rows, int cols)

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>NAdam's hyperparameters for one step (momentum-cache step sizes already computed).</summary>
-public readonly record struct NadamHyper(
+internal readonly record struct NadamHyper(
     float Beta1Weight, float Beta2, float OneMinusBeta2, float Eps, float WeightDecay, bool Decoupled, float Decay,
     float BiasCorrection2, float GradStep, float AvgStep, bool Maximize);
 
@@ -13,7 +13,7 @@ public readonly record struct NadamHyper(
 /// d ← √(v/(1−β₂ᵗ)) + ε; p ← p + gradStep·g/d; p ← p + avgStep·m/d.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class NadamKernel
+internal static class NadamKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in NadamHyper h) =>

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>RAdam's hyperparameters for one step (bias corrections and the rectification term already computed).</summary>
-public readonly record struct RadamHyper(
+internal readonly record struct RadamHyper(
     float Beta1Weight, float Beta2, float OneMinusBeta2, float Eps, float WeightDecay, bool Decoupled, float Decay,
     float Lr, float BiasCorrection1, float SqrtBiasCorrection2, bool Rectify, float Rect, bool Maximize);
 
@@ -13,7 +13,7 @@ public readonly record struct RadamHyper(
 /// m̂ ← m/(1−β₁ᵗ); when ρₜ &gt; 5: p ← p − m̂·lr·(√(1−β₂ᵗ)/(√v + ε))·r, else p ← p − m̂·lr.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class RadamKernel
+internal static class RadamKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in RadamHyper h) =>

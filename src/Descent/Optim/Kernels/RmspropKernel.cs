@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>RMSprop's hyperparameters for one step.</summary>
-public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, float WeightDecay, float Momentum, bool Centered, bool Maximize)
+internal readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, float WeightDecay, float Momentum, bool Centered, bool Maximize)
 {
     /// <summary>1 − α as PyTorch passes it: computed in double, then rounded (1f − α differs in the last bit).</summary>
     public float OneMinusAlpha { get; init; } = 1 - Alpha;
@@ -18,7 +18,7 @@ public readonly record struct RmspropHyper(float Lr, float Alpha, float Eps, flo
 /// the two nearly cancel.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class RmspropKernel
+internal static class RmspropKernel
 {
     /// <summary>One step, vectorised; <paramref name="gradAvg"/> is used only when centred, <paramref name="momentumBuffer"/> only with momentum.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> gradAvg,

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>Rprop's hyperparameters (float32, as PyTorch stores the factors into the sign tensor).</summary>
-public readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float StepSizeMin, float StepSizeMax, bool Maximize);
+internal readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float StepSizeMin, float StepSizeMax, bool Maximize);
 
 /// <summary>
 /// Rprop's update rule over spans, PyTorch's <c>_single_tensor_rprop</c> in float32:
@@ -14,7 +14,7 @@ public readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float St
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>: its branches become
 /// lane selects in the same order, NaN included (Math.Clamp's two comparisons).
 /// </summary>
-public static class RpropKernel
+internal static class RpropKernel
 {
     /// <summary>One step, vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h) =>

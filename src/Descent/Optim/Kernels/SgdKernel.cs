@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>SGD's hyperparameters for one step, as the kernel uses them.</summary>
-public readonly record struct SgdHyper(float Lr, float Momentum, float Dampening, float WeightDecay, bool Nesterov, bool Maximize);
+internal readonly record struct SgdHyper(float Lr, float Momentum, float Dampening, float WeightDecay, bool Nesterov, bool Maximize);
 
 /// <summary>
 /// SGD's update rule over spans, PyTorch's <c>_single_tensor_sgd</c> in float32 with the same operation order:
@@ -11,7 +11,7 @@ public readonly record struct SgdHyper(float Lr, float Momentum, float Dampening
 /// p ← p − lr·g.
 /// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/> (the same FMAs per lane).
 /// </summary>
-public static class SgdKernel
+internal static class SgdKernel
 {
     /// <summary>One step, vectorised. <paramref name="momentumBuffer"/> is ignored when momentum is 0; <paramref name="firstStep"/> seeds it.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, in SgdHyper h, bool firstStep) =>

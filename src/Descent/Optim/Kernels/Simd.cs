@@ -112,7 +112,7 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
 }
 
 /// <summary>Which vector width the fast kernels use, and span helpers they share.</summary>
-public static class SimdWidth
+internal static class SimdWidth
 {
     /// <summary>The widest accelerated width in bits: 512, 256, or 0 (scalar reference code only).</summary>
     public static readonly int Native = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0;

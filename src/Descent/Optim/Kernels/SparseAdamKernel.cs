@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Descent.Optim.Kernels;
 
 /// <summary>SparseAdam's hyperparameters for one step (the bias-corrected step size already computed).</summary>
-public readonly record struct SparseAdamHyper(float OneMinusBeta1, float OneMinusBeta2, float Eps, float NegStepSize, bool Maximize)
+internal readonly record struct SparseAdamHyper(float OneMinusBeta1, float OneMinusBeta2, float Eps, float NegStepSize, bool Maximize)
 {
     /// <summary>The hyperparameters for step number <paramref name="step"/> (1-based).</summary>
     public static SparseAdamHyper For(long step, double lr, double beta1, double beta2, double eps, bool maximize) =>
@@ -17,7 +17,7 @@ public readonly record struct SparseAdamHyper(float OneMinusBeta1, float OneMinu
 /// m ← m + (g − m)(1−β₁); v ← v + (g² − v)(1−β₂); p ← p − s·m/(√v + ε), s = lr·√(1−β₂ᵗ)/(1−β₁ᵗ).
 /// <see cref="Step"/> and <see cref="StepPresentRows"/> vectorise each row, bit-identical to <see cref="StepReference"/>.
 /// </summary>
-public static class SparseAdamKernel
+internal static class SparseAdamKernel
 {
     /// <summary>One step over <paramref name="rows"/> (each <paramref name="rowLength"/> elements long), vectorised.</summary>
     public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,

@@ -9,7 +9,7 @@ namespace Descent.Optim.Kernels;
 /// is too small to give each thread four chunks) and every chunk and every smaller parameter goes to whichever thread
 /// is free. The updates are elementwise, so results never depend on these settings.
 /// </summary>
-public static class StepThreads
+internal static class StepThreads
 {
     private static int chunkLength = 1 << 18;
     private static int parallelThreshold = 1 << 16;
