@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Descent.Kernels;
 
 /// <summary>
-/// An elementwise unary operator with a scalar and a vector form, run over spans by <see cref="Elementwise"/>.
+/// An elementwise unary operator with a scalar and a vector form, run over spans by <see cref="VectorMap"/>.
 /// Parameters (a clamp's bounds, an exponent) are fields of the implementing readonly struct.
 /// </summary>
 internal interface IUnaryOperator<T> where T : unmanaged
@@ -25,8 +25,12 @@ internal interface IBinaryOperator<T> where T : unmanaged
     Vector<T> Invoke(Vector<T> x, Vector<T> y);
 }
 
-/// <summary>The generic drivers that run operators over spans, a vector at a time, then the tail.</summary>
-internal static class Elementwise
+/// <summary>
+/// The generic drivers that run operators over spans, a vector at a time, then the tail: tensor math for the ops
+/// TensorPrimitives lacks. (Optimizer updates, which read and write several buffers at once and must give the same
+/// bits at every vector width, have their own driver, <see cref="Optim.Kernels.Elementwise"/>.)
+/// </summary>
+internal static class VectorMap
 {
     /// <summary>dst[i] = op(x[i]).</summary>
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> dst, TOp op)

@@ -93,7 +93,7 @@ internal static class BinaryOps
     public readonly struct ThresholdGrad : IBinarySpanOp
     {
         public void Invoke<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
-            Elementwise.Map(g, x, d, new ThresholdGradOp<T>());
+            VectorMap.Map(g, x, d, new ThresholdGradOp<T>());
         public void Invoke<T>(ReadOnlySpan<T> g, T x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (x <= T.Zero) d.Clear();

@@ -77,20 +77,20 @@ internal static class UnaryOps
     /// <summary>sign(x) = (x &gt; 0) - (x &lt; 0): -1, 0 or 1, and 0 for NaN and -0, like PyTorch's CPU <c>torch.sign</c>.</summary>
     public readonly struct Sign : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new SignOp<T>());
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorMap.Map(x, d, new SignOp<T>());
     }
 
     /// <summary>max(x, 0).</summary>
     public readonly struct Relu : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Elementwise.Map(x, d, new ReluOp<T>());
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorMap.Map(x, d, new ReluOp<T>());
     }
 
     /// <summary>min(max(x, lo), hi); an absent bound is ±∞.</summary>
     public readonly struct Clamp(double min, double max) : IUnarySpanOp
     {
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
-            Elementwise.Map(x, d, new ClampOp<T>(T.CreateTruncating(min), T.CreateTruncating(max)));
+            VectorMap.Map(x, d, new ClampOp<T>(T.CreateTruncating(min), T.CreateTruncating(max)));
     }
 
     /// <summary>log(1 + exp(beta x)) / beta, linear above the threshold, like <c>torch.nn.functional.softplus</c>.</summary>
