@@ -5,19 +5,37 @@ namespace Descent.Autograd;
 /// <summary>The sink at a leaf: adds the incoming gradient into the leaf's <see cref="Tensor.Grad"/>.</summary>
 public sealed class AccumulateGrad : Node
 {
+    // Two passes over one retained graph on two threads may reach the same leaf at once.
+    private readonly Lock gate = new();
+
     internal AccumulateGrad(Tensor leaf) => Leaf = leaf;
 
     /// <summary>The leaf tensor this node accumulates into.</summary>
     public Tensor Leaf { get; }
 
+    // The leaf's post-accumulate-grad hooks, replaced whole on change (see TensorHooks).
+    internal Action<Tensor>[]? PostHooks;
+
     /// <inheritdoc/>
     public override string Name => "AccumulateGrad";
 
     /// <inheritdoc/>
-    protected internal override Tensor?[] Apply(Tensor gradOutput)
+    internal override Tensor?[] Apply(Tensor gradOutput)
     {
         var g = gradOutput;
         if (!ShapeHelper.SameShape(g.shape, Leaf.shape)) g = g.SumToShape(Leaf.shape);
+        lock (gate)
+        {
+            if (Recording) AccumulateRecorded(g);
+            else Accumulate(g);
+        }
+        if (PostHooks is { } hooks)
+            foreach (var h in hooks) h(Leaf);
+        return [];
+    }
+
+    private void Accumulate(Tensor g)
+    {
         if (Leaf.Grad is null)
         {
             // The first gradient is stored as a contiguous tensor the leaf owns: a copy, since the engine may hand
@@ -33,8 +51,18 @@ public sealed class AccumulateGrad : Node
         else
         {
             // Later gradients accumulate in place, so the grad tensor keeps its identity (optimizers rely on it).
-            using (GradMode.Set(false)) Leaf.Grad.Add_(g);
+            Leaf.Grad.Add_(g);
         }
-        return [];
+    }
+
+    /// <summary>
+    /// Under create_graph, as PyTorch's accumulate_grad with grad mode on: the first gradient is copied into a new
+    /// tensor through a recorded copy (its grad_fn is CopyBackwards), later ones are added out of place, so the
+    /// leaf's grad carries the graph of its computation.
+    /// </summary>
+    private void AccumulateRecorded(Tensor g)
+    {
+        if (Leaf.Grad is null) Leaf.Grad = Tensor.Allocate(Leaf.DType, (int[])Leaf.shape.Clone()).Copy_(g);
+        else Leaf.Grad = Leaf.Grad.Add(g);
     }
 }

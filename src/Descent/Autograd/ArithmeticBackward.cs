@@ -8,7 +8,7 @@ namespace Descent.Autograd;
 internal sealed class AddBackward(int[] aShape, int[] bShape, double alpha, bool subtract) : Node
 {
     public override string Name => subtract ? "SubBackward0" : "AddBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         double k = subtract ? -alpha : alpha;
         var gb = k == 1 ? g : g.Mul(k);
@@ -22,13 +22,13 @@ internal sealed class MulBackward(Tensor a, Tensor b) : Node
     private SavedTensor sa = new(a), sb = new(b);
     private readonly int[] aShape = a.shape, bShape = b.shape;
     public override string Name => "MulBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         return [Next[0] is null ? null : g.Mul(sb.Value(Name)).SumToShape(aShape),
                 Next[1] is null ? null : g.Mul(sa.Value(Name)).SumToShape(bShape)];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>a/b: ∂a = g/b, ∂b = -g·a/b².</summary>
@@ -37,14 +37,14 @@ internal sealed class DivBackward(Tensor a, Tensor b) : Node
     private SavedTensor sa = new(a), sb = new(b);
     private readonly int[] aShape = a.shape, bShape = b.shape;
     public override string Name => "DivBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var bv = sb.Value(Name);
         return [Next[0] is null ? null : g.Div(bv).SumToShape(aShape),
                 Next[1] is null ? null : g.Neg().Mul(sa.Value(Name)).Div(bv.Mul(bv)).SumToShape(bShape)];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>x^p: ∂x = g·p·x^(p-1) (zero where p = 0, as PyTorch masks it).</summary>
@@ -52,7 +52,7 @@ internal sealed class PowBackward(Tensor x, double p) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "PowBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         if (p == 0) return [Tensor.ZerosLike(g)];
@@ -60,7 +60,7 @@ internal sealed class PowBackward(Tensor x, double p) : Node
         var local = p == 2 ? xv.Mul(2.0) : xv.Pow(p - 1).Mul(p);
         return [g.Mul(local)];
     }
-    protected override void ReleaseSaved() => sx = default;
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>a^b with a tensor exponent: ∂a = g·b·a^(b-1), ∂b = g·a^b·ln a (0 where a = 0 and b ≥ 0).</summary>
@@ -69,7 +69,7 @@ internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Nod
     private SavedTensor sa = new(a), sb = new(b), sr = new(result, isOutput: true);
     private readonly int[] aShape = a.shape, bShape = b.shape;
     public override string Name => "PowBackward1";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var av = sa.Value(Name);
@@ -89,7 +89,7 @@ internal sealed class PowTensorBackward(Tensor a, Tensor b, Tensor result) : Nod
         }
         return [ga, gb];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; sr = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; sr = default; }
 }
 
 /// <summary>
@@ -101,7 +101,7 @@ internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
     private SavedTensor sa = new(a), sb = new(b);
     private readonly int[] aShape = a.shape, bShape = b.shape;
     public override string Name => max ? "MaximumBackward0" : "MinimumBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var av = sa.Value(Name);
@@ -113,21 +113,21 @@ internal sealed class MinMaxBackward(Tensor a, Tensor b, bool max) : Node
         if (Next[1] is not null) gb = Tensor.Where(max ? av.Gt(bv) : av.Lt(bv), zero, shared).SumToShape(bShape);
         return [ga, gb];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>k·x (and x + c, -x): ∂x = k·g.</summary>
 internal sealed class ScaleBackward(double k, string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g) => [k == 1 ? g : g.Mul(k)];
+    internal override Tensor?[] Apply(Tensor g) => [k == 1 ? g : g.Mul(k)];
 }
 
 /// <summary>x / c: ∂x = g / c (divided, not multiplied by 1/c, so it rounds as PyTorch's does).</summary>
 internal sealed class DivScalarBackward(double divisor) : Node
 {
     public override string Name => "DivBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) => [g.Div(divisor)];
+    internal override Tensor?[] Apply(Tensor g) => [g.Div(divisor)];
 }
 
 /// <summary>1/√x: ∂x = -0.5·g·r³ (r the saved result), PyTorch's formula.</summary>
@@ -135,20 +135,20 @@ internal sealed class RsqrtBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "RsqrtBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var r = sr.Value(Name);
         return [g.Mul(r.Pow(3.0)).Mul(-0.5)];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>Ops with zero gradient (sign).</summary>
 internal sealed class ZeroBackward(string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g) => [Tensor.ZerosLike(g)];
+    internal override Tensor?[] Apply(Tensor g) => [Tensor.ZerosLike(g)];
 }
 
 /// <summary>e^x: ∂x = g·e^x (the saved result).</summary>
@@ -156,8 +156,8 @@ internal sealed class ExpBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ExpBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name))]; }
-    protected override void ReleaseSaved() => sr = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name))]; }
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>ln x: ∂x = g/x.</summary>
@@ -165,8 +165,8 @@ internal sealed class LogBackward(Tensor x) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "LogBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name))]; }
-    protected override void ReleaseSaved() => sx = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name))]; }
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>√x: ∂x = g / (2√x).</summary>
@@ -174,8 +174,8 @@ internal sealed class SqrtBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "SqrtBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sr.Value(Name).Mul(2.0))]; }
-    protected override void ReleaseSaved() => sr = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sr.Value(Name).Mul(2.0))]; }
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>1/x: ∂x = -g·r².</summary>
@@ -183,13 +183,13 @@ internal sealed class ReciprocalBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ReciprocalBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var r = sr.Value(Name);
         return [g.Mul(r.Mul(r)).Neg()];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>|x|: ∂x = g·sign(x).</summary>
@@ -197,8 +197,8 @@ internal sealed class AbsBackward(Tensor x) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "AbsBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sign())]; }
-    protected override void ReleaseSaved() => sx = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sign())]; }
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>clamp: the gradient passes where min ≤ x ≤ max.</summary>
@@ -206,14 +206,14 @@ internal sealed class ClampBackward(Tensor x, double lo, double hi) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "ClampBackward1";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var xv = sx.Value(Name);
         var pass = xv.Ge(lo).LogicalAnd(xv.Le(hi));
         return [g.Mul(pass.To(g.DType))];
     }
-    protected override void ReleaseSaved() => sx = default;
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>relu: the gradient passes where the output is positive.</summary>
@@ -221,12 +221,13 @@ internal sealed class ReluBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "ReluBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        return [Tensor.ThresholdBackward(g, sr.Value(Name))];
+        var r = sr.Value(Name);
+        return [Recording ? Tensor.Where(r.Le(0.0), Tensor.Zeros([], g.DType), g) : Tensor.ThresholdBackward(g, r)];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>σ(x): ∂x = g·σ(1-σ).</summary>
@@ -234,13 +235,13 @@ internal sealed class SigmoidBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "SigmoidBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var s = sr.Value(Name);
         return [g.Mul(s.Mul(s.Neg().Add(1.0)))];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>tanh: ∂x = g·(1 - t²).</summary>
@@ -248,13 +249,13 @@ internal sealed class TanhBackward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "TanhBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var t = sr.Value(Name);
         return [g.Mul(t.Mul(t).Neg().Add(1.0))];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }
 
 /// <summary>softplus: ∂x = g·σ(βx), and g where βx exceeds the threshold.</summary>
@@ -262,14 +263,14 @@ internal sealed class SoftplusBackward(Tensor x, double beta, double threshold) 
 {
     private SavedTensor sx = new(x);
     public override string Name => "SoftplusBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var bx = sx.Value(Name).Mul(beta);
         var local = Tensor.Where(bx.Gt(threshold), Tensor.OnesLike(bx), bx.Sigmoid());
         return [g.Mul(local)];
     }
-    protected override void ReleaseSaved() => sx = default;
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>where(c, x, y): the gradient goes to x where c, else to y.</summary>
@@ -277,21 +278,21 @@ internal sealed class WhereBackward(Tensor condition, int[] xShape, int[] yShape
 {
     private Tensor? cond = condition;
     public override string Name => "WhereBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var zero = Tensor.ZerosLike(g);
         return [Next[0] is null ? null : Tensor.Where(cond!, g, zero).SumToShape(xShape),
                 Next[1] is null ? null : Tensor.Where(cond!, zero, g).SumToShape(yShape)];
     }
-    protected override void ReleaseSaved() => cond = null;
+    private protected override void ReleaseSaved() => cond = null;
 }
 
 /// <summary>lerp with a number weight w: ∂start = g·(1 - w), ∂end = g·w.</summary>
 internal sealed class LerpBackward(int[] startShape, int[] endShape, double weight) : Node
 {
     public override string Name => "LerpBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) =>
+    internal override Tensor?[] Apply(Tensor g) =>
         [Next[0] is null ? null : g.Mul(1 - weight).SumToShape(startShape), Next[1] is null ? null : g.Mul(weight).SumToShape(endShape)];
 }
 
@@ -301,7 +302,7 @@ internal sealed class LerpTensorBackward(Tensor start, Tensor end, Tensor weight
     private SavedTensor ss = new(start), se = new(end), sw = new(weight);
     private readonly int[] startShape = start.shape, endShape = end.shape, weightShape = weight.shape;
     public override string Name => "LerpBackward1";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var w = sw.Value(Name);
@@ -309,7 +310,7 @@ internal sealed class LerpTensorBackward(Tensor start, Tensor end, Tensor weight
                 Next[1] is null ? null : g.Mul(w).SumToShape(endShape),
                 Next[2] is null ? null : g.Mul(se.Value(Name).Sub(ss.Value(Name))).SumToShape(weightShape)];
     }
-    protected override void ReleaseSaved() { ss = default; se = default; sw = default; }
+    private protected override void ReleaseSaved() { ss = default; se = default; sw = default; }
 }
 
 /// <summary>masked_fill: the gradient passes where the mask is false.</summary>
@@ -317,19 +318,19 @@ internal sealed class MaskedFillBackward(Tensor mask, int[] inputShape) : Node
 {
     private Tensor? m = mask;
     public override string Name => "MaskedFillBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         return [Tensor.Where(m!, Tensor.ZerosLike(g), g).SumToShape(inputShape)];
     }
-    protected override void ReleaseSaved() => m = null;
+    private protected override void ReleaseSaved() => m = null;
 }
 
 /// <summary>copy_: the overwritten value gets no gradient; the source gets g summed to its shape, in its dtype.</summary>
 internal sealed class CopyBackwards(int[] srcShape, DType srcType) : Node
 {
     public override string Name => "CopyBackwards";
-    protected internal override Tensor?[] Apply(Tensor g) =>
+    internal override Tensor?[] Apply(Tensor g) =>
         [Next[0] is null ? null : Tensor.ZerosLike(g), Next[1] is null ? null : g.SumToShape(srcShape).To(srcType)];
 }
 
@@ -338,8 +339,8 @@ internal sealed class SinBackward(Tensor x) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "SinBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Cos())]; }
-    protected override void ReleaseSaved() => sx = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Cos())]; }
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>cos x: ∂x = -g·sin x.</summary>
@@ -347,8 +348,8 @@ internal sealed class CosBackward(Tensor x) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "CosBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sin().Neg())]; }
-    protected override void ReleaseSaved() => sx = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sx.Value(Name).Sin().Neg())]; }
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>log(1 + x): ∂x = g / (1 + x).</summary>
@@ -356,8 +357,8 @@ internal sealed class Log1pBackward(Tensor x) : Node
 {
     private SavedTensor sx = new(x);
     public override string Name => "Log1PBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name).Add(1.0))]; }
-    protected override void ReleaseSaved() => sx = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Div(sx.Value(Name).Add(1.0))]; }
+    private protected override void ReleaseSaved() => sx = default;
 }
 
 /// <summary>e^x - 1: ∂x = g·(r + 1) with r the saved result.</summary>
@@ -365,6 +366,6 @@ internal sealed class Expm1Backward(Tensor result) : Node
 {
     private SavedTensor sr = new(result, isOutput: true);
     public override string Name => "Expm1Backward0";
-    protected internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name).Add(1.0))]; }
-    protected override void ReleaseSaved() => sr = default;
+    internal override Tensor?[] Apply(Tensor g) { EnsureNotReleased(); return [g.Mul(sr.Value(Name).Add(1.0))]; }
+    private protected override void ReleaseSaved() => sr = default;
 }

@@ -6,168 +6,272 @@ namespace Descent.Autograd;
 /// Runs backward passes: an iterative topological walk (no recursion, so deep graphs cannot overflow the
 /// stack) that hands each node the sum of its output's gradients once every consumer has contributed.
 /// </summary>
+/// <remarks>
+/// A pass keeps its bookkeeping in the nodes it claims (<see cref="FieldStates"/>); when another pass holds one of
+/// them — a second thread walking the same retained graph, or a pass started from a hook — it starts over with the
+/// bookkeeping in a dictionary of its own (<see cref="MapStates"/>), so concurrent passes never share state.
+/// </remarks>
 internal static class Engine
 {
     private static int passCounter;
 
-    // The walk's two stacks, kept per thread between passes: a small network's backward pass is microseconds, and
-    // allocating them was a visible part of it. Taken out while in use, so a nested pass gets its own.
-    [ThreadStatic] private static Stack<Node>? spareStack, spareReady;
+    /// <summary>Passes that met a node another pass held and kept their bookkeeping apart (for tests).</summary>
+    internal static long SeparatePasses;
 
-    /// <summary>Backpropagates from <paramref name="root"/>; see <see cref="Tensor.Backward"/>.</summary>
-    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    // The walk's stacks and lists, kept per thread between passes: a small network's backward pass is
+    // microseconds, and allocating them was a visible part of it. Taken out while in use, so a nested pass
+    // gets its own.
+    [ThreadStatic] private static Workspace? spare;
+
+    private sealed class Workspace
     {
-        if (!root.RequiresGrad)
-            throw new InvalidOperationException("element 0 of tensors does not require grad and does not have a grad_fn");
-        if (gradient is null)
-        {
-            if (root.Numel != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
-            gradient = Tensor.OnesLike(root);
-        }
-        else if (!ShapeHelper.SameShape(gradient.shape, root.shape))
-        {
-            throw new ArgumentException(
-                $"Mismatch in shape: grad_output[0] has a shape of torch.Size({ShapeHelper.Format(gradient.shape)}) and output[0] has a shape of torch.Size({ShapeHelper.Format(root.shape)}).");
-        }
+        public readonly Stack<Node> Stack = new(), Ready = new();
+        public readonly List<Node> Visited = [], Order = [];
+        public readonly Dictionary<Node, NodeState> Map = new(ReferenceEqualityComparer.Instance);
 
-        if (gradient.DType != root.DType) gradient = gradient.To(root.DType);
-        var start = Graph.EdgeOf(root)!;
-        using var _ = GradMode.Set(false);
-        int mark = Interlocked.Increment(ref passCounter);
-
-        var stack = spareStack ?? new Stack<Node>();
-        var ready = spareReady ?? new Stack<Node>();
-        spareStack = spareReady = null;
-        try
+        public void Clear()
         {
-            Walk(start, gradient, retainGraph, mark, stack, ready);
-        }
-        finally
-        {
-            stack.Clear();
-            ready.Clear();
-            spareStack = stack;
-            spareReady = ready;
+            Stack.Clear();
+            Ready.Clear();
+            Visited.Clear();
+            Order.Clear();
+            Map.Clear();
         }
     }
 
-    private static void Walk(Node start, Tensor gradient, bool retainGraph, int mark, Stack<Node> stack, Stack<Node> ready)
+    /// <summary>
+    /// One backward pass from <paramref name="roots"/>, seeded with <paramref name="grads"/> (checked by the
+    /// caller: each root requires grad, each seed has its root's shape and dtype). Without
+    /// <paramref name="inputs"/> every leaf reached accumulates its gradient; with them and without
+    /// <paramref name="captures"/> only those inputs do (<c>backward(inputs=...)</c>); with
+    /// <paramref name="captures"/> nothing accumulates and <c>captures[k]</c> receives the gradient of
+    /// <c>inputs[k]</c> (<c>autograd.grad</c>). In the last two cases only the nodes on a path to an input run.
+    /// </summary>
+    public static void Run(ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> grads, bool retainGraph, bool createGraph, Tensor[]? inputs, Tensor?[]? captures)
     {
-        // Pass 1: count, for every reachable node, how many edges point at it.
-        start.VisitMark = mark;
-        start.Dependencies = 0;
-        stack.Push(start);
+        // The backward formulas record their own graph exactly when create_graph asks for it.
+        using var mode = GradMode.Set(createGraph);
+        var ws = spare ?? new Workspace();
+        spare = null;
+        try
+        {
+            var fields = new FieldStates(NextPass(), ws.Visited);
+            bool done;
+            try
+            {
+                done = Walk(ref fields, ws, roots, grads, retainGraph, inputs, captures);
+            }
+            finally
+            {
+                fields.ReleaseAll();
+            }
+            if (!done)
+            {
+                Interlocked.Increment(ref SeparatePasses);
+                ws.Clear();
+                var map = new MapStates(ws.Map);
+                Walk(ref map, ws, roots, grads, retainGraph, inputs, captures);
+            }
+        }
+        finally
+        {
+            ws.Clear();
+            spare = ws;
+        }
+    }
+
+    private static int NextPass()
+    {
+        int pass;
+        do pass = Interlocked.Increment(ref passCounter); while (pass == 0);
+        return pass;
+    }
+
+    /// <summary>The pass; false when it met a node another pass holds before it changed anything.</summary>
+    private static bool Walk<S>(ref S st, Workspace ws, ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> grads, bool retainGraph, Tensor[]? inputs, Tensor?[]? captures)
+        where S : struct, IPassStates
+    {
+        bool prune = inputs is not null;
+
+        // Discover every node reachable from the roots and count, for each, the edges that point at it.
+        var stack = ws.Stack;
+        foreach (var r in roots)
+        {
+            var node = Graph.EdgeOf(r)!;
+            var v = st.Visit(node);
+            if (v == Visit.Conflict) return false;
+            if (v == Visit.New)
+            {
+                st.Of(node).Needed = !prune;
+                stack.Push(node);
+            }
+        }
         while (stack.Count > 0)
         {
             var node = stack.Pop();
             foreach (var next in node.Next)
             {
                 if (next is null) continue;
-                if (next.VisitMark != mark)
+                var v = st.Visit(next);
+                if (v == Visit.Conflict) return false;
+                ref var s = ref st.Of(next);
+                if (v == Visit.New)
                 {
-                    next.VisitMark = mark;
-                    next.Dependencies = 0;
-                    next.PendingGrad = null;
+                    s.Needed = !prune;
                     stack.Push(next);
                 }
-                next.Dependencies++;
+                s.Dependencies++;
             }
         }
+        if (prune) Prune(ref st, ws, roots, inputs!, captures is not null);
 
-        // Pass 2: run nodes whose consumers have all delivered their gradient.
-        start.PendingGrad = gradient;
-        ready.Push(start);
+        // Seed the roots (a tensor given twice gets the sum of its seeds), then run every node whose
+        // consumers have all delivered their gradient.
+        var ready = ws.Ready;
+        for (int i = 0; i < roots.Length; i++)
+        {
+            var node = Graph.EdgeOf(roots[i])!;
+            ref var s = ref st.Of(node);
+            if (s.Active) AddPending(ref s, node, Graph.SlotOf(roots[i]), grads[i]);
+        }
+        foreach (var r in roots)
+        {
+            var node = Graph.EdgeOf(r)!;
+            ref var s = ref st.Of(node);
+            if (!s.Active || s.Dependencies != 0 || s.Queued) continue;
+            s.Queued = true;
+            ready.Push(node);
+        }
         while (ready.Count > 0)
         {
             var node = ready.Pop();
-            var grad = node.PendingGrad;
-            node.PendingGrad = null;
-            // A node all of whose consumers sent no gradient still runs, empty-handed, so that the
-            // dependency counts below it reach zero.
-            Tensor?[] inputGrads = [];
-            if (grad is not null)
+            ref var s = ref st.Of(node);
+            var inputGrads = Evaluate(node, ref s, inputs, captures);
+            if (!s.Needed) continue;
+            var nexts = node.Next;
+            for (int i = 0; i < nexts.Length; i++)
             {
-                if (node.RetainedOutput is { } kept) Retain(kept, grad);
-                inputGrads = node.Apply(grad);
-            }
-            for (int i = 0; i < node.Next.Length; i++)
-            {
-                var next = node.Next[i];
+                var next = nexts[i];
                 if (next is null) continue;
+                ref var ns = ref st.Of(next);
+                if (!ns.Active) continue;
                 var g = i < inputGrads.Length ? inputGrads[i] : null;
-                // As PyTorch's validate_outputs: a gradient takes its input's dtype (a float32 leaf that met
-                // a float64 tensor still gets a float32 gradient).
-                if (g is not null && i < node.InputTypes.Length && g.DType != node.InputTypes[i]) g = g.To(node.InputTypes[i]);
                 if (g is not null)
-                    next.PendingGrad = next.PendingGrad is null ? g : next.PendingGrad.Add(g);
-                if (--next.Dependencies == 0) ready.Push(next);
+                {
+                    // As PyTorch's validate_outputs: a gradient takes its input's dtype (a float32 leaf that met
+                    // a float64 tensor still gets a float32 gradient).
+                    if (i < node.InputTypes.Length && g.DType != node.InputTypes[i]) g = g.To(node.InputTypes[i]);
+                    AddPending(ref ns, next, node.NextSlots is { } slots ? slots[i] : 0, g);
+                }
+                if (--ns.Dependencies == 0) ready.Push(next);
             }
             if (!retainGraph && node is not AccumulateGrad) node.Release();
         }
+        return true;
     }
 
-    private static void Retain(Tensor t, Tensor grad)
+    /// <summary>
+    /// Runs one node: its output gradients through the tensor hooks and retain_grad, into the captures, then its
+    /// backward if it is needed. Returns its inputs' gradients (empty when it got no gradient at all: it still
+    /// counts as delivered, so the nodes below it can run).
+    /// </summary>
+    private static Tensor?[] Evaluate(Node node, ref NodeState s, Tensor[]? inputs, Tensor?[]? captures)
     {
-        if (t.Grad is null) t.Grad = grad.Detach().Clone();
-        else t.Grad = t.Grad.Add(grad);
-    }
-}
-
-/// <summary>Helpers ops use to record themselves in the graph.</summary>
-internal static class Graph
-{
-    /// <summary>Whether an op on these inputs must record a node.</summary>
-    public static bool Needs(Tensor a) => GradMode.IsEnabled && a.RequiresGrad;
-
-    public static bool Needs(Tensor a, Tensor b) => GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad);
-
-    /// <summary>The node an input's gradient flows to, or null when it needs none.</summary>
-    public static Node? EdgeOf(Tensor t)
-    {
-        if (!t.RequiresGrad) return null;
-        return t.gradFn ?? (t.accumulator ??= new AccumulateGrad(t));
-    }
-
-    /// <summary>Makes <paramref name="node"/> the creator of <paramref name="result"/>.</summary>
-    public static Tensor Attach(Tensor result, Node node, Tensor input)
-    {
-        Connect(node, [input]);
-        result.gradFn = node;
-        return result;
-    }
-
-    public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b)
-    {
-        Connect(node, [a, b]);
-        result.gradFn = node;
-        return result;
-    }
-
-    public static Tensor Attach(Tensor result, Node node, Tensor a, Tensor b, Tensor c)
-    {
-        Connect(node, [a, b, c]);
-        result.gradFn = node;
-        return result;
-    }
-
-    public static Tensor Attach(Tensor result, Node node, IReadOnlyList<Tensor> inputs)
-    {
-        Connect(node, inputs);
-        result.gradFn = node;
-        return result;
-    }
-
-    /// <summary>Points <paramref name="node"/>'s edges at its inputs and records their dtypes.</summary>
-    public static void Connect(Node node, IReadOnlyList<Tensor> inputs)
-    {
-        var next = new Node?[inputs.Count];
-        var types = new DType[inputs.Count];
-        for (int i = 0; i < next.Length; i++)
+        if (node.OutputCount == 1)
         {
-            next[i] = EdgeOf(inputs[i]);
-            types[i] = inputs[i].DType;
+            var g = s.Pending;
+            s.Pending = null;
+            if (g is not null && (node.PreHooks is not null || node.HasRetained)) g = TensorHooks.Run(node, 0, g);
+            if (s.Captured) Capture(node, 0, g, inputs!, captures!);
+            return g is not null && s.Needed ? node.Apply(g) : [];
         }
-        node.Next = next;
-        node.InputTypes = types;
+        var gs = s.PendingSlots ?? new Tensor?[node.OutputCount];
+        s.PendingSlots = null;
+        bool any = false;
+        for (int k = 0; k < gs.Length; k++)
+        {
+            if (gs[k] is { } gk && (node.PreHooks is not null || node.HasRetained)) gs[k] = TensorHooks.Run(node, k, gk);
+            if (s.Captured) Capture(node, k, gs[k], inputs!, captures!);
+            any |= gs[k] is not null;
+        }
+        return any && s.Needed ? node.ApplyAll(gs) : [];
+    }
+
+    private static void AddPending(ref NodeState s, Node node, int slot, Tensor g)
+    {
+        if (node.OutputCount == 1)
+        {
+            s.Pending = s.Pending is null ? g : s.Pending.Add(g);
+            return;
+        }
+        s.PendingSlots ??= new Tensor?[node.OutputCount];
+        ref var p = ref s.PendingSlots[slot];
+        p = p is null ? g : p.Add(g);
+    }
+
+    private static void Capture(Node node, int slot, Tensor? g, Tensor[] inputs, Tensor?[] captures)
+    {
+        for (int k = 0; k < inputs.Length; k++)
+        {
+            var x = inputs[k];
+            if (Graph.EdgeOf(x) != node || Graph.SlotOf(x) != slot) continue;
+            captures[k] = g is null || ShapeHelper.SameShape(g.shape, x.shape) ? g : g.SumToShape(x.shape);
+        }
+    }
+
+    /// <summary>
+    /// Limits the pass to what reaches an input, as PyTorch's exec_info: marks the inputs' nodes, orders the
+    /// discovered nodes topologically, marks from the bottom up each node with an active node below it as needed,
+    /// and recounts dependencies over the edges a needed node delivers along.
+    /// </summary>
+    private static void Prune<S>(ref S st, Workspace ws, ReadOnlySpan<Tensor> roots, Tensor[] inputs, bool capture) where S : struct, IPassStates
+    {
+        foreach (var x in inputs)
+        {
+            var node = Graph.EdgeOf(x)!;
+            if (!st.Has(node)) continue;
+            ref var s = ref st.Of(node);
+            if (capture) s.Captured = true;
+            else s.Target = true;
+        }
+
+        var order = ws.Order;
+        var ready = ws.Ready;
+        foreach (var r in roots)
+        {
+            var node = Graph.EdgeOf(r)!;
+            ref var s = ref st.Of(node);
+            if (s.Dependencies != 0 || s.Queued) continue;
+            s.Queued = true;
+            ready.Push(node);
+        }
+        while (ready.Count > 0)
+        {
+            var node = ready.Pop();
+            order.Add(node);
+            foreach (var next in node.Next)
+                if (next is not null && --st.Of(next).Dependencies == 0) ready.Push(next);
+        }
+
+        for (int i = order.Count - 1; i >= 0; i--)
+        {
+            var node = order[i];
+            bool below = false;
+            foreach (var next in node.Next) below |= next is not null && st.Of(next).Active;
+            ref var s = ref st.Of(node);
+            s.Needed = s.Target || below;
+            s.Queued = false;
+        }
+        foreach (var node in order)
+        {
+            if (!st.Of(node).Needed) continue;
+            foreach (var next in node.Next)
+            {
+                if (next is null) continue;
+                ref var ns = ref st.Of(next);
+                if (ns.Active) ns.Dependencies++;
+            }
+        }
+        order.Clear();
     }
 }

@@ -6,7 +6,7 @@ namespace Descent.Autograd;
 internal sealed class CatBackward(int dim, int[] sizes) : Node
 {
     public override string Name => "CatBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         var r = new Tensor?[sizes.Length];
         int at = 0;
@@ -24,22 +24,24 @@ internal sealed class GatherBackward(int[] inputShape, int dim, Tensor index) : 
 {
     private Tensor? idx = index;
     public override string Name => "GatherBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
+        if (Recording) return [Tensor.ScatterAddIntoZeros(inputShape, dim, idx!, g)];
         var r = Tensor.Zeros(inputShape, g.DType);
         r.ScatterAddUnchecked(dim, idx!, g);
         return [r];
     }
-    protected override void ReleaseSaved() => idx = null;
+    private protected override void ReleaseSaved() => idx = null;
 }
 
 /// <summary>index_select: rows of the gradient are added back at the selected indices.</summary>
 internal sealed class IndexSelectBackward(int[] inputShape, int dim, long[] index) : Node
 {
     public override string Name => "IndexSelectBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
+        if (Recording) return [Tensor.IndexAddIntoZeros(inputShape, dim, index, g)];
         var r = Tensor.Zeros(inputShape, g.DType);
         for (int i = 0; i < index.Length; i++) r.Select(dim, (int)index[i]).Add_(g.Select(dim, i));
         return [r];

@@ -7,13 +7,13 @@ internal sealed class MmBackward(Tensor a, Tensor b, double alpha) : Node
 {
     private SavedTensor sa = new(a), sb = new(b);
     public override string Name => "MmBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         if (alpha != 1) g = g.Mul(alpha);
         return [Next[0] is null ? null : g.Mm(sb.Value(Name).T()), Next[1] is null ? null : sa.Value(Name).T().Mm(g)];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>addmm: ∂input = beta·g (summed to its shape), ∂mat1 = alpha·g·mat2ᵀ, ∂mat2 = alpha·mat1ᵀ·g.</summary>
@@ -21,14 +21,14 @@ internal sealed class AddmmBackward(int[] inputShape, Tensor a, Tensor b, double
 {
     private SavedTensor sa = new(a), sb = new(b);
     public override string Name => "AddmmBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var gi = Next[0] is null ? null : (beta == 1 ? g : g.Mul(beta)).SumToShape(inputShape);
         var ga = alpha == 1 ? g : g.Mul(alpha);
         return [gi, Next[1] is null ? null : ga.Mm(sb.Value(Name).T()), Next[2] is null ? null : sa.Value(Name).T().Mm(ga)];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>bmm: the mm rule per batch.</summary>
@@ -36,13 +36,13 @@ internal sealed class BmmBackward(Tensor a, Tensor b) : Node
 {
     private SavedTensor sa = new(a), sb = new(b);
     public override string Name => "BmmBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         return [Next[0] is null ? null : g.Bmm(sb.Value(Name).Transpose(1, 2)),
                 Next[1] is null ? null : sa.Value(Name).Transpose(1, 2).Bmm(g)];
     }
-    protected override void ReleaseSaved() { sa = default; sb = default; }
+    private protected override void ReleaseSaved() { sa = default; sb = default; }
 }
 
 /// <summary>
@@ -53,15 +53,23 @@ internal sealed class LinearBackward(Tensor input, Tensor weight, bool hasBias) 
 {
     private SavedTensor sx = new(input), sw = new(weight);
     public override string Name => hasBias ? "AddmmBackward0" : "MmBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         int first = hasBias ? 1 : 0;
+        if (Recording)
+        {
+            // As addmm's backward with the transpose of W: ∂x = g·W, ∂W = gᵀ·x, ∂b = g summed over rows.
+            var rx = Next[first] is null ? null : g.Mm(sw.Value(Name));
+            var rw = Next[first + 1] is null ? null : g.T().Mm(sx.Value(Name));
+            if (!hasBias) return [rx, rw];
+            return [Next[0] is null ? null : g.SumToShape([g.Size(1)]), rx, rw];
+        }
         var gx = Next[first] is null ? null : Fresh(Tensor.LinearInputGrad(g, sw.Value(Name)));
         var gw = Next[first + 1] is null ? null : Fresh(Tensor.LinearWeightGrad(g, sx.Value(Name)));
         if (!hasBias) return [gx, gw];
         var gb = Next[0] is null ? null : Fresh(g.SumRows());
         return [gb, gx, gw];
     }
-    protected override void ReleaseSaved() { sx = default; sw = default; }
+    private protected override void ReleaseSaved() { sx = default; sw = default; }
 }

@@ -15,9 +15,10 @@ internal sealed class BinaryCrossEntropyBackward(bool logits, Tensor input, Tens
     private SavedTensor sx = new(input), st = new(target);
     public override string Name => logits ? "BinaryCrossEntropyWithLogitsBackward0" : "BinaryCrossEntropyBackward0";
 
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
+        if (Recording) return Recorded(g);
         var x = sx.Value(Name).Detach().Contiguous();
         var t = st.Value(Name).Detach().Contiguous();
         var gc = g.To(x.DType).Contiguous();
@@ -40,7 +41,34 @@ internal sealed class BinaryCrossEntropyBackward(bool logits, Tensor input, Tens
         return [gx, gt];
     }
 
-    protected override void ReleaseSaved() { sx = default; st = default; }
+    /// <summary>The kernels' formulas (see <see cref="BinaryLossKernels"/>) in tensor ops, for create_graph.</summary>
+    private Tensor?[] Recorded(Tensor g)
+    {
+        var x = sx.Value(Name);
+        var t = st.Value(Name);
+        var gi = g.To(x.DType).Mul(scale);
+        if (weight is not null) gi = gi.Mul(weight);
+        Tensor? gx = null, gt = null;
+        if (!logits)
+        {
+            if (Next[0] is not null) gx = gi.Mul(x.Sub(t)).Div(x.Rsub(1.0).Mul(x).Clamp(min: 1e-12));
+            if (Next[1] is not null) gt = gi.Mul(x.Rsub(1.0).Log().Sub(x.Log()));
+            return [gx, gt];
+        }
+        var sig = x.Sigmoid();
+        if (Next[0] is not null)
+            gx = posWeight is null ? gi.Mul(sig.Sub(t)) : gi.Mul(posWeight.Mul(t).Add(t.Rsub(1.0)).Mul(sig).Sub(posWeight.Mul(t)));
+        if (Next[1] is not null)
+        {
+            // log(1 + e^−x) without overflow: m + log(e^−m + e^(−x−m)) with m = max(−x, 0).
+            var m = x.Neg().Clamp(min: 0.0);
+            var softplusNeg = m.Neg().Exp().Add(x.Neg().Sub(m).Exp()).Log().Add(m);
+            gt = posWeight is null ? gi.Mul(x.Neg()) : gi.Mul(x.Neg().Add(posWeight.Sub(1.0).Mul(softplusNeg)));
+        }
+        return [gx, gt];
+    }
+
+    private protected override void ReleaseSaved() { sx = default; st = default; }
 }
 
 /// <summary>
@@ -58,8 +86,20 @@ internal sealed class NllLossBackward(int[] inputShape, int classes, int spatial
 {
     public override string Name => "NllLossBackward0";
 
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
+        if (Recording)
+        {
+            // Linear in g: the coefficients (the scatter of a unit gradient) times g, broadcast over the classes.
+            var coef = Tensor.Zeros(inputShape, g.DType);
+            using (GradMode.Set(false))
+            {
+                var ones = Tensor.Ones(reduced ? [] : g.Shape, g.DType);
+                if (coef.DType == DType.Float32) Scatter(ones.AsSpan<float>(), coef.AsSpan<float>(), !reduced);
+                else Scatter(ones.AsSpan<double>(), coef.AsSpan<double>(), !reduced);
+            }
+            return [coef.Mul(reduced || g.Dim == 0 ? g : g.Unsqueeze(1))];
+        }
         var gc = g.Contiguous();
         var gx = Tensor.Zeros(inputShape, gc.DType);
         if (gx.DType == DType.Float32) Scatter(gc.AsSpan<float>(), gx.AsSpan<float>(), !reduced);
@@ -85,11 +125,11 @@ internal sealed class MseLossBackward(Tensor input, Tensor target, double norm) 
 {
     private SavedTensor si = new(input), st = new(target);
     public override string Name => "MseLossBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         Tensor x = si.Value(Name), y = st.Value(Name);
-        var gx = x.DType == y.DType && g.DType == x.DType && g.Numel == 1 && x.IsContiguous && y.IsContiguous &&
+        var gx = !Recording && x.DType == y.DType && g.DType == x.DType && g.Numel == 1 && x.IsContiguous && y.IsContiguous &&
                  ShapeHelper.SameShape(x.shape, y.shape)
             ? x.DType == DType.Float32 ? Scaled<float>(x, y, (float)norm, g.Item<float>()) : Scaled<double>(x, y, norm, g.Item<double>())
             : x.Sub(y).Mul(norm).Mul(g);
@@ -105,5 +145,5 @@ internal sealed class MseLossBackward(Tensor input, Tensor target, double norm) 
         for (int i = 0; i < rs.Length; i++) rs[i] = (xs[i] - ys[i]) * norm * g;
         return Fresh(r);
     }
-    protected override void ReleaseSaved() { si = default; st = default; }
+    private protected override void ReleaseSaved() { si = default; st = default; }
 }

@@ -6,7 +6,7 @@ namespace Descent.Autograd;
 internal sealed class ReduceBackward(int[] inputShape, bool[] mask, bool keepDim, double scale, string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         var r = UnsqueezeReduced(g, mask, keepDim);
         if (scale != 1) r = r.Mul(scale);
@@ -28,7 +28,7 @@ internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool
 {
     private SavedTensor si = new(input), sr = new(result, isOutput: true);
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
@@ -44,17 +44,18 @@ internal sealed class EvenlyDistributeBackward(Tensor input, Tensor result, bool
 
     private int[] ReducedDims() => Tensor.ReducedDimList(mask);
 
-    protected override void ReleaseSaved() { si = default; sr = default; }
+    private protected override void ReleaseSaved() { si = default; sr = default; }
 }
 
 /// <summary>max(dim)/min(dim): the gradient goes to the chosen index of each row.</summary>
 internal sealed class IndexReduceBackward(int[] inputShape, int dim, Tensor indices, bool keepDim, string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         var idx = keepDim || inputShape.Length == 0 ? indices : indices.Unsqueeze(dim);
         var gg = keepDim || inputShape.Length == 0 ? g : g.Unsqueeze(dim);
+        if (Recording) return [Tensor.ScatterAddIntoZeros(inputShape, dim, idx, gg)];
         var r = Tensor.Zeros(inputShape, g.DType);
         r.ScatterAddUnchecked(dim, idx, gg);
         return [r];
@@ -66,7 +67,7 @@ internal sealed class NormBackward(Tensor x, Tensor norm, double p, bool[] mask,
 {
     private SavedTensor sx = new(x), sn = new(norm, isOutput: true);
     public override string Name => "NormBackward1";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         // The count of non-zeros is piecewise constant: PyTorch returns no gradient at all.
@@ -95,7 +96,7 @@ internal sealed class NormBackward(Tensor x, Tensor norm, double p, bool[] mask,
 
     private static Tensor ZeroWhereNormIsZero(Tensor scale, Tensor n) => Tensor.Where(n.Eq(0.0), Tensor.ZerosLike(scale), scale);
 
-    protected override void ReleaseSaved() { sx = default; sn = default; }
+    private protected override void ReleaseSaved() { sx = default; sn = default; }
 }
 
 /// <summary>logsumexp: ∂x = g·exp(x - result), the softmax of each group.</summary>
@@ -103,14 +104,14 @@ internal sealed class LogsumexpBackward(Tensor input, Tensor result, bool[] mask
 {
     private SavedTensor si = new(input), sr = new(result, isOutput: true);
     public override string Name => "LogsumexpBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var r = ReduceBackward.UnsqueezeReduced(sr.Value(Name), mask, keepDim);
         var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
         return [gg.Mul(si.Value(Name).Sub(r).Exp())];
     }
-    protected override void ReleaseSaved() { si = default; sr = default; }
+    private protected override void ReleaseSaved() { si = default; sr = default; }
 }
 
 /// <summary>
@@ -121,7 +122,7 @@ internal sealed class VarStdBackward(Tensor x, Tensor result, bool[] mask, bool 
 {
     private SavedTensor sx = new(x), sr = new(result, isOutput: true);
     public override string Name => std ? "StdBackward0" : "VarBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
         var gg = ReduceBackward.UnsqueezeReduced(g, mask, keepDim);
@@ -135,5 +136,5 @@ internal sealed class VarStdBackward(Tensor x, Tensor result, bool[] mask, bool 
         var centered = xv.Sub(xv.Sum(Tensor.ReducedDimList(mask), keepDim: true).Div(count));
         return [centered.Mul(gg).Mul(2.0 / divisor)];
     }
-    protected override void ReleaseSaved() { sx = default; sr = default; }
+    private protected override void ReleaseSaved() { sx = default; sr = default; }
 }

@@ -11,9 +11,16 @@ internal sealed class SoftmaxBackward(Tensor result, int dim, bool log) : Node
 {
     private SavedTensor sr = new(result);
     public override string Name => log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
+        if (Recording)
+        {
+            // The same formulas in tensor ops; y is this node's output, so the gradient flows back through it too.
+            var yr = sr.Value(Name);
+            var gr = g.To(yr.DType);
+            return [log ? gr.Sub(yr.Exp().Mul(gr.Sum([dim], keepDim: true))) : yr.Mul(gr.Sub(gr.Mul(yr).Sum([dim], keepDim: true)))];
+        }
         var y = sr.Value(Name).Contiguous();
         var gc = g.To(y.DType).Contiguous();
         var (outer, n, inner) = Tensor.SplitAt(y.shape, dim);
@@ -22,5 +29,5 @@ internal sealed class SoftmaxBackward(Tensor result, int dim, bool log) : Node
         else SoftmaxKernel.Backward<double>(gc.AsSpan<double>(), y.AsSpan<double>(), gx.AsSpan<double>(), outer, n, inner, log);
         return [gx];
     }
-    protected override void ReleaseSaved() => sr = default;
+    private protected override void ReleaseSaved() => sr = default;
 }

@@ -6,14 +6,14 @@ namespace Descent.Autograd;
 internal sealed class ViewBackward(int[] inputShape, string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g) => [g.Reshape(inputShape)];
+    internal override Tensor?[] Apply(Tensor g) => [g.Reshape(inputShape)];
 }
 
 /// <summary>Backward of permute/transpose: the inverse permutation.</summary>
 internal sealed class PermuteBackward(int[] perm, string name) : Node
 {
     public override string Name => name;
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
@@ -21,27 +21,41 @@ internal sealed class PermuteBackward(int[] perm, string name) : Node
     }
 }
 
-/// <summary>Backward of slicing/narrow: the gradient lands in the slice of a zero tensor.</summary>
+/// <summary>
+/// Backward of slicing/narrow: the gradient lands in the slice of a zero tensor (under create_graph through a
+/// recorded op whose own backward slices again).
+/// </summary>
 internal sealed class SliceBackward(int[] inputShape, int dim, int start, int step) : Node
 {
     public override string Name => "SliceBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
+    {
+        // The slice's end, from its length: the region is the same in the input's gradient and in g's own gradient.
+        int end = start + (g.Size(dim) - 1) * step + 1;
+        return [Recording ? Tensor.ScatterIntoZeros(g, x => Place(x, end), t => t.Slice(dim, start, end, step), "SliceBackwardBackward0") : Place(g, end)];
+    }
+
+    private Tensor Place(Tensor g, int end)
     {
         var r = Tensor.Zeros(inputShape, g.DType);
-        r.Slice(dim, start, start + (g.Size(dim) - 1) * step + 1, step).CopyFromUnchecked(g);
-        return [r];
+        r.Slice(dim, start, end, step).CopyFromUnchecked(g);
+        return r;
     }
 }
 
-/// <summary>Backward of select / <c>x[i]</c>.</summary>
+/// <summary>Backward of select / <c>x[i]</c>: the gradient lands in one index of a zero tensor.</summary>
 internal sealed class SelectBackward(int[] inputShape, int dim, int index) : Node
 {
     public override string Name => "SelectBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g) => [Recording ? Tensor.ScatterIntoZeros(g, Place, Region, "SelectBackwardBackward0") : Place(g)];
+
+    private Tensor Region(Tensor t) => t.Select(dim, index);
+
+    private Tensor Place(Tensor g)
     {
         var r = Tensor.Zeros(inputShape, g.DType);
         r.Select(dim, index).CopyFromUnchecked(g);
-        return [r];
+        return r;
     }
 }
 
@@ -49,14 +63,14 @@ internal sealed class SelectBackward(int[] inputShape, int dim, int index) : Nod
 internal sealed class ExpandBackward(int[] inputShape) : Node
 {
     public override string Name => "ExpandBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) => [g.SumToShape(inputShape)];
+    internal override Tensor?[] Apply(Tensor g) => [g.SumToShape(inputShape)];
 }
 
 /// <summary>Backward of a dtype conversion.</summary>
 internal sealed class ToCopyBackward(DType inputType) : Node
 {
     public override string Name => "ToCopyBackward0";
-    protected internal override Tensor?[] Apply(Tensor g) => [g.To(inputType)];
+    internal override Tensor?[] Apply(Tensor g) => [g.To(inputType)];
 }
 
 /// <summary>
@@ -66,11 +80,14 @@ internal sealed class ToCopyBackward(DType inputType) : Node
 internal sealed class AsStridedBackward(StridedLayout layout) : Node
 {
     public override string Name => "AsStridedBackward0";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g) =>
+        [Recording ? Tensor.ScatterIntoZeros(g, Place, t => Tensor.ViewGather(t, layout), "AsStridedScatterBackward0") : Place(g)];
+
+    private Tensor Place(Tensor g)
     {
         var b = layout.NewBaseLike(g.DType);
         layout.ViewIn(b).CopyFromUnchecked(g);
-        return [b.Contiguous()];
+        return b.Contiguous();
     }
 }
 
@@ -82,8 +99,20 @@ internal sealed class AsStridedBackward(StridedLayout layout) : Node
 internal sealed class CopySlices(StridedLayout layout) : Node
 {
     public override string Name => "CopySlices";
-    protected internal override Tensor?[] Apply(Tensor g)
+    internal override Tensor?[] Apply(Tensor g)
     {
+        if (Recording)
+        {
+            // The same split with recorded ops: outside the region through a mask, the region through a gather.
+            Tensor? outside = null;
+            if (Next[0] is not null)
+            {
+                var mask = layout.NewBaseLike(DType.Bool);
+                layout.ViewIn(mask).FillUnchecked(1);
+                outside = Tensor.Where(mask, Tensor.Zeros([], g.DType), g);
+            }
+            return [outside, Next[1] is null ? null : Tensor.ViewGather(g, layout)];
+        }
         var b = layout.NewBaseLike(g.DType);
         b.CopyFromUnchecked(g);
         var region = layout.ViewIn(b);

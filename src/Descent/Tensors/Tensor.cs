@@ -17,6 +17,8 @@ public sealed partial class Tensor
 
     // Autograd: a leaf has no gradFn; an op's result points at the node that made it.
     internal Node? gradFn;
+    // Which output of gradFn this tensor is (custom functions have several).
+    internal int outputNr;
     internal bool leafRequiresGrad;
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;
@@ -149,7 +151,7 @@ public sealed partial class Tensor
         if (!RequiresGrad) throw new InvalidOperationException("can't retain_grad on Tensor that has requires_grad=False");
         if (IsLeaf) return;
         retainsGrad = true;
-        gradFn!.RetainOutput(this);
+        gradFn!.RetainOutput(this, outputNr);
     }
 
     /// <summary>Whether <see cref="RetainGrad"/> was called on this non-leaf.</summary>
@@ -157,11 +159,44 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Computes the gradient of this tensor with respect to the graph's leaves and accumulates it into their
-    /// <see cref="Grad"/>. A non-scalar tensor needs <paramref name="gradient"/>. The graph is freed afterwards
-    /// unless <paramref name="retainGraph"/>.
+    /// <see cref="Grad"/>, like <c>backward()</c>. A non-scalar tensor needs <paramref name="gradient"/>. The graph is
+    /// freed afterwards unless <paramref name="retainGraph"/> (which defaults to <paramref name="createGraph"/>).
+    /// With <paramref name="createGraph"/> the backward computation is itself recorded, so the gradients can be
+    /// differentiated again; with <paramref name="inputs"/> only those tensors accumulate a gradient (a non-leaf
+    /// among them keeps its gradient as <see cref="RetainGrad"/> would).
     /// </summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false) =>
-        Engine.Backward(this, gradient, retainGraph);
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false, IReadOnlyList<Tensor>? inputs = null)
+    {
+        if (inputs is null) GradCalls.Backward(this, gradient, retainGraph, createGraph);
+        else GradCalls.Backward([this], [gradient], retainGraph, createGraph, inputs);
+    }
+
+    /// <summary>
+    /// Registers a hook on this tensor's gradient, like <c>register_hook</c>: it is called with the gradient each
+    /// time one is computed for this tensor, and a tensor it returns replaces the gradient (null keeps it). On a
+    /// leaf it runs before the gradient is accumulated into <see cref="Grad"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad (PyTorch's message).</exception>
+    public RemovableHandle RegisterHook(Func<Tensor, Tensor?> hook) => TensorHooks.Register(this, hook);
+
+    /// <summary>Registers a hook that only observes this tensor's gradient; see <see cref="RegisterHook(Func{Tensor, Tensor})"/>.</summary>
+    public RemovableHandle RegisterHook(Action<Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return TensorHooks.Register(this, g =>
+        {
+            hook(g);
+            return null;
+        });
+    }
+
+    /// <summary>
+    /// Registers a hook called with this leaf after its gradient has been accumulated into <see cref="Grad"/>,
+    /// like <c>register_post_accumulate_grad_hook</c>: stepping an optimizer for the parameter there runs the update
+    /// during the backward pass. Not called by <c>Torch.Autograd.Grad</c>, which accumulates nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad, or is not a leaf (PyTorch's messages).</exception>
+    public RemovableHandle RegisterPostAccumulateGradHook(Action<Tensor> hook) => TensorHooks.RegisterPostAccumulate(this, hook);
 
     /// <summary>A tensor sharing this one's data but cut from the graph, like <c>detach()</c>.</summary>
     public Tensor Detach() => new(storage, offset, shape, strides);
