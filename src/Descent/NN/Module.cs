@@ -8,7 +8,7 @@ namespace Descent.NN;
 /// Base class of layers and networks, like <c>nn.Module</c>: named parameters, buffers and child modules
 /// registered in order, recursive traversal with PyTorch's dotted names, train/eval mode, state dicts, printing.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<(string Name, Tensor? Value)> parameters = [];
     private readonly List<(string Name, Tensor? Value, bool Persistent)> buffers = [];
@@ -19,9 +19,6 @@ public abstract class Module
 
     /// <summary>The forward computation.</summary>
     public abstract Tensor Forward(Tensor input);
-
-    /// <summary>Calls <see cref="Forward"/>, like calling the module in Python.</summary>
-    public Tensor Call(Tensor input) => Forward(input);
 
     /// <summary>
     /// Registers a parameter under <paramref name="name"/>, like <c>register_parameter</c>; null registers an absent

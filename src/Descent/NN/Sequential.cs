@@ -52,7 +52,7 @@ public sealed class Sequential : Module
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        foreach (var m in modules) input = m.Forward(input);
+        foreach (var m in modules) input = m.Call(input);
         return input;
     }
 }

@@ -219,6 +219,19 @@ public static class GradCases
         fn("cross_entropy_probabilities", "cross_entropy", In(N(3, 4), prob), x => [F.CrossEntropy(x[0], x[1].Softmax(1))]);
         // A generator seeded afresh on every call: the finite differences see the same mask as the gradient.
         fn("dropout", "dropout", In(N(3, 4)), x => [F.Dropout(x[0], 0.4, generator: new Generator().ManualSeed(7))]);
+        // A module called with full backward hooks: its input and output pass through identity nodes.
+        fn("module_backward_hooks", "module_backward_hooks", In(N(3, 4)), x =>
+        {
+            var m = new FnModule(t => t.Tanh().Mul(t));
+            m.RegisterFullBackwardHook((_, _, _) => { });
+            m.RegisterFullBackwardPreHook((_, _) => { });
+            return [m.Call(x[0])];
+        });
     }
 
+    /// <summary>A module computing a given function.</summary>
+    private sealed class FnModule(Func<Tensor, Tensor> f) : Module
+    {
+        public override Tensor Forward(Tensor input) => f(input);
+    }
 }

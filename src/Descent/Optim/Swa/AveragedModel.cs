@@ -66,7 +66,7 @@ public sealed class AveragedModel : Module
     public bool UseBuffers { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => module.Forward(input);
+    public override Tensor Forward(Tensor input) => module.Call(input);
 
     private static IEnumerable<Tensor> Buffers(Module m) => m.NamedBuffers().Select(b => b.Buffer);
 

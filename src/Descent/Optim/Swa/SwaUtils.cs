@@ -116,7 +116,7 @@ public static class SwaUtils
         try
         {
             using (GradMode.Set(false))
-                foreach (var input in inputs) model.Forward(input);
+                foreach (var input in inputs) model.Call(input);
         }
         finally
         {
