@@ -81,7 +81,7 @@ public abstract class Node
     private protected static bool Recording => GradMode.IsEnabled;
 
     /// <summary>Throws PyTorch's message when saved tensors were already freed.</summary>
-    private protected void EnsureNotReleased()
+    internal void EnsureNotReleased()
     {
         if (Released)
             throw new InvalidOperationException(

@@ -219,6 +219,10 @@ public static class GradCases
         fn("cross_entropy_probabilities", "cross_entropy", In(N(3, 4), prob), x => [F.CrossEntropy(x[0], x[1].Softmax(1))]);
         // A generator seeded afresh on every call: the finite differences see the same mask as the gradient.
         fn("dropout", "dropout", In(N(3, 4)), x => [F.Dropout(x[0], 0.4, generator: new Generator().ManualSeed(7))]);
+        // Custom functions whose backward is written in tensor ops: differentiable twice.
+        fn("custom_function", "custom_function", In(N(3, 4)), x => [new Cube().Apply(x[0])]);
+        fn("custom_function_two_outputs", "custom_function", In(N(2, 3)), x => new ScaledSinCos(1.5).Apply(x[0]));
+        fn("custom_function_one_output_used", "custom_function", In(N(2, 3)), x => [new ScaledSinCos(-2).Apply(x[0])[1].Mul(x[0])]);
         // A module called with full backward hooks: its input and output pass through identity nodes.
         fn("module_backward_hooks", "module_backward_hooks", In(N(3, 4)), x =>
         {
