@@ -20,13 +20,17 @@ public sealed class AccumulateGrad : Node
     public override string Name => "AccumulateGrad";
 
     /// <inheritdoc/>
-    internal override Tensor?[] Apply(Tensor gradOutput)
+    internal override Tensor?[] Apply(Tensor gradOutput) => Run(gradOutput, recorded: false);
+
+    internal override Tensor?[] ApplyRecorded(Tensor gradOutput) => Run(gradOutput, recorded: true);
+
+    private Tensor?[] Run(Tensor gradOutput, bool recorded)
     {
         var g = gradOutput;
         if (!ShapeHelper.SameShape(g.shape, Leaf.shape)) g = g.SumToShape(Leaf.shape);
         lock (gate)
         {
-            if (Recording) AccumulateRecorded(g);
+            if (recorded) AccumulateRecorded(g);
             else Accumulate(g);
         }
         if (PostHooks is { } hooks)

@@ -224,8 +224,13 @@ internal sealed class ReluBackward(Tensor result) : Node
     internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        var r = sr.Value(Name);
-        return [Recording ? Tensor.Where(r.Le(0.0), Tensor.Zeros([], g.DType), g) : Tensor.ThresholdBackward(g, r)];
+        return [Tensor.ThresholdBackward(g, sr.Value(Name))];
+    }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        EnsureNotReleased();
+        return [Tensor.Where(sr.Value(Name).Le(0.0), Tensor.Zeros([], g.DType), g)];
     }
     private protected override void ReleaseSaved() => sr = default;
 }

@@ -11,7 +11,7 @@ namespace Descent.Autograd;
 /// them — a second thread walking the same retained graph, or a pass started from a hook — it starts over with the
 /// bookkeeping in a dictionary of its own (<see cref="MapStates"/>), so concurrent passes never share state.
 /// </remarks>
-internal static class Engine
+internal static partial class Engine
 {
     private static int passCounter;
 
@@ -29,6 +29,9 @@ internal static class Engine
         public readonly List<Node> Visited = [], Order = [];
         public readonly Dictionary<Node, NodeState> Map = new(ReferenceEqualityComparer.Instance);
 
+        // The pending gradients of the nodes with several outputs (custom functions), per output.
+        public readonly Dictionary<Node, Tensor?[]> Slots = new(ReferenceEqualityComparer.Instance);
+
         public void Clear()
         {
             Stack.Clear();
@@ -36,6 +39,7 @@ internal static class Engine
             Visited.Clear();
             Order.Clear();
             Map.Clear();
+            Slots.Clear();
         }
     }
 
@@ -55,22 +59,29 @@ internal static class Engine
         spare = null;
         try
         {
-            var fields = new FieldStates(NextPass(), ws.Visited);
             bool done;
-            try
+            if (inputs is null && roots.Length == 1)
             {
-                done = Walk(ref fields, ws, roots, grads, retainGraph, inputs, captures);
+                done = PlainWalk(Graph.EdgeOf(roots[0])!, Graph.SlotOf(roots[0]), grads[0], retainGraph, createGraph, ws);
             }
-            finally
+            else
             {
-                fields.ReleaseAll();
+                var fields = new FieldStates(NextPass(), ws.Visited);
+                try
+                {
+                    done = Walk(ref fields, ws, roots, grads, retainGraph, createGraph, inputs, captures);
+                }
+                finally
+                {
+                    fields.ReleaseAll();
+                }
             }
             if (!done)
             {
                 Interlocked.Increment(ref SeparatePasses);
                 ws.Clear();
                 var map = new MapStates(ws.Map);
-                Walk(ref map, ws, roots, grads, retainGraph, inputs, captures);
+                Walk(ref map, ws, roots, grads, retainGraph, createGraph, inputs, captures);
             }
         }
         finally
@@ -88,7 +99,7 @@ internal static class Engine
     }
 
     /// <summary>The pass; false when it met a node another pass holds before it changed anything.</summary>
-    private static bool Walk<S>(ref S st, Workspace ws, ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> grads, bool retainGraph, Tensor[]? inputs, Tensor?[]? captures)
+    private static bool Walk<S>(ref S st, Workspace ws, ReadOnlySpan<Tensor> roots, ReadOnlySpan<Tensor> grads, bool retainGraph, bool recorded, Tensor[]? inputs, Tensor?[]? captures)
         where S : struct, IPassStates
     {
         bool prune = inputs is not null;
@@ -132,7 +143,7 @@ internal static class Engine
         {
             var node = Graph.EdgeOf(roots[i])!;
             ref var s = ref st.Of(node);
-            if (s.Active) AddPending(ref s, node, Graph.SlotOf(roots[i]), grads[i]);
+            if (s.Active) AddPending(ref s, node, Graph.SlotOf(roots[i]), grads[i], ws);
         }
         foreach (var r in roots)
         {
@@ -146,7 +157,7 @@ internal static class Engine
         {
             var node = ready.Pop();
             ref var s = ref st.Of(node);
-            var inputGrads = Evaluate(node, ref s, inputs, captures);
+            var inputGrads = Evaluate(node, ref s, recorded, inputs, captures, ws);
             if (!s.Needed) continue;
             var nexts = node.Next;
             for (int i = 0; i < nexts.Length; i++)
@@ -161,7 +172,7 @@ internal static class Engine
                     // As PyTorch's validate_outputs: a gradient takes its input's dtype (a float32 leaf that met
                     // a float64 tensor still gets a float32 gradient).
                     if (i < node.InputTypes.Length && g.DType != node.InputTypes[i]) g = g.To(node.InputTypes[i]);
-                    AddPending(ref ns, next, node.NextSlots is { } slots ? slots[i] : 0, g);
+                    AddPending(ref ns, next, node.NextSlots is { } slots ? slots[i] : 0, g, ws);
                 }
                 if (--ns.Dependencies == 0) ready.Push(next);
             }
@@ -175,38 +186,36 @@ internal static class Engine
     /// backward if it is needed. Returns its inputs' gradients (empty when it got no gradient at all: it still
     /// counts as delivered, so the nodes below it can run).
     /// </summary>
-    private static Tensor?[] Evaluate(Node node, ref NodeState s, Tensor[]? inputs, Tensor?[]? captures)
+    private static Tensor?[] Evaluate(Node node, ref NodeState s, bool recorded, Tensor[]? inputs, Tensor?[]? captures, Workspace ws)
     {
         if (node.OutputCount == 1)
         {
             var g = s.Pending;
             s.Pending = null;
-            if (g is not null && (node.PreHooks is not null || node.HasRetained)) g = TensorHooks.Run(node, 0, g);
+            if (g is not null && node.Extra is { Hooked: true } hooks) g = TensorHooks.Run(hooks, 0, g);
             if (s.Captured) Capture(node, 0, g, inputs!, captures!);
-            return g is not null && s.Needed ? node.Apply(g) : [];
+            return g is not null && s.Needed ? (recorded ? node.ApplyRecorded(g) : node.Apply(g)) : [];
         }
-        var gs = s.PendingSlots ?? new Tensor?[node.OutputCount];
-        s.PendingSlots = null;
+        if (!ws.Slots.Remove(node, out var gs)) gs = new Tensor?[node.OutputCount];
         bool any = false;
         for (int k = 0; k < gs.Length; k++)
         {
-            if (gs[k] is { } gk && (node.PreHooks is not null || node.HasRetained)) gs[k] = TensorHooks.Run(node, k, gk);
+            if (gs[k] is { } gk && node.Extra is { Hooked: true } hooks) gs[k] = TensorHooks.Run(hooks, k, gk);
             if (s.Captured) Capture(node, k, gs[k], inputs!, captures!);
             any |= gs[k] is not null;
         }
         return any && s.Needed ? node.ApplyAll(gs) : [];
     }
 
-    private static void AddPending(ref NodeState s, Node node, int slot, Tensor g)
+    private static void AddPending(ref NodeState s, Node node, int slot, Tensor g, Workspace ws)
     {
         if (node.OutputCount == 1)
         {
             s.Pending = s.Pending is null ? g : s.Pending.Add(g);
             return;
         }
-        s.PendingSlots ??= new Tensor?[node.OutputCount];
-        ref var p = ref s.PendingSlots[slot];
-        p = p is null ? g : p.Add(g);
+        if (!ws.Slots.TryGetValue(node, out var slots)) ws.Slots[node] = slots = new Tensor?[node.OutputCount];
+        slots[slot] = slots[slot] is { } p ? p.Add(g) : g;
     }
 
     private static void Capture(Node node, int slot, Tensor? g, Tensor[] inputs, Tensor?[] captures)

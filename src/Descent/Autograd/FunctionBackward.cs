@@ -21,11 +21,10 @@ internal sealed class FunctionBackward : Node
         this.backward = backward;
         outputs = Array.ConvertAll(outs, o => (o.Shape, o.DType));
         inputShapes = Array.ConvertAll(inputs, x => x.Shape);
+        OutputCount = (byte)outs.Length;
     }
 
     public override string Name => name;
-
-    internal override int OutputCount => outputs.Length;
 
     /// <summary>PyTorch's <c>Function.apply</c>: the forward without grad mode, then the outputs tied to a new node.</summary>
     public static Tensor[] Run(string typeName, Tensor[] inputs, Func<FunctionCtx, Tensor[]> forward, Func<FunctionCtx, Tensor?[], Tensor?[]> backward)
@@ -38,6 +37,8 @@ internal sealed class FunctionBackward : Node
         using (GradMode.Set(false)) outs = forward(ctx);
         if (outs is null || outs.Length == 0 || Array.Exists(outs, o => o is null))
             throw new InvalidOperationException($"{typeName}.forward must return tensors");
+        if (outs.Length > byte.MaxValue)
+            throw new InvalidOperationException($"{typeName}.forward returned {outs.Length} tensors; a custom function has at most {byte.MaxValue} outputs");
         if (!record) return outs;
 
         var node = new FunctionBackward(typeName + "Backward", ctx, backward, outs, inputs);
@@ -50,7 +51,7 @@ internal sealed class FunctionBackward : Node
             if (!o.DType.IsFloatingPoint()) continue;
             if (Array.Exists(inputs, x => ReferenceEquals(x, o))) outs[i] = o = o.Detach();
             o.gradFn = node;
-            o.outputNr = i;
+            o.outputNr = (byte)i;
         }
         return outs;
     }

@@ -70,7 +70,7 @@ internal static class Graph
             if (next[i] is not null && SlotOf(inputs[i]) is var slot and not 0) (slots ??= new int[next.Length])[i] = slot;
         }
         node.Next = next;
-        node.NextSlots = slots;
+        if (slots is not null) node.Extras().NextSlots = slots;
         node.InputTypes = types;
     }
 }

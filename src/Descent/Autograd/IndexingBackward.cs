@@ -27,10 +27,15 @@ internal sealed class GatherBackward(int[] inputShape, int dim, Tensor index) : 
     internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        if (Recording) return [Tensor.ScatterAddIntoZeros(inputShape, dim, idx!, g)];
         var r = Tensor.Zeros(inputShape, g.DType);
         r.ScatterAddUnchecked(dim, idx!, g);
         return [r];
+    }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        EnsureNotReleased();
+        return [Tensor.ScatterAddIntoZeros(inputShape, dim, idx!, g)];
     }
     private protected override void ReleaseSaved() => idx = null;
 }
@@ -41,9 +46,10 @@ internal sealed class IndexSelectBackward(int[] inputShape, int dim, long[] inde
     public override string Name => "IndexSelectBackward0";
     internal override Tensor?[] Apply(Tensor g)
     {
-        if (Recording) return [Tensor.IndexAddIntoZeros(inputShape, dim, index, g)];
         var r = Tensor.Zeros(inputShape, g.DType);
         for (int i = 0; i < index.Length; i++) r.Select(dim, (int)index[i]).Add_(g.Select(dim, i));
         return [r];
     }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g) => [Tensor.IndexAddIntoZeros(inputShape, dim, index, g)];
 }

@@ -57,19 +57,22 @@ internal sealed class LinearBackward(Tensor input, Tensor weight, bool hasBias) 
     {
         EnsureNotReleased();
         int first = hasBias ? 1 : 0;
-        if (Recording)
-        {
-            // As addmm's backward with the transpose of W: ∂x = g·W, ∂W = gᵀ·x, ∂b = g summed over rows.
-            var rx = Next[first] is null ? null : g.Mm(sw.Value(Name));
-            var rw = Next[first + 1] is null ? null : g.T().Mm(sx.Value(Name));
-            if (!hasBias) return [rx, rw];
-            return [Next[0] is null ? null : g.SumToShape([g.Size(1)]), rx, rw];
-        }
         var gx = Next[first] is null ? null : Fresh(Tensor.LinearInputGrad(g, sw.Value(Name)));
         var gw = Next[first + 1] is null ? null : Fresh(Tensor.LinearWeightGrad(g, sx.Value(Name)));
         if (!hasBias) return [gx, gw];
         var gb = Next[0] is null ? null : Fresh(g.SumRows());
         return [gb, gx, gw];
+    }
+
+    /// <summary>As addmm's backward with the transpose of W: ∂x = g·W, ∂W = gᵀ·x, ∂b = g summed over rows.</summary>
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        EnsureNotReleased();
+        int first = hasBias ? 1 : 0;
+        var gx = Next[first] is null ? null : g.Mm(sw.Value(Name));
+        var gw = Next[first + 1] is null ? null : g.T().Mm(sx.Value(Name));
+        if (!hasBias) return [gx, gw];
+        return [Next[0] is null ? null : g.SumToShape([g.Size(1)]), gx, gw];
     }
     private protected override void ReleaseSaved() { sx = default; sw = default; }
 }

@@ -18,7 +18,6 @@ internal sealed class BinaryCrossEntropyBackward(bool logits, Tensor input, Tens
     internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        if (Recording) return Recorded(g);
         var x = sx.Value(Name).Detach().Contiguous();
         var t = st.Value(Name).Detach().Contiguous();
         var gc = g.To(x.DType).Contiguous();
@@ -42,8 +41,9 @@ internal sealed class BinaryCrossEntropyBackward(bool logits, Tensor input, Tens
     }
 
     /// <summary>The kernels' formulas (see <see cref="BinaryLossKernels"/>) in tensor ops, for create_graph.</summary>
-    private Tensor?[] Recorded(Tensor g)
+    internal override Tensor?[] ApplyRecorded(Tensor g)
     {
+        EnsureNotReleased();
         var x = sx.Value(Name);
         var t = st.Value(Name);
         var gi = g.To(x.DType).Mul(scale);
@@ -88,23 +88,24 @@ internal sealed class NllLossBackward(int[] inputShape, int classes, int spatial
 
     internal override Tensor?[] Apply(Tensor g)
     {
-        if (Recording)
-        {
-            // Linear in g: the coefficients (the scatter of a unit gradient) times g, broadcast over the classes.
-            var coef = Tensor.Zeros(inputShape, g.DType);
-            using (GradMode.Set(false))
-            {
-                var ones = Tensor.Ones(reduced ? [] : g.Shape, g.DType);
-                if (coef.DType == DType.Float32) Scatter(ones.AsSpan<float>(), coef.AsSpan<float>(), !reduced);
-                else Scatter(ones.AsSpan<double>(), coef.AsSpan<double>(), !reduced);
-            }
-            return [coef.Mul(reduced || g.Dim == 0 ? g : g.Unsqueeze(1))];
-        }
         var gc = g.Contiguous();
         var gx = Tensor.Zeros(inputShape, gc.DType);
         if (gx.DType == DType.Float32) Scatter(gc.AsSpan<float>(), gx.AsSpan<float>(), !reduced);
         else Scatter(gc.AsSpan<double>(), gx.AsSpan<double>(), !reduced);
         return [gx];
+    }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        // Linear in g: the coefficients (the scatter of a unit gradient) times g, broadcast over the classes.
+        var coef = Tensor.Zeros(inputShape, g.DType);
+        using (GradMode.Set(false))
+        {
+            var ones = Tensor.Ones(reduced ? [] : g.Shape, g.DType);
+            if (coef.DType == DType.Float32) Scatter(ones.AsSpan<float>(), coef.AsSpan<float>(), !reduced);
+            else Scatter(ones.AsSpan<double>(), coef.AsSpan<double>(), !reduced);
+        }
+        return [coef.Mul(reduced || g.Dim == 0 ? g : g.Unsqueeze(1))];
     }
 
     private void Scatter<T>(ReadOnlySpan<T> g, Span<T> gx, bool perElement) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -129,10 +130,17 @@ internal sealed class MseLossBackward(Tensor input, Tensor target, double norm) 
     {
         EnsureNotReleased();
         Tensor x = si.Value(Name), y = st.Value(Name);
-        var gx = !Recording && x.DType == y.DType && g.DType == x.DType && g.Numel == 1 && x.IsContiguous && y.IsContiguous &&
+        var gx = x.DType == y.DType && g.DType == x.DType && g.Numel == 1 && x.IsContiguous && y.IsContiguous &&
                  ShapeHelper.SameShape(x.shape, y.shape)
             ? x.DType == DType.Float32 ? Scaled<float>(x, y, (float)norm, g.Item<float>()) : Scaled<double>(x, y, norm, g.Item<double>())
             : x.Sub(y).Mul(norm).Mul(g);
+        return [gx, Next[1] is null ? null : gx.Neg()];
+    }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        EnsureNotReleased();
+        var gx = si.Value(Name).Sub(st.Value(Name)).Mul(norm).Mul(g);
         return [gx, Next[1] is null ? null : gx.Neg()];
     }
 

@@ -9,32 +9,35 @@ namespace Descent.Autograd;
 /// <remarks>
 /// A node's backward runs with grad mode off for a plain backward pass and on under <c>createGraph</c>; the
 /// formulas are written with tensor ops, so in the second case they record the graph of the derivative. The few
-/// nodes with a fused kernel for speed keep it for the first case and use tensor ops in the second.
+/// nodes with a fused kernel for speed keep it for the first case and give the formula in tensor ops for the
+/// second (ApplyRecorded).
 /// </remarks>
 public abstract class Node
 {
     // Nodes are made by the library's ops and custom functions (Function), never derived from elsewhere.
     private protected Node() { }
 
-    // Tensors whose gradient is kept (retain_grad), one per output; null until asked for.
-    private Tensor?[]? retained;
+    // The fields are kept to what every node needs, so that a node is no larger than the plain backward needs: a
+    // training step makes a few dozen. What only some nodes have (hooks, several outputs) is in Extra.
 
     /// <summary>For each input: the node its gradient flows to, or null when the input needs no gradient.</summary>
     internal Node?[] Next = [];
 
-    /// <summary>For each input: which output of its <see cref="Next"/> node it is; null when all are output 0.</summary>
-    internal int[]? NextSlots;
-
     /// <summary>The dtype of each input, which its gradient is converted to.</summary>
     internal DType[] InputTypes = [];
+
+    /// <summary>Hooks, retain_grad and output slots of inputs; null for nearly every node, so one test skips them all.</summary>
+    internal NodeExtras? Extra;
 
     // A backward pass's bookkeeping, in the node while one pass owns it (see PassStates); 0 means free.
     internal int Owner;
     internal NodeState State;
 
-    // Hooks on the gradient of an output (Tensor.RegisterHook), replaced whole when one is added or removed so a
-    // pass on another thread reads a consistent array without a lock.
-    internal TensorHook[]? PreHooks;
+    /// <summary>The number of outputs (tensors this node is the grad_fn of); one but for custom functions.</summary>
+    internal byte OutputCount = 1;
+
+    /// <summary>For each input: which output of its <see cref="Next"/> node it is; null when all are output 0.</summary>
+    internal int[]? NextSlots => Extra?.NextSlots;
 
     /// <summary>PyTorch's name for this function, e.g. <c>MulBackward0</c>.</summary>
     public abstract string Name { get; }
@@ -42,11 +45,15 @@ public abstract class Node
     /// <summary>Whether <see cref="Release"/> has freed the saved tensors.</summary>
     private protected bool Released { get; private set; }
 
-    /// <summary>The number of outputs (tensors this node is the grad_fn of); one but for custom functions.</summary>
-    internal virtual int OutputCount => 1;
-
     /// <summary>The gradients of the inputs, in order; an entry may be null where <see cref="Next"/> is null.</summary>
     internal abstract Tensor?[] Apply(Tensor gradOutput);
+
+    /// <summary>
+    /// <see cref="Apply"/> under <c>create_graph</c> (grad mode on), where the gradients must be computed by ops that
+    /// record their own graph. Most nodes' formulas are such ops already; a node with a fused kernel overrides this
+    /// with the same formula in differentiable ops, so the plain pass keeps the kernel and tests no flag for it.
+    /// </summary>
+    internal virtual Tensor?[] ApplyRecorded(Tensor gradOutput) => Apply(gradOutput);
 
     /// <summary>
     /// The gradients of the inputs from the gradients of all outputs (null where an output got none). Only nodes
@@ -74,11 +81,6 @@ public abstract class Node
         return t;
     }
 
-    /// <summary>
-    /// Whether this backward must record its own graph (<c>create_graph</c>): then only differentiable tensor ops
-    /// may compute it, not a fused kernel.
-    /// </summary>
-    private protected static bool Recording => GradMode.IsEnabled;
 
     /// <summary>Throws PyTorch's message when saved tensors were already freed.</summary>
     internal void EnsureNotReleased()
@@ -90,15 +92,13 @@ public abstract class Node
                 "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
     }
 
-    internal void RetainOutput(Tensor t, int slot)
+    internal NodeExtras Extras()
     {
-        Interlocked.CompareExchange(ref retained, new Tensor?[OutputCount], null);
-        retained[slot] = t;
+        if (Extra is null) Interlocked.CompareExchange(ref Extra, new NodeExtras(OutputCount), null);
+        return Extra;
     }
 
-    internal Tensor? RetainedOutput(int slot) => retained is { } r ? r[slot] : null;
-
-    internal bool HasRetained => retained is not null;
+    internal void RetainOutput(Tensor t, int slot) => Extras().Retained[slot] = t;
 
     /// <summary>The nodes that gradients flow to, like <c>grad_fn.next_functions</c>.</summary>
     public IReadOnlyList<Node?> NextFunctions => Next;
@@ -110,32 +110,55 @@ public abstract class Node
 /// <summary>A hook on the gradient of one output of a node, with the identity its handle removes it by.</summary>
 internal sealed record TensorHook(int Slot, Func<Tensor, Tensor?> Hook);
 
-/// <summary>One node's bookkeeping during a backward pass.</summary>
+/// <summary>What only some nodes have: hooks on their outputs' gradients (see <see cref="TensorHooks"/>), and inputs that are not output 0 of theirs.</summary>
+internal sealed class NodeExtras(int outputs)
+{
+    /// <summary>The tensor hooks, replaced whole on change so a pass on another thread reads a consistent array.</summary>
+    public TensorHook[]? Pre;
+
+    /// <summary>Per output, the tensor whose gradient is kept (retain_grad).</summary>
+    public readonly Tensor?[] Retained = new Tensor?[outputs];
+
+    /// <summary>Whether any hook or retained gradient is there.</summary>
+    public bool Hooked => Pre is not null || Array.Exists(Retained, t => t is not null);
+
+    /// <summary>See <see cref="Node.NextSlots"/>.</summary>
+    public int[]? NextSlots;
+}
+
+/// <summary>
+/// One node's bookkeeping during a backward pass. The gradients of a node with several outputs are kept by the
+/// pass itself (Engine.Workspace.Slots), not here, as few nodes have them.
+/// </summary>
 internal struct NodeState
 {
+    private const byte NeededBit = 1, CapturedBit = 2, TargetBit = 4, QueuedBit = 8;
+    private byte flags;
+
+    /// <summary>The sum of the gradients delivered so far (output 0).</summary>
+    public Tensor? Pending;
+
     /// <summary>Consumers that have yet to deliver their gradient.</summary>
     public int Dependencies;
 
-    /// <summary>The sum of the gradients delivered so far for output 0.</summary>
-    public Tensor? Pending;
-
-    /// <summary>The same for every output of a node with several (null otherwise).</summary>
-    public Tensor?[]? PendingSlots;
-
     /// <summary>Whether the node runs (its backward is needed to reach what the pass computes).</summary>
-    public bool Needed;
+    public bool Needed { readonly get => Get(NeededBit); set => Set(NeededBit, value); }
 
     /// <summary>Whether the gradient of one of its outputs is one of the pass's results (autograd.grad).</summary>
-    public bool Captured;
+    public bool Captured { readonly get => Get(CapturedBit); set => Set(CapturedBit, value); }
 
     /// <summary>Whether it is the node of one of the inputs given to <c>backward(inputs=...)</c>.</summary>
-    public bool Target;
+    public bool Target { readonly get => Get(TargetBit); set => Set(TargetBit, value); }
 
     /// <summary>Whether it was put on the ready stack (a root given twice must run once).</summary>
-    public bool Queued;
+    public bool Queued { readonly get => Get(QueuedBit); set => Set(QueuedBit, value); }
 
     /// <summary>Whether the node leads to a capture or a node that runs: a parent must then deliver to it.</summary>
-    public readonly bool Active => Needed || Captured;
+    public readonly bool Active => (flags & (NeededBit | CapturedBit)) != 0;
+
+    private readonly bool Get(byte bit) => (flags & bit) != 0;
+
+    private void Set(byte bit, bool value) => flags = value ? (byte)(flags | bit) : (byte)(flags & ~bit);
 }
 
 /// <summary>A tensor saved for backward, with the storage version it had so in-place changes are caught.</summary>

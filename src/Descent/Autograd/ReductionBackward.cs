@@ -53,13 +53,16 @@ internal sealed class IndexReduceBackward(int[] inputShape, int dim, Tensor indi
     public override string Name => name;
     internal override Tensor?[] Apply(Tensor g)
     {
-        var idx = keepDim || inputShape.Length == 0 ? indices : indices.Unsqueeze(dim);
-        var gg = keepDim || inputShape.Length == 0 ? g : g.Unsqueeze(dim);
-        if (Recording) return [Tensor.ScatterAddIntoZeros(inputShape, dim, idx, gg)];
         var r = Tensor.Zeros(inputShape, g.DType);
-        r.ScatterAddUnchecked(dim, idx, gg);
+        r.ScatterAddUnchecked(dim, Indices, Unreduced(g));
         return [r];
     }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g) => [Tensor.ScatterAddIntoZeros(inputShape, dim, Indices, Unreduced(g))];
+
+    private Tensor Indices => keepDim || inputShape.Length == 0 ? indices : indices.Unsqueeze(dim);
+
+    private Tensor Unreduced(Tensor g) => keepDim || inputShape.Length == 0 ? g : g.Unsqueeze(dim);
 }
 
 /// <summary>‖x‖ₚ: PyTorch's norm_backward, case by case in p; zero where the norm is zero.</summary>

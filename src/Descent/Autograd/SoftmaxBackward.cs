@@ -14,13 +14,6 @@ internal sealed class SoftmaxBackward(Tensor result, int dim, bool log) : Node
     internal override Tensor?[] Apply(Tensor g)
     {
         EnsureNotReleased();
-        if (Recording)
-        {
-            // The same formulas in tensor ops; y is this node's output, so the gradient flows back through it too.
-            var yr = sr.Value(Name);
-            var gr = g.To(yr.DType);
-            return [log ? gr.Sub(yr.Exp().Mul(gr.Sum([dim], keepDim: true))) : yr.Mul(gr.Sub(gr.Mul(yr).Sum([dim], keepDim: true)))];
-        }
         var y = sr.Value(Name).Contiguous();
         var gc = g.To(y.DType).Contiguous();
         var (outer, n, inner) = Tensor.SplitAt(y.shape, dim);
@@ -28,6 +21,15 @@ internal sealed class SoftmaxBackward(Tensor result, int dim, bool log) : Node
         if (y.DType == DType.Float32) SoftmaxKernel.Backward<float>(gc.AsSpan<float>(), y.AsSpan<float>(), gx.AsSpan<float>(), outer, n, inner, log);
         else SoftmaxKernel.Backward<double>(gc.AsSpan<double>(), y.AsSpan<double>(), gx.AsSpan<double>(), outer, n, inner, log);
         return [gx];
+    }
+
+    /// <summary>The same formulas in tensor ops; y is this node's output, so the gradient flows back through it too.</summary>
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        EnsureNotReleased();
+        var y = sr.Value(Name);
+        var gc = g.To(y.DType);
+        return [log ? gc.Sub(y.Exp().Mul(gc.Sum([dim], keepDim: true))) : y.Mul(gc.Sub(gc.Mul(y).Sum([dim], keepDim: true)))];
     }
     private protected override void ReleaseSaved() => sr = default;
 }

@@ -16,12 +16,12 @@ internal static class TensorHooks
     {
         ArgumentNullException.ThrowIfNull(hook);
         if (!t.RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
-        var node = Graph.EdgeOf(t)!;
+        var hooks = Graph.EdgeOf(t)!.Extras();
         var entry = new TensorHook(Graph.SlotOf(t), hook);
-        lock (Gate) node.PreHooks = [.. node.PreHooks ?? [], entry];
+        lock (Gate) hooks.Pre = [.. hooks.Pre ?? [], entry];
         return new RemovableHandle(() =>
         {
-            lock (Gate) node.PreHooks = Without(node.PreHooks, entry);
+            lock (Gate) hooks.Pre = Without(hooks.Pre, entry);
         });
     }
 
@@ -48,21 +48,21 @@ internal static class TensorHooks
     }
 
     /// <summary>
-    /// The gradient of output <paramref name="slot"/> of <paramref name="node"/> through its hooks, in registration
+    /// The gradient of output <paramref name="slot"/> of a node through its hooks, in registration
     /// order (a hook returning a tensor replaces the gradient), then into a retained .grad, last as in PyTorch.
     /// </summary>
-    public static Tensor Run(Node node, int slot, Tensor g)
+    public static Tensor Run(NodeExtras hooks, int slot, Tensor g)
     {
-        if (node.PreHooks is { } hooks)
+        if (hooks.Pre is { } pre)
         {
-            foreach (var h in hooks)
+            foreach (var h in pre)
             {
                 if (h.Slot != slot || h.Hook(g) is not { } r) continue;
                 Check(h.Hook, g, r);
                 g = r;
             }
         }
-        if (node.RetainedOutput(slot) is { } kept) Retain(kept, g);
+        if (hooks.Retained[slot] is { } kept) Retain(kept, g);
         return g;
     }
 

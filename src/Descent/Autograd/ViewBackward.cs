@@ -30,10 +30,17 @@ internal sealed class SliceBackward(int[] inputShape, int dim, int start, int st
     public override string Name => "SliceBackward0";
     internal override Tensor?[] Apply(Tensor g)
     {
-        // The slice's end, from its length: the region is the same in the input's gradient and in g's own gradient.
-        int end = start + (g.Size(dim) - 1) * step + 1;
-        return [Recording ? Tensor.ScatterIntoZeros(g, x => Place(x, end), t => t.Slice(dim, start, end, step), "SliceBackwardBackward0") : Place(g, end)];
+        return [Place(g, End(g))];
     }
+
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        int end = End(g);
+        return [Tensor.ScatterIntoZeros(g, x => Place(x, end), t => t.Slice(dim, start, end, step), "SliceBackwardBackward0")];
+    }
+
+    // The slice's end, from its length: the region is the same in the input's gradient and in g's own gradient.
+    private int End(Tensor g) => start + (g.Size(dim) - 1) * step + 1;
 
     private Tensor Place(Tensor g, int end)
     {
@@ -47,7 +54,9 @@ internal sealed class SliceBackward(int[] inputShape, int dim, int start, int st
 internal sealed class SelectBackward(int[] inputShape, int dim, int index) : Node
 {
     public override string Name => "SelectBackward0";
-    internal override Tensor?[] Apply(Tensor g) => [Recording ? Tensor.ScatterIntoZeros(g, Place, Region, "SelectBackwardBackward0") : Place(g)];
+    internal override Tensor?[] Apply(Tensor g) => [Place(g)];
+
+    internal override Tensor?[] ApplyRecorded(Tensor g) => [Tensor.ScatterIntoZeros(g, Place, Region, "SelectBackwardBackward0")];
 
     private Tensor Region(Tensor t) => t.Select(dim, index);
 
@@ -80,8 +89,10 @@ internal sealed class ToCopyBackward(DType inputType) : Node
 internal sealed class AsStridedBackward(StridedLayout layout) : Node
 {
     public override string Name => "AsStridedBackward0";
-    internal override Tensor?[] Apply(Tensor g) =>
-        [Recording ? Tensor.ScatterIntoZeros(g, Place, t => Tensor.ViewGather(t, layout), "AsStridedScatterBackward0") : Place(g)];
+    internal override Tensor?[] Apply(Tensor g) => [Place(g)];
+
+    internal override Tensor?[] ApplyRecorded(Tensor g) =>
+        [Tensor.ScatterIntoZeros(g, Place, t => Tensor.ViewGather(t, layout), "AsStridedScatterBackward0")];
 
     private Tensor Place(Tensor g)
     {
@@ -101,23 +112,24 @@ internal sealed class CopySlices(StridedLayout layout) : Node
     public override string Name => "CopySlices";
     internal override Tensor?[] Apply(Tensor g)
     {
-        if (Recording)
-        {
-            // The same split with recorded ops: outside the region through a mask, the region through a gather.
-            Tensor? outside = null;
-            if (Next[0] is not null)
-            {
-                var mask = layout.NewBaseLike(DType.Bool);
-                layout.ViewIn(mask).FillUnchecked(1);
-                outside = Tensor.Where(mask, Tensor.Zeros([], g.DType), g);
-            }
-            return [outside, Next[1] is null ? null : Tensor.ViewGather(g, layout)];
-        }
         var b = layout.NewBaseLike(g.DType);
         b.CopyFromUnchecked(g);
         var region = layout.ViewIn(b);
         var gResult = Next[1] is null ? null : region.Clone();
         region.FillUnchecked(0);
         return [Next[0] is null ? null : b.Contiguous(), gResult];
+    }
+
+    /// <summary>The same split with recorded ops: outside the region through a mask, the region through a gather.</summary>
+    internal override Tensor?[] ApplyRecorded(Tensor g)
+    {
+        Tensor? outside = null;
+        if (Next[0] is not null)
+        {
+            var mask = layout.NewBaseLike(DType.Bool);
+            layout.ViewIn(mask).FillUnchecked(1);
+            outside = Tensor.Where(mask, Tensor.Zeros([], g.DType), g);
+        }
+        return [outside, Next[1] is null ? null : Tensor.ViewGather(g, layout)];
     }
 }

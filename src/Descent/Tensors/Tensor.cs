@@ -17,8 +17,9 @@ public sealed partial class Tensor
 
     // Autograd: a leaf has no gradFn; an op's result points at the node that made it.
     internal Node? gradFn;
-    // Which output of gradFn this tensor is (custom functions have several).
-    internal int outputNr;
+    // Which output of gradFn this tensor is (custom functions have several). A byte, so that the tensor stays the
+    // size it was without it: a training step makes dozens of tensors.
+    internal byte outputNr;
     internal bool leafRequiresGrad;
     internal bool retainsGrad;
     internal AccumulateGrad? accumulator;

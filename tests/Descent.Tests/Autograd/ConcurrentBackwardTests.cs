@@ -100,4 +100,60 @@ public class ConcurrentBackwardTests
         Assert.Equal(outer, inner);
         for (int j = 0; j < 3; j++) Assert.Equal(2 * Math.Exp(2 * x.ToArray<double>()[j]), outer[j], 12);
     }
+
+    [Fact]
+    public void APlainBackwardStartedFromAHookOverTheSameGraph()
+    {
+        var x = Tensor.FromArray([0.5, -1.0]).RequiresGrad_();
+        var h = x.Sin();
+        var y = h.Mul(h).Sum();
+        bool entered = false;
+        h.RegisterHook(g =>
+        {
+            if (entered) return;
+            entered = true;
+            y.Backward(retainGraph: true);
+        });
+        long separate = Descent.Autograd.Engine.SeparatePasses;
+        y.Backward(retainGraph: true);
+        Assert.True(Descent.Autograd.Engine.SeparatePasses > separate);
+        // Both passes accumulated: 2 · d/dx sin²x = 2 · sin 2x.
+        var xs = x.ToArray<double>();
+        for (int j = 0; j < 2; j++) Assert.Equal(2 * Math.Sin(2 * xs[j]), x.Grad!.ToArray<double>()[j], 14);
+    }
+
+    private static List<Descent.Autograd.Node> Nodes(Tensor root)
+    {
+        var seen = new List<Descent.Autograd.Node>();
+        var stack = new Stack<Descent.Autograd.Node>([root.GradFn!]);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (seen.Contains(n)) continue;
+            seen.Add(n);
+            foreach (var next in n.NextFunctions) if (next is not null) stack.Push(next);
+        }
+        return seen;
+    }
+
+    [Fact]
+    public void AFailedPassGivesItsNodesBack()
+    {
+        // A hook that throws stops the pass halfway; the nodes it held are freed, so the next pass runs as usual.
+        var x = Tensor.FromArray([0.5, -1.0]).RequiresGrad_();
+        var h = x.Exp();
+        var y = h.Mul(h).Sum();
+        var handle = h.RegisterHook(g => throw new InvalidOperationException("stop"));
+        Assert.Equal("stop", Assert.Throws<InvalidOperationException>(() => y.Backward(retainGraph: true)).Message);
+        Assert.All(Nodes(y), n => Assert.Equal(0, n.Owner));
+        handle.Remove();
+        y.Backward(retainGraph: true);
+        var g = Torch.Autograd.Grad([y], [x])[0]!.ToArray<double>();
+        var xs = x.ToArray<double>();
+        for (int j = 0; j < 2; j++)
+        {
+            Assert.Equal(2 * Math.Exp(2 * xs[j]), x.Grad!.ToArray<double>()[j], 12);
+            Assert.Equal(2 * Math.Exp(2 * xs[j]), g[j], 12);
+        }
+    }
 }
