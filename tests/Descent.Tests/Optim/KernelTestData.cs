@@ -1,35 +1,29 @@
+using CsCheck;
 using Descent.Optim.Kernels;
 using Xunit;
 
 namespace Descent.Tests.Optim;
 
-/// <summary>Inputs and checks the kernel tests share: random buffers, vector widths, bitwise comparison.</summary>
+/// <summary>Inputs and checks the kernel tests share: generated buffers, vector widths, bitwise comparison.</summary>
 public static class KernelTestData
 {
     /// <summary>The widths to run: the native one and every narrower one, down to the scalar fallback.</summary>
     public static int[] Widths => SimdWidth.Native switch { 512 => [512, 256, 0], 256 => [256, 0], _ => [0] };
 
-    /// <summary>How a buffer is filled: signed values over many binades, their magnitudes, or signed with many zeros.</summary>
+    /// <summary>How a buffer is filled: signed values, their magnitudes (second moments), or signed with many zeros.</summary>
     public enum Fill { Signed, Positive, Sparse }
 
-    /// <summary>Random buffers: signed values spread over 2⁻²⁰…2⁴ with 2% exact zeros (Sparse: 30%), or their magnitudes.</summary>
-    public static float[][] Buffers(Fill[] fills, int n, int seed)
+    /// <summary>
+    /// Buffers of <paramref name="length"/> elements, one per fill, drawn from <paramref name="values"/>: Positive
+    /// takes the magnitudes, Sparse makes a third of the elements exact zeros (Rprop's sign tests).
+    /// </summary>
+    public static Gen<float[][]> Buffers(Fill[] fills, int length, Gen<float> values)
     {
-        var rng = new Random(seed);
-        var buffers = new float[fills.Length][];
-        for (int b = 0; b < fills.Length; b++)
-        {
-            var x = new float[n];
-            for (int i = 0; i < n; i++)
-            {
-                double zeros = fills[b] == Fill.Sparse ? 0.3 : 0.02;
-                if (rng.NextDouble() < zeros) continue;
-                float v = (float)((1 + rng.NextDouble()) * Math.Pow(2, rng.Next(-20, 5)));
-                x[i] = fills[b] == Fill.Positive || rng.Next(2) == 0 ? v : -v;
-            }
-            buffers[b] = x;
-        }
-        return buffers;
+        var positive = values.Select(MathF.Abs);
+        var sparse = Gen.Frequency((1, Gen.Const(0f)), (2, values));
+        return fills.Aggregate(Gen.Const(Array.Empty<float[]>()), (buffers, fill) =>
+            Gen.Select(buffers, (fill switch { Fill.Positive => positive, Fill.Sparse => sparse, _ => values }).Array[length],
+                (previous, buffer) => (float[][])[.. previous, buffer]));
     }
 
     public static float[][] Clone(float[][] buffers) => buffers.Select(b => (float[])b.Clone()).ToArray();
