@@ -53,15 +53,22 @@ internal static class PickleGlobals
                 if (args.Count is < 6 or > 7) throw Arity(g, args);
                 if (args[5] is not PyDict { Count: 0 } and not null)
                     throw new InvalidDataException("tensor has backward hooks, which cannot be loaded");
+                // PyTorch 2.x adds the tensor's metadata when it is not empty: the conjugate and negative bits.
+                if (args.Count == 7 && !IsEmptyMetadata(args[6]))
+                    throw new InvalidDataException($"tensor metadata {PickleRepr.Of(args[6])} (a lazily conjugated or negated view) cannot be loaded");
                 return RebuildTensor(args[0], args[1], args[2], args[3], args[4], budget);
             case "torch._utils._rebuild_tensor":
                 if (args.Count != 4) throw Arity(g, args);
                 return RebuildTensor(args[0], args[1], args[2], args[3], false, budget);
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state":
+                // (data, requires_grad, backward_hooks[, state]): the hooks an empty OrderedDict, the state the
+                // parameter's __dict__ (or a (__dict__, slots) pair, PyTorch 2.x) — empty, as Descent keeps none.
                 if (args.Count is < 3 or > 4) throw Arity(g, args);
-                if (args.Count == 4 && args[3] is not null and not PyDict { Count: 0 })
-                    throw new InvalidDataException("parameter with extra Python state cannot be loaded");
+                if (args[2] is not PyDict { Count: 0 } and not null)
+                    throw new InvalidDataException("parameter has backward hooks, which cannot be loaded");
+                if (args.Count == 4 && !IsEmptyState(args[3]))
+                    throw new InvalidDataException($"parameter with extra Python state {PickleRepr.Of(args[3])} cannot be loaded");
                 return MakeParameter(args[0], args[1]);
             case "torch.Size":
                 if (args.Count != 1 || args[0] is not PyTuple t) throw Arity(g, args);
@@ -92,6 +99,18 @@ internal static class PickleGlobals
         }
         throw new InvalidDataException($"BUILD on a {PickleRepr.TypeName(target)} with a {PickleRepr.TypeName(state)} state is not supported");
     }
+
+    private static bool IsEmptyMetadata(object? metadata)
+    {
+        if (metadata is null) return true;
+        if (metadata is not PyDict d) return false;
+        foreach (var (_, v) in d)
+            if (v is not false) return false;
+        return true;
+    }
+
+    private static bool IsEmptyState(object? state) =>
+        state is null or PyDict { Count: 0 } || (state is PyTuple { Count: 2 } t && (t[0] is null or PyDict { Count: 0 }) && (t[1] is null or PyDict { Count: 0 }));
 
     private static InvalidDataException Arity(GlobalRef g, PyTuple args) =>
         new($"{g.FullName} called with unexpected arguments {PickleRepr.Of(args)}");
