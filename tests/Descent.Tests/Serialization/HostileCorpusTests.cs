@@ -21,7 +21,7 @@ public class HostileCorpusTests(ITestOutputHelper output)
         var byClass = HostileCorpus.All().GroupBy(c => c.Class).ToDictionary(g => g.Key, g => g.Count());
         foreach (var (cls, n) in byClass) output.WriteLine($"{cls}: {n}");
         Assert.True(byClass.Values.Sum() >= 400, $"{byClass.Values.Sum()} cases");
-        string[] expected = ["deep-nesting", "quadratic-work", "flood", "wrapped-geometry", "grammar", "globals", "legacy-storage", "zip"];
+        string[] expected = ["deep-nesting", "quadratic-work", "flood", "wrapped-geometry", "grammar", "globals", "legacy-storage", "zip", "modules", "half-precision", "deflate"];
         Assert.Equal(expected.Order(), byClass.Keys.Order());
         Assert.All(byClass.Values, n => Assert.True(n >= 10));
     }
