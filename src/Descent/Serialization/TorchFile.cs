@@ -105,6 +105,16 @@ public static class TorchFile
             throw new InvalidDataException($"unsupported {what} '{Truncate(v)}'");
     }
 
+    /// <summary>
+    /// The bytes a file holds once its compressed zip entries are inflated (their declared sizes; the file's own
+    /// length otherwise): what the loader's work and memory bounds are proportional to.
+    /// </summary>
+    internal static long ContentLength(byte[] file)
+    {
+        try { return LoaderGuard.Run(() => file.Length + new ZipReader(new MemoryStream(file, writable: false)).InflatedSize); }
+        catch (InvalidDataException) { return file.Length; }
+    }
+
     private static string ReadSmallText(ZipReader zip, string name)
     {
         if (zip.SizeOf(name) > 64) throw new InvalidDataException($"record '{name}' is too large");

@@ -41,13 +41,15 @@ internal sealed class ZipReader
     {
         long total = 0;
         foreach (var e in entries.Values)
-        {
-            if (e.Method != Deflated) continue; // stored entries are checked against the file; others are refused when read
-            total = e.Size > long.MaxValue - total ? long.MaxValue : total + e.Size;
-            if (total > maxInflated)
-                throw Bad($"compressed entries declare more than {maxInflated} bytes once inflated ({length}-byte file); refused as a possible zip bomb");
-        }
+            if (e.Method == Deflated) total = e.Size > long.MaxValue - total ? long.MaxValue : total + e.Size;
+        // Stored entries are checked against the file; other methods are refused when read.
+        InflatedSize = total;
+        if (total > maxInflated)
+            throw Bad($"compressed entries declare {total} bytes once inflated, more than the {maxInflated} allowed for a {length}-byte file; refused as a possible zip bomb");
     }
+
+    /// <summary>What the compressed entries declare they inflate to, together.</summary>
+    public long InflatedSize { get; private set; }
 
     private const ushort Stored = 0, Deflated = 8;
 
