@@ -173,8 +173,9 @@ public abstract class Optimizer
             {
                 var p = g.Params[i];
                 ids[i] = next;
-                if (state.TryGetValue(p, out var s))
-                    sd.State[next] = s.ToStateDict().ToDictionary(e => e.Key, e => e.Value);
+                // A state with no entries (SGD without momentum) is left out: PyTorch never creates it.
+                if (state.TryGetValue(p, out var s) && s.ToStateDict().ToDictionary(e => e.Key, e => e.Value) is { Count: > 0 } entries)
+                    sd.State[next] = entries;
                 next++;
             }
             d["params"] = ids;
