@@ -1,7 +1,6 @@
 using System.Collections;
 using Descent.Autograd;
 using Descent.Tensors;
-using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -81,6 +80,7 @@ public abstract class Optimizer
         foreach (var (k, v) in defaults)
             if (!group.Has(k)) group[k] = v;
         ValidateGroup(group);
+        group.OptimizerName = GetType().Name;
         paramGroups.Add(group);
     }
 
@@ -162,7 +162,7 @@ public abstract class Optimizer
     public OptimizerStateDict StateDict()
     {
         stateDictPreHooks.Invoke(h => h(this));
-        var sd = new OptimizerStateDict();
+        var sd = new OptimizerStateDict { OptimizerName = GetType().Name };
         int next = 0;
         foreach (var g in paramGroups)
         {
@@ -254,16 +254,19 @@ public abstract class Optimizer
     /// <summary>Runs after <see cref="LoadStateDict"/> has loaded.</summary>
     public IDisposable RegisterLoadStateDictPostHook(Action<Optimizer> hook) => loadStateDictPostHooks.Add(hook);
 
-    /// <summary>PyTorch's printed form: the class name and each group's options.</summary>
+    /// <summary>
+    /// What <c>print(optimizer)</c> shows: the class name, then each group's options sorted by name, as
+    /// <c>str</c> prints them (numbers in the Python type of PyTorch's default: <c>weight_decay: 0</c>).
+    /// </summary>
     public override string ToString()
     {
         var sb = new System.Text.StringBuilder(GetType().Name).Append(" (");
         for (int i = 0; i < paramGroups.Count; i++)
         {
-            sb.Append("\nParameter Group ").Append(i);
+            sb.Append("\nParameter Group ").Append(i).Append('\n');
             foreach (var (k, v) in paramGroups[i].Options.OrderBy(e => e.Key, StringComparer.Ordinal))
-                sb.Append("\n    ").Append(k).Append(": ").Append(PyRepr.Str(v));
+                sb.Append("    ").Append(k).Append(": ").Append(OptionPrinting.Display(GetType().Name, k, v)).Append('\n');
         }
-        return sb.Append("\n)").ToString();
+        return sb.Append(')').ToString();
     }
 }
