@@ -95,6 +95,23 @@ public class PyReprTests
     }
 
     [Fact]
+    public void ReprIsWholeAndPrintsDictsInTheirOrder()
+    {
+        var list = Enumerable.Range(0, 12).ToList();
+        Assert.Equal("list of 12", PyRepr.Of(list));
+        Assert.Equal("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]", PyRepr.Repr(list));
+        var text = new string('x', 300);
+        Assert.Equal("'" + text + "'", PyRepr.Repr(text));
+        Assert.Equal(text, PyRepr.Display(text));
+        Assert.Equal("(1, 'a')", PyRepr.Display((1, "a")));
+        var dict = new OrderedDictionary<object, object?> { ["z"] = 1, [2] = new object?[] { null, "x" }, ["a"] = (0.5, true) };
+        Assert.Equal("{'z': 1, 2: [None, 'x'], 'a': (0.5, True)}", PyRepr.Repr(dict));
+        Assert.Equal("{}", PyRepr.Repr(new Dictionary<string, int>()));
+        Assert.Equal("{'t': <2>}", PyRepr.Repr(new Dictionary<string, object> { ["t"] = Tensor.Zeros(2) }, v => v is Tensor t ? $"<{t.Numel}>" : null));
+        Assert.Equal("dict of 9", PyRepr.Of(Enumerable.Range(0, 9).ToDictionary(i => i)));
+    }
+
+    [Fact]
     public void EveryPrinterAgreesAt1e16()
     {
         var p = Tensor.Zeros(2).RequiresGrad_();
