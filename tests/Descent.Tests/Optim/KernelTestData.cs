@@ -1,5 +1,6 @@
 using System.Numerics;
 using Descent.Optim.Kernels;
+using Descent.Tensors;
 using Xunit;
 
 namespace Descent.Tests.Optim;
@@ -73,5 +74,13 @@ public static class KernelTestData
             ulong e = Bits(expected[i]), a = Bits(actual[i]);
             if (e != a) Assert.Fail($"{what}: element {i} is {actual[i]:R} (0x{a:X}), the reference gives {expected[i]:R} (0x{e:X})");
         }
+    }
+
+    /// <summary>Two tensors of one floating dtype hold the same bits.</summary>
+    public static void AssertSameBits(Tensor expected, Tensor actual, string what, bool nanAsOne = false)
+    {
+        Assert.Equal(expected.DType, actual.DType);
+        if (expected.DType == DType.Float64) AssertSameBits(expected.ToArray<double>(), actual.ToArray<double>(), what, nanAsOne);
+        else AssertSameBits(expected.ToArray(), actual.ToArray(), what, nanAsOne);
     }
 }
