@@ -35,6 +35,10 @@ internal static class OptionPrinting
 
     private static Dictionary<string, int> Plain(params string[] options) => options.ToDictionary(o => o, _ => 1);
 
+    /// <summary>Every (optimizer, option) the table lists, for checking it against the optimizers' own options.</summary>
+    internal static IEnumerable<(string Optimizer, string Option)> IntLiteralOptions =>
+        IntLiterals.SelectMany(o => o.Value.Keys.Select(k => (o.Key, k)));
+
     /// <summary>Describes tensors for <see cref="PyRepr"/>: their repr, as Python's containers print them.</summary>
     public static string? Tensors(object v) => v is Tensor t ? t.ToString() : null;
 

@@ -81,6 +81,22 @@ public class OptimizerPrintTests
     }
 
     [Fact]
+    public void TheIntLiteralTableNamesRealOptionsWithWholeDefaults()
+    {
+        var listed = OptionPrinting.IntLiteralOptions.ToList();
+        Assert.NotEmpty(listed);
+        foreach (var (optimizer, option) in listed)
+        {
+            var spec = OptimizerRegistry.GetOptimizer(optimizer).FindOption(option);
+            Assert.True(spec is not null, $"{optimizer} has no option {option}");
+            // As the registry's defaults print: ints where the table says so, so each listed default must be whole.
+            var text = OptionPrinting.Display(optimizer, option, spec.Default);
+            if (spec.Arity == 1) Assert.Matches(@"^(None|-?\d+)$", text);
+            else Assert.DoesNotMatch(@"\d\.0\b", text);
+        }
+    }
+
+    [Fact]
     public void NumbersOfIntDefaultsPrintAsIntsOnlyWhenWhole()
     {
         var p = Tensor.Zeros(1).RequiresGrad_();
