@@ -93,4 +93,22 @@ public class ConformanceTests(ITestOutputHelper output)
         output.WriteLine($"{file}: worst scaled error {worst:E2} (rtol {rtol:E0})");
         Assert.True(worst <= rtol, $"{file}: worst scaled error {worst:E3} exceeds {rtol:E0}");
     }
+
+    [Fact]
+    public void EveryOptimizerHasFloat64Vectors()
+    {
+        // Named NAME.float64.LABEL.json with "dtype": "float64"; explicit gradients (LBFGS needs a closure) and rosenbrock
+        // (not SparseAdam: PyTorch's refuses rosenbrock's dense gradients).
+        var files = Directory.GetFiles(Dir, "*.float64.*.json").Select(Path.GetFileName).ToList();
+        foreach (var f in files)
+            Assert.Equal(DType.Float64, ReplaySpec.Parse(File.ReadAllText(Path.Combine(Dir, f!))).DType);
+        foreach (var name in Descent.OptimizerRegistry.Names)
+        {
+            var mine = files.Where(f => f!.StartsWith($"{name}.float64.", StringComparison.Ordinal)).ToList();
+            if (name != "SparseAdam") Assert.Contains(mine, f => f!.Contains(".rosenbrock.", StringComparison.Ordinal));
+            if (name != "LBFGS") Assert.Contains(mine, f => !f!.Contains(".rosenbrock.", StringComparison.Ordinal));
+        }
+        Assert.Contains("LBFGS.float64.rosenbrock.default.json", files);
+        Assert.Contains("LBFGS.float64.rosenbrock.strong_wolfe.json", files);
+    }
 }
