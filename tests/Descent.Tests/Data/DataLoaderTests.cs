@@ -1,5 +1,6 @@
 using Descent.Data;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Data;
