@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Descent.Data;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Data;

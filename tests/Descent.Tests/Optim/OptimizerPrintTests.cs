@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Optim;
