@@ -26,6 +26,7 @@ public class FuzzTests(ITestOutputHelper output)
     ];
 
     [Fact]
+    [Trait("Category", "Timing")]
     public void MutatedFilesOnlyEverThrowInvalidDataException()
     {
         var rng = new Random(20240607);

@@ -27,6 +27,7 @@ public class HostileCorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
     public async Task LibraryRefusesEveryHostileFileQuicklyWithinMemory()
     {
         var failures = new List<string>();
