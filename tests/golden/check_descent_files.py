@@ -5,8 +5,9 @@ FOLDER holds Descent's files (written by DescentToPyTorchTests with DESCENT_WRIT
 tests/Descent.Tests/Golden/checkpoints (the PyTorch fixtures with the gradients). For each optimizer it builds the
 PyTorch optimizer over Descent's saved parameters, calls load_state_dict(torch.load(...)), continues with gradients
 2 and 3 of the fixture, and compares with PyTorch's own trajectory. It loads Descent's tutorial-net state into a
-PyTorch Net, its general checkpoint (restoring the RNG with torch.set_rng_state), and its safetensors file with a
-small hand-rolled reader. Writes FOLDER/check.json and exits non-zero on any mismatch.
+PyTorch Net, its general checkpoint (restoring the RNG with torch.set_rng_state), its safetensors file with a
+small hand-rolled reader, and its whole-module file (torch.load gives the torch.nn classes, which predict Descent's
+outputs; torch.save of the loaded module reproduces Descent's bytes). Writes FOLDER/check.json and exits non-zero on any mismatch.
 """
 import json, os, struct, sys
 import torch
@@ -81,6 +82,28 @@ sd = net.state_dict()
 st_matches = meta == {"format": "pt"} and st.keys() == sd.keys() and all(torch.equal(st[k], sd[k]) for k in sd)
 ok &= st_matches
 result["safetensors"] = {"matches": st_matches}
+
+# A whole module (torch.save(model) as Descent writes it): torch.load must give the torch.nn classes and predict what
+# Descent predicted; torch.save of what it loaded, to a file of the same name, is compared with Descent's bytes.
+import tempfile
+module = torch.load(os.path.join(folder, "module.pt"))
+mexp = json.load(open(os.path.join(folder, "module_expected.json")))
+classes = [type(m).__module__ + "." + type(m).__name__ for m in [module, *module]]
+want_classes = ["torch.nn.modules.container.Sequential", "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.ReLU",
+                "torch.nn.modules.dropout.Dropout", "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.Sigmoid",
+                "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.LogSoftmax"]
+training = module.training
+with tempfile.TemporaryDirectory() as tmp:
+    torch.save(module, os.path.join(tmp, "module.pt"))
+    resave_identical = open(os.path.join(tmp, "module.pt"), "rb").read() == open(os.path.join(folder, "module.pt"), "rb").read()
+module.eval()
+my = module(torch.tensor(mexp["x"]).reshape(mexp["x_shape"])).reshape(-1).tolist()
+module_outputs_match = max(abs(a - b) for a, b in zip(my, mexp["y"])) < 1e-6
+module_ok = classes == want_classes and module_outputs_match and training
+ok &= module_ok
+result["module"] = {"classes": classes, "training": training, "outputs": my, "outputs_match": module_outputs_match,
+                    "torch_save_identical": resave_identical}
+print("module: classes", classes == want_classes, "outputs", module_outputs_match, "torch.save identical", resave_identical)
 
 json.dump(result, open(os.path.join(folder, "check.json"), "w"), indent=1)
 print("all checks passed" if ok else "MISMATCH")

@@ -1,10 +1,14 @@
 """Writes the optimizer conformance vectors: replay specs with PyTorch's trajectory under "expected".
 
-Usage: /usr/bin/python3 tests/golden/gen_optim.py   (PyTorch 1.13; writes tests/Descent.Tests/Golden/conformance/*.json)
+Usage: /usr/bin/python3 tests/golden/gen_optim.py           (PyTorch 1.13; writes tests/Descent.Tests/Golden/conformance/*.json)
+       /usr/bin/python3 tests/golden/gen_optim.py float64   (rewrites only the float64 vectors, *.float64.*.json)
 
 Each file is a spec in the format of docs/conformance.md plus "expected" ({"params", "lr", "loss"}), or, for a spec
 PyTorch refuses while running, "expected_error" (its message). Diverging runs (*.diverge*, SGD.nonfinite_inputs) hold
 NaN and infinities, written as Python's json writes them: NaN, Infinity, -Infinity.
+The float64 vectors (*.float64.*.json, "dtype": "float64") repeat every optimizer case, rosenbrock, LBFGS, group and
+scheduler case in float64, from their own random stream (the float32 vectors do not change when they are added);
+their values are written at full double precision.
 Where PyTorch 1.13 lacks what current PyTorch has, the trajectory comes from (see docs/optimizers.md):
   * Adam(decoupled_weight_decay=True): 1.13's AdamW with the same options (current PyTorch defines AdamW as exactly that);
   * NAdam (all options: current PyTorch also fixed mu_product_next), RAdam with maximize/decoupled_weight_decay,
@@ -13,6 +17,7 @@ Where PyTorch 1.13 lacks what current PyTorch has, the trajectory comes from (se
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -135,7 +140,9 @@ class PortAdafactor(Optimizer):
                         state["variance"] = torch.zeros_like(param.grad)
                 grad = param.grad if not group["maximize"] else -param.grad
                 step_t = state["step"]
-                e1 = eps1 if eps1 is not None else torch.finfo(param.dtype).eps
+                if eps1 is None:  # current PyTorch rebinds eps1 here: the group's first parameter's dtype decides
+                    eps1 = torch.finfo(param.dtype).eps
+                e1 = eps1
                 step_t += 1
                 step_float = step_t.item()
                 one_minus_beta2_t = step_float ** beta2_decay
@@ -261,13 +268,24 @@ def f32list(t):
     return [float(str(np.float32(v))) for v in t.detach().reshape(-1).tolist()]
 
 
+# The dtype of the vectors being written (main sets float64 for the second pass) and its random stream.
+DT = torch.float32
+
+
+def vals(t):
+    """A tensor's values as written in the current dtype's vectors: float32 in shortest form, float64 exactly."""
+    return f32list(t) if DT == torch.float32 else [float(v) for v in t.detach().reshape(-1).tolist()]
+
+
 def rosenbrock(ps):
     z = torch.cat([p.reshape(-1) for p in ps])
     return ((1 - z[:-1]) ** 2 + 100 * (z[1:] - z[:-1] ** 2) ** 2).sum()
 
 
 def run(spec):
-    ps = [torch.tensor(p["values"], dtype=torch.float32).reshape(p["shape"]).requires_grad_() for p in spec["params"]]
+    dtype = torch.float64 if spec.get("dtype") == "float64" else torch.float32
+    out = f32list if dtype == torch.float32 else (lambda t: [float(v) for v in t.detach().reshape(-1).tolist()])
+    ps = [torch.tensor(p["values"], dtype=dtype).reshape(p["shape"]).requires_grad_() for p in spec["params"]]
     if "groups" in spec:
         groups = []
         for g in spec["groups"]:
@@ -296,10 +314,10 @@ def run(spec):
             else:
                 loss = closure()
                 opt.step()
-            expected["loss"].append(f32list(loss)[0])
+            expected["loss"].append(out(loss)[0])
         else:
             for p, g in zip(ps, objective["grads"][step]):
-                p.grad = torch.tensor(g, dtype=torch.float32).reshape(p.shape)
+                p.grad = torch.tensor(g, dtype=dtype).reshape(p.shape)
                 if isinstance(opt, torch.optim.SparseAdam):
                     p.grad = p.grad.to_sparse(1)  # all-zero rows are absent, as Descent reads them
             opt.step()
@@ -308,20 +326,25 @@ def run(spec):
                 sched.step(loss.item())
             else:
                 sched.step()
-        expected["params"].append([v for p in ps for v in f32list(p)])
+        expected["params"].append([v for p in ps for v in out(p)])
         expected["lr"].append([g["lr"] for g in opt.param_groups])
     return expected
 
 
 gen = torch.Generator().manual_seed(1234)
+gen64 = torch.Generator().manual_seed(6464)
+
+
+def generator():
+    return gen if DT == torch.float32 else gen64
 
 
 def rand(*shape, scale=1.0):
-    return torch.randn(tuple(shape), generator=gen) * scale
+    return torch.randn(tuple(shape), generator=generator(), dtype=DT) * scale
 
 
 def param_specs(shapes):
-    return [{"shape": list(s), "values": f32list(rand(*s))} for s in shapes]
+    return [{"shape": list(s), "values": vals(rand(*s))} for s in shapes]
 
 
 def random_grads(params, steps, sparse_rows=False):
@@ -331,10 +354,10 @@ def random_grads(params, steps, sparse_rows=False):
         for p in params:
             g = rand(*p["shape"])
             if sparse_rows and len(p["shape"]) >= 1:
-                keep = torch.rand((p["shape"][0],), generator=gen) < 0.5
+                keep = torch.rand((p["shape"][0],), generator=generator()) < 0.5
                 keep[0] = True  # at least one row present
                 g[~keep] = 0
-            step.append(f32list(g))
+            step.append(vals(g))
         out.append(step)
     return out
 
@@ -344,6 +367,10 @@ written = []
 
 
 def write(fname, spec, nonfinite=False):
+    if DT == torch.float64:
+        name, rest = fname.split(".", 1)
+        fname = f"{name}.float64.{rest}"
+        spec = {"dtype": "float64", **spec}
     spec["expected"] = run(spec)
     if nonfinite:
         # A diverging run must really reach NaN or an infinity, or it shows nothing.
@@ -463,10 +490,23 @@ SCHEDULER_CASES = [
 
 
 def main():
+    global DT
+    only64 = sys.argv[1:] == ["float64"]
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
-        if f.endswith(".json"):
+        if f.endswith(".json") and (not only64 or ".float64." in f):
             os.remove(os.path.join(OUT, f))
+    if not only64:
+        common_cases()
+        float32_cases()
+    DT = torch.float64
+    common_cases()
+    total = sum(os.path.getsize(os.path.join(OUT, f + ".json")) for f in written)
+    print(f"wrote {len(written)} vectors, {total / 1e6:.2f} MB, to {os.path.normpath(OUT)}")
+
+
+def common_cases():
+    """Every optimizer and option, rosenbrock, LBFGS, groups and schedulers: in the current dtype."""
     for name, (grad_cases, rosen_cases) in CASES.items():
         for options, label in grad_cases:
             grads_case(name, options, label)
@@ -511,6 +551,9 @@ def main():
     for case in SCHEDULER_CASES:
         sched_case(*case[:5], rosen=case[5])
 
+
+def float32_cases():
+    """Runs that diverge, non-finite inputs, and one PyTorch refuses (float32's range is what they probe)."""
     # Diverging runs: the trajectory reaches ±inf and NaN, and Descent must write and match it value for value.
     # lr stays within float32's range (PyTorch passes -lr as a float32 alpha; see SGD.overflow_lr below).
     nan, inf = float("nan"), float("inf")
@@ -528,8 +571,6 @@ def main():
     params = param_specs([(3,)])
     error_case("SGD.overflow_lr", {"optimizer": {"name": "SGD", "options": {"lr": 1e308}}, "params": params, "steps": 3,
                                    "objective": {"name": "grads", "grads": random_grads(params, 3)}})
-    total = sum(os.path.getsize(os.path.join(OUT, f + ".json")) for f in written)
-    print(f"wrote {len(written)} vectors, {total / 1e6:.2f} MB, to {os.path.normpath(OUT)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ Run with the system interpreter that has PyTorch 1.13:
 
     /usr/bin/python3 tests/golden/gen_sched.py
 
-Writes tests/Descent.Tests/Golden/schedulers.json.
+Writes tests/Descent.Tests/Golden/schedulers.json, and tests/Descent.Tests/Golden/averaging_clipping_float64.json: the
+averaging and clipping cases again in float64 (and clipping over mixed float32/float64 gradients). With the argument
+`float64` it writes only the latter (the training cases' last bits vary from run to run with PyTorch's threading).
 
 Scheduler cases: an optimizer (SGD with momentum, or Adam) over two parameter groups with lrs 0.1 and 0.05, a
 scheduler spec in PyTorch's keyword names, and the lr (and momentum, or beta1 for Adam) of each group after
@@ -22,6 +24,7 @@ Everything else is PyTorch 1.13's own classes, whose values for these cases equa
 import json
 import math
 import os
+import sys
 import warnings
 
 import torch
@@ -339,12 +342,12 @@ def swa_multi():
     return update
 
 
-def averaging_cases():
+def averaging_cases(dtype=torch.float32):
     torch.manual_seed(0)
-    model = torch.nn.Linear(4, 3)
+    model = torch.nn.Linear(4, 3).to(dtype)
     init = {k: v.detach().clone() for k, v in model.state_dict().items()}
     opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
-    grads = [{"weight": torch.randn(3, 4), "bias": torch.randn(3)} for _ in range(6)]
+    grads = [{"weight": torch.randn(3, 4, dtype=dtype), "bias": torch.randn(3, dtype=dtype)} for _ in range(6)]
 
     kinds = {
         "swa_default": dict(),
@@ -374,6 +377,7 @@ def averaging_cases():
             out[k].append([a.reshape(-1).tolist() for a in port_avg[k]])
         port_n += 1
     # The port's SWA running mean must agree with 1.13's default AveragedModel.
+    # (In float64 the port's weight, a float32 1/(n + 1), makes the two differ by about 1e-8.)
     for a, b in zip(out["swa_multi_avg_fn"][-1], out["swa_default"][-1]):
         assert max(abs(x - y) for x, y in zip(a, b)) < 1e-6
     return {
@@ -387,14 +391,15 @@ def averaging_cases():
 
 # ---- clipping ------------------------------------------------------------------------------------------
 
-def clip_cases():
+def clip_cases(dtypes=(torch.float32,) * 3):
+    """dtypes: each gradient's (float32 throughout, float64 throughout, or mixed: the total norm is then float64)."""
     torch.manual_seed(3)
     shapes = [(4, 5), (7,), (2, 3, 2)]
-    base = [torch.randn(*s) * (i + 1) for i, s in enumerate(shapes)]
+    base = [torch.randn(*s, dtype=dt) * (i + 1) for i, (s, dt) in enumerate(zip(shapes, dtypes))]
     cases = []
     for norm_type in [2.0, 1.0, math.inf, 0.5, 3.0]:
         for max_norm in [0.5, 1e4]:
-            params = [torch.nn.Parameter(torch.zeros(*s)) for s in shapes]
+            params = [torch.nn.Parameter(torch.zeros(*s, dtype=dt)) for s, dt in zip(shapes, dtypes)]
             for p, g in zip(params, base):
                 p.grad = g.clone()
             total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type)
@@ -406,9 +411,11 @@ def clip_cases():
             cases.append({"norm_type": "inf" if norm_type == math.inf else norm_type, "max_norm": max_norm,
                           "total_norm": total.item(),
                           "clipped": [p.grad.reshape(-1).tolist() for p in params]})
+            if dtypes != (torch.float32,) * 3:
+                cases[-1]["total_dtype"] = str(total.dtype)
     value_cases = []
     for clip_value in [0.1, 1.0]:
-        params = [torch.nn.Parameter(torch.zeros(*s)) for s in shapes]
+        params = [torch.nn.Parameter(torch.zeros(*s, dtype=dt)) for s, dt in zip(shapes, dtypes)]
         for p, g in zip(params, base):
             p.grad = g.clone()
         torch.nn.utils.clip_grad_value_(params, clip_value)
@@ -426,8 +433,11 @@ def clip_cases():
     q.grad = torch.tensor([1.0, float("inf"), 2.0])
     total = torch.nn.utils.clip_grad_norm_([q], 1.0)
     nonfinite = {"messages": msgs, "total_norm": str(total.item()), "clipped": [str(v) for v in q.grad.tolist()]}
-    return {"shapes": [list(s) for s in shapes], "grads": [g.reshape(-1).tolist() for g in base],
-            "norm": cases, "value": value_cases, "nonfinite": nonfinite}
+    out = {"shapes": [list(s) for s in shapes], "grads": [g.reshape(-1).tolist() for g in base],
+           "norm": cases, "value": value_cases, "nonfinite": nonfinite}
+    if dtypes != (torch.float32,) * 3:
+        out["dtypes"] = [str(dt) for dt in dtypes]
+    return out
 
 
 # ---- an end-to-end training loop ------------------------------------------------------------------------
@@ -497,7 +507,25 @@ def training_cases():
     return {"one_cycle_clip_ema": one, "plateau_clip_value": two}
 
 
+def write_float64():
+    out = os.path.join(os.path.dirname(OUT), "averaging_clipping_float64.json")
+    data = {
+        "generator": "tests/golden/gen_sched.py",
+        "torch": torch.__version__,
+        "averaging": averaging_cases(torch.float64),
+        "clipping": clip_cases((torch.float64,) * 3),
+        "clipping_mixed": clip_cases((torch.float32, torch.float64, torch.float32)),
+    }
+    with open(out, "w") as f:
+        json.dump(data, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {out}")
+
+
 def main():
+    write_float64()
+    if sys.argv[1:] == ["float64"]:
+        return
     check_cyclic_port()
     data = {
         "generator": "tests/golden/gen_sched.py",

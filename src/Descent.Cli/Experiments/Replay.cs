@@ -7,12 +7,19 @@ namespace Descent.Cli.Experiments;
 
 /// <summary>
 /// A replay's trajectory: after each step, all parameters' values concatenated, each group's lr, and (for the
-/// rosenbrock objective) the objective's value at that step. Values may be NaN or ±∞ (a diverging run); the JSON
-/// form writes them as Python's <c>json</c> does.
+/// rosenbrock objective) the objective's value at that step; values of <see cref="DType"/> (float32 values held
+/// exactly as doubles). Values may be NaN or ±∞ (a diverging run); the JSON form writes them as Python's <c>json</c>
+/// does, float32 ones in their shortest float32 form.
 /// </summary>
-public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<double[]> Lr, IReadOnlyList<float>? Loss)
+public sealed record ReplayResult(IReadOnlyList<double[]> Params, IReadOnlyList<double[]> Lr, IReadOnlyList<double>? Loss)
 {
-    /// <summary>The OUT document of <c>descent replay</c>: <c>{"params": [...], "lr": [...], "loss": [...]}</c>.</summary>
+    /// <summary>The dtype of the parameters and the loss: float32 (the default) or float64.</summary>
+    public DType DType { get; init; } = DType.Float32;
+
+    /// <summary>
+    /// The OUT document of <c>descent replay</c>: <c>{"params": [...], "lr": [...], "loss": [...]}</c>, led by
+    /// <c>"dtype": "float64"</c> for a float64 trajectory.
+    /// </summary>
     public string ToJson()
     {
         using var ms = new MemoryStream();
@@ -25,11 +32,12 @@ public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<d
     {
         using var w = new Utf8JsonWriter(stream);
         w.WriteStartObject();
+        if (DType == DType.Float64) w.WriteString("dtype", "float64");
         w.WriteStartArray("params");
         foreach (var step in Params)
         {
             w.WriteStartArray();
-            foreach (var v in step) PythonJson.WriteNumber(w, v);
+            foreach (var v in step) WriteValue(w, v);
             w.WriteEndArray();
         }
         w.WriteEndArray();
@@ -44,10 +52,17 @@ public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<d
         if (Loss is not null)
         {
             w.WriteStartArray("loss");
-            foreach (var v in Loss) PythonJson.WriteNumber(w, v);
+            foreach (var v in Loss) WriteValue(w, v);
             w.WriteEndArray();
         }
         w.WriteEndObject();
+    }
+
+    // A value of the trajectory's dtype: a float32 one in its shortest float32 form.
+    private void WriteValue(Utf8JsonWriter w, double v)
+    {
+        if (DType == DType.Float64) PythonJson.WriteNumber(w, v);
+        else PythonJson.WriteNumber(w, (float)v);
     }
 
     /// <summary>
@@ -64,16 +79,24 @@ public sealed record ReplayResult(IReadOnlyList<float[]> Params, IReadOnlyList<d
         catch (JsonException e) { throw new InvalidDataException($"trajectory is not valid JSON: {e.Message.Split('\n')[0]}"); }
     }
 
-    /// <summary>Reads a trajectory from an element parsed by <see cref="PythonJson.Parse"/>.</summary>
-    public static ReplayResult FromJson(JsonElement root)
+    /// <summary>
+    /// Reads a trajectory from an element parsed by <see cref="PythonJson.Parse"/>; <paramref name="dtype"/> is its
+    /// values' dtype when the document does not say (a vector's <c>expected</c> has the spec's).
+    /// </summary>
+    public static ReplayResult FromJson(JsonElement root, DType dtype = DType.Float32)
     {
         if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("trajectory must be a JSON object");
-        var ps = Rows(root, "params", v => (float)v);
+        if (root.TryGetProperty("dtype", out var d))
+            dtype = d.ValueKind == JsonValueKind.String && d.GetString() is "float32" or "float64"
+                ? (d.GetString() == "float64" ? DType.Float64 : DType.Float32)
+                : throw new InvalidDataException("trajectory 'dtype' must be 'float32' or 'float64'");
+        Func<double, double> value = dtype == DType.Float64 ? v => v : v => (float)v;
+        var ps = Rows(root, "params", value);
         var lr = Rows(root, "lr", v => v);
-        List<float>? loss = null;
+        List<double>? loss = null;
         if (root.TryGetProperty("loss", out var l))
-            loss = [.. Row(l, "loss").Select(v => (float)v)];
-        return new ReplayResult(ps, lr, loss);
+            loss = [.. Row(l, "loss").Select(value)];
+        return new ReplayResult(ps, lr, loss) { DType = dtype };
     }
 
     private static List<T[]> Rows<T>(JsonElement root, string key, Func<double, T> convert)
@@ -122,7 +145,7 @@ public static class Replay
 
     private static ReplayResult Run(ReplaySpec spec, Action<Optimizer>? created)
     {
-        var ps = spec.Params.Select(p => Tensor.FromArray((float[])p.Values.Clone(), p.Shape).RequiresGrad_()).ToList();
+        var ps = spec.Params.Select(p => Make(p.Values, p.Shape, spec.DType).RequiresGrad_()).ToList();
         var groups = new List<ParamGroup>();
         if (spec.Groups is null) groups.Add(new ParamGroup(ps));
         else
@@ -139,9 +162,9 @@ public static class Replay
         if (optimizer is LBFGS && !rosenbrock) throw new InvalidDataException("LBFGS needs a closure: use the 'rosenbrock' objective");
 
         // Grown step by step rather than sized from the spec's step count.
-        var trajectory = new List<float[]>();
+        var trajectory = new List<double[]>();
         var lrs = new List<double[]>();
-        var losses = rosenbrock ? new List<float>() : null;
+        var losses = rosenbrock ? new List<double>() : null;
         Tensor Closure()
         {
             optimizer.ZeroGrad();
@@ -161,20 +184,24 @@ public static class Replay
                     loss = Closure();
                     optimizer.Step();
                 }
-                losses!.Add((float)loss.Item());
+                losses!.Add(loss.Item());
                 stepLoss = loss.Item();
             }
             else
             {
-                for (int i = 0; i < ps.Count; i++) ps[i].Grad = Tensor.FromArray((float[])spec.Grads![step][i].Clone(), spec.Params[i].Shape);
+                for (int i = 0; i < ps.Count; i++) ps[i].Grad = Make(spec.Grads![step][i], spec.Params[i].Shape, spec.DType);
                 optimizer.Step();
             }
             scheduler?.Step(stepLoss);
             trajectory.Add(Concat(ps));
             lrs.Add(optimizer.ParamGroups.Select(g => g.Lr).ToArray());
         }
-        return new ReplayResult(trajectory, lrs, losses);
+        return new ReplayResult(trajectory, lrs, losses) { DType = spec.DType };
     }
+
+    // A tensor of `dtype` holding `values` (each already a value of that dtype).
+    private static Tensor Make(double[] values, int[] shape, DType dtype) =>
+        dtype == DType.Float64 ? Tensor.FromArray(values, shape) : Tensor.FromArray(Array.ConvertAll(values, v => (float)v), shape);
 
     /// <summary>Σᵢ (1 − zᵢ)² + 100 (zᵢ₊₁ − zᵢ²)² over z = all parameters flattened and concatenated in order.</summary>
     public static Tensor Rosenbrock(IReadOnlyList<Tensor> ps)
@@ -187,15 +214,15 @@ public static class Replay
         return ((1 - head).Pow(2) + 100 * (tail - head.Pow(2)).Pow(2)).Sum();
     }
 
-    private static float[] Concat(IReadOnlyList<Tensor> ps)
+    private static double[] Concat(IReadOnlyList<Tensor> ps)
     {
         int n = 0;
         foreach (var p in ps) n += p.Numel;
-        var r = new float[n];
+        var r = new double[n];
         int o = 0;
         foreach (var p in ps)
         {
-            p.Detach().ToArray().CopyTo(r, o);
+            p.Detach().To(DType.Float64).ToArray<double>().CopyTo(r, o);
             o += p.Numel;
         }
         return r;

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Descent.Tensors;
 
 namespace Descent.Cli.Experiments;
 
-/// <summary>One initial parameter of a replay spec: its shape and flattened float32 values.</summary>
-public sealed record ReplayParam(int[] Shape, float[] Values);
+/// <summary>One initial parameter of a replay spec: its shape and flattened values (each already a value of the spec's dtype).</summary>
+public sealed record ReplayParam(int[] Shape, double[] Values);
 
 /// <summary>A parameter group of a replay spec: indices into the parameters and per-group option overrides (JSON values).</summary>
 public sealed record ReplayGroup(int[] Params, IReadOnlyDictionary<string, object?> Options);
@@ -13,15 +14,19 @@ public sealed record ReplayComponent(string Name, IReadOnlyDictionary<string, ob
 
 /// <summary>
 /// A parsed conformance spec (docs/conformance.md): optimizer, parameters, optional groups, step count, objective,
-/// optional scheduler. Unknown keys (such as <c>expected</c>) are ignored. Numbers may be Python's bare
+/// optional scheduler, and the dtype of parameters, gradients and objective (<c>"dtype"</c>: <c>"float32"</c>, the
+/// default, or <c>"float64"</c>). Unknown keys (such as <c>expected</c>) are ignored. Numbers may be Python's bare
 /// <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> (see <see cref="PythonJson"/>). Every malformed part throws
 /// <see cref="InvalidDataException"/> with a one-line message naming the part; so do counts past the bounds below,
 /// before anything is allocated for them.
 /// </summary>
 public sealed record ReplaySpec(
     ReplayComponent Optimizer, IReadOnlyList<ReplayParam> Params, IReadOnlyList<ReplayGroup>? Groups, int Steps,
-    string Objective, IReadOnlyList<float[][]>? Grads, ReplayComponent? Scheduler)
+    string Objective, IReadOnlyList<double[][]>? Grads, ReplayComponent? Scheduler)
 {
+    /// <summary>The dtype of the parameters, the gradients and the objective: float32 (the default) or float64.</summary>
+    public DType DType { get; init; } = DType.Float32;
+
     /// <summary>The most steps a replay runs.</summary>
     public const int MaxSteps = 1_000_000;
 
@@ -44,6 +49,7 @@ public sealed record ReplaySpec(
     public static ReplaySpec Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object) throw Bad("spec must be a JSON object");
+        var dtype = ReadDType(root);
         var optimizer = Component(Required(root, "optimizer"), "optimizer");
         CheckHistorySize(optimizer.Options, "optimizer.options");
         var ps = new List<ReplayParam>();
@@ -55,7 +61,7 @@ public sealed record ReplaySpec(
             if (p.ValueKind != JsonValueKind.Object) throw Bad($"params[{i}] must be an object with 'shape' and 'values'");
             var shape = Ints(Required(p, "shape", $"params[{i}]"), $"params[{i}].shape");
             foreach (var d in shape) if (d < 0) throw Bad($"params[{i}].shape has a negative size");
-            var values = Floats(Required(p, "values", $"params[{i}]"), $"params[{i}].values");
+            var values = Values(Required(p, "values", $"params[{i}]"), $"params[{i}].values", dtype);
             if (!TryNumel(shape, out long numel))
                 throw Bad($"params[{i}].shape: Storage size calculation overflowed with sizes=[{string.Join(", ", shape)}]");
             if (values.Length != numel)
@@ -89,7 +95,7 @@ public sealed record ReplaySpec(
         var objective = Required(root, "objective");
         if (objective.ValueKind != JsonValueKind.Object) throw Bad("'objective' must be an object");
         var objName = String(Required(objective, "name", "objective"), "objective.name");
-        List<float[][]>? grads = null;
+        List<double[][]>? grads = null;
         switch (objName)
         {
             case "rosenbrock":
@@ -103,11 +109,11 @@ public sealed record ReplaySpec(
                     string where = $"objective.grads[{grads.Count}]";
                     if (step.ValueKind != JsonValueKind.Array || step.GetArrayLength() != ps.Count)
                         throw Bad($"{where} must hold one gradient per param ({ps.Count})");
-                    var perParam = new float[ps.Count][];
+                    var perParam = new double[ps.Count][];
                     int i = 0;
                     foreach (var g in step.EnumerateArray())
                     {
-                        perParam[i] = Floats(g, $"{where}[{i}]");
+                        perParam[i] = Values(g, $"{where}[{i}]", dtype);
                         if (perParam[i].Length != ps[i].Values.Length)
                             throw Bad($"{where}[{i}] has {perParam[i].Length} values but params[{i}] has {ps[i].Values.Length}");
                         i++;
@@ -122,7 +128,18 @@ public sealed record ReplaySpec(
 
         ReplayComponent? scheduler = null;
         if (root.TryGetProperty("scheduler", out var s) && s.ValueKind != JsonValueKind.Null) scheduler = Component(s, "scheduler");
-        return new ReplaySpec(optimizer, ps, groups, steps, objName, grads, scheduler);
+        return new ReplaySpec(optimizer, ps, groups, steps, objName, grads, scheduler) { DType = dtype };
+    }
+
+    private static DType ReadDType(JsonElement root)
+    {
+        if (!root.TryGetProperty("dtype", out var e) || e.ValueKind == JsonValueKind.Null) return DType.Float32;
+        return e.ValueKind == JsonValueKind.String ? e.GetString() switch
+        {
+            "float32" => DType.Float32,
+            "float64" => DType.Float64,
+            _ => throw Bad($"'dtype' is '{e.GetString()}' (expected 'float32' or 'float64')"),
+        } : throw Bad("'dtype' must be a string: 'float32' or 'float64'");
     }
 
     private static int ReadSteps(JsonElement e)
@@ -200,22 +217,27 @@ public sealed record ReplaySpec(
     }
 
     /// <summary>
-    /// Float32 values, converted as PyTorch's <c>torch.tensor(values, dtype=torch.float32)</c> converts Python's
-    /// doubles (round to nearest). A finite value past float32's range is refused instead of becoming ±∞.
+    /// Values of <paramref name="dtype"/>, converted as PyTorch's <c>torch.tensor(values, dtype=...)</c> converts
+    /// Python's doubles: for float32 rounded to nearest, a finite value past float32's range refused instead of
+    /// becoming ±∞; for float64 as written.
     /// </summary>
-    private static float[] Floats(JsonElement e, string where)
+    private static double[] Values(JsonElement e, string where, DType dtype)
     {
         if (e.ValueKind != JsonValueKind.Array) throw Bad($"{where} must be an array of numbers");
-        var r = new float[e.GetArrayLength()];
+        var r = new double[e.GetArrayLength()];
         int i = 0;
         foreach (var x in e.EnumerateArray())
         {
             if (!PythonJson.TryGetDouble(x, out _)) throw Bad($"{where} must be an array of numbers");
             double d = Number(x, $"{where}[{i}]");
-            float f = (float)d;
-            if (float.IsInfinity(f) && !double.IsInfinity(d))
-                throw Bad($"{where}[{i}] is {x.GetRawText()}, outside float32's range (largest finite value 3.4028235e+38); write Infinity for an infinite value");
-            r[i++] = f;
+            if (dtype == DType.Float32)
+            {
+                float f = (float)d;
+                if (float.IsInfinity(f) && !double.IsInfinity(d))
+                    throw Bad($"{where}[{i}] is {x.GetRawText()}, outside float32's range (largest finite value 3.4028235e+38); write Infinity for an infinite value");
+                d = f;
+            }
+            r[i++] = d;
         }
         return r;
     }

@@ -38,7 +38,11 @@ internal static class UnaryOps
 
     public readonly struct Sigmoid : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, d);
+        // TensorPrimitives.Sigmoid throws on empty spans (the other ops accept them), and an empty tensor has some.
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, d);
+        }
     }
 
     public readonly struct Reciprocal : IUnarySpanOp

@@ -18,6 +18,18 @@ public sealed class Linear : Module
         ResetParameters();
     }
 
+    /// <summary>
+    /// A layer over existing parameters (a loaded module's): weight [outFeatures, inFeatures] and bias
+    /// [outFeatures] or null, used as they are; nothing is initialised, so no random numbers are drawn.
+    /// </summary>
+    internal Linear(Tensor weight, Tensor? bias)
+    {
+        OutFeatures = weight.Shape[0];
+        InFeatures = weight.Shape[1];
+        Weight = RegisterParameter("weight", weight)!;
+        Bias = RegisterParameter("bias", bias);
+    }
+
     /// <summary>Input size.</summary>
     public int InFeatures { get; }
 

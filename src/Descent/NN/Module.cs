@@ -85,6 +85,16 @@ public abstract partial class Module
         throw new ArgumentException($"no parameter named {name}");
     }
 
+    // A module's own entries as registered (absent ones included), for saving and rebuilding whole modules.
+    internal IReadOnlyList<(string Name, Tensor? Value)> OwnParameters => parameters;
+
+    internal IReadOnlyList<(string Name, Tensor? Value, bool Persistent)> OwnBuffers => buffers;
+
+    internal IReadOnlyList<(string Name, Module Value)> OwnChildren => children;
+
+    /// <summary>Sets this module's training flag alone (a rebuilt module takes each module's saved flag).</summary>
+    internal void SetOwnTraining(bool mode) => Training = mode;
+
     /// <summary>Direct children with their names, in registration order, like <c>named_children()</c>.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren()
     {

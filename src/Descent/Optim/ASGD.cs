@@ -75,7 +75,7 @@ public sealed class ASGD : Optimizer
         {
             s.Step++;
             // The update uses this step's η and μ; the state then moves on to the next step's.
-            job = new AsgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Ax), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize));
+            job = new AsgdJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.Ax), AsgdHyper.For(s.Eta, s.Mu, lambd, wd, maximize));
             s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
             s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
             return true;

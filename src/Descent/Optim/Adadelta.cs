@@ -59,7 +59,7 @@ public sealed class Adadelta : Optimizer
         public bool TryJob(Tensor p, Tensor grad, AdadeltaState s, out AdadeltaJob job)
         {
             s.Step++;
-            job = new AdadeltaJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg), FloatSlice.Of(s.AccDelta), h);
+            job = new AdadeltaJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.SquareAvg), TensorSlice.Of(s.AccDelta), h);
             return true;
         }
     }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 using Descent.Text;
@@ -14,7 +15,7 @@ namespace Descent.Optim;
 /// else:    V̂ ← β̂₂ₜV̂ + (1 − β̂₂ₜ)g²
 /// u ← g / √max(V̂, ε₁²);  p ← p − α·u / max(1, RMS(u)/d)
 /// </code>
-/// Defaults: lr 1e-2, beta2_decay −0.8 (τ), eps (None, 1e-3) — ε₁ None means float32's machine epsilon —,
+/// Defaults: lr 1e-2, beta2_decay −0.8 (τ), eps (None, 1e-3) — ε₁ None means the parameter dtype's machine epsilon —,
 /// d 1.0, weight_decay 0.0 (λ), maximize false.
 /// State per parameter: <c>step</c>, and <c>row_var</c> and <c>col_var</c> (shapes with the last, resp. second-to-last,
 /// dimension 1) for tensors of two or more dimensions, else <c>variance</c>.
@@ -67,18 +68,18 @@ public sealed class Adafactor : Optimizer
     };
 
     // The update u, kept between steps (sized for the largest parameter) so a step does not allocate it.
-    private float[] scratch = [];
+    private readonly Scratch scratch = new();
 
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group) => InlineStepLoop<AdafactorState>.Run(this, group, new Rule(this, group));
 
     // One group's step: its hyperparameters, and each parameter's state and update.
-    private readonly struct Rule : IInlineStepRule<AdafactorState>
+    private struct Rule : IInlineStepRule<AdafactorState>
     {
         private readonly Adafactor owner;
-        private readonly double? eps1;
         private readonly double eps2, lr, beta2Decay, d, wd;
         private readonly bool maximize;
+        private double? eps1; // None resolves at the group's first parameter stepped, as PyTorch's loop rebinds it
 
         public Rule(Adafactor owner, ParamGroup group)
         {
@@ -88,19 +89,27 @@ public sealed class Adafactor : Optimizer
             maximize = group.GetBool("maximize");
         }
 
-        public void Check(Tensor p, Tensor grad) { }
+        public readonly void Check(Tensor p, Tensor grad) { }
 
-        public AdafactorState NewState(Tensor p) => AdafactorState.Schema.Create(p);
+        public readonly AdafactorState NewState(Tensor p) => AdafactorState.Schema.Create(p);
 
         public void Apply(Tensor p, Tensor grad, AdafactorState s)
         {
             s.Step++;
-            var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1, eps2, d, wd, maximize);
+            // PyTorch's `if eps1 is None: eps1 = torch.finfo(param.dtype).eps` inside its loop over the group: the
+            // first parameter's dtype gives every later one its ε₁.
+            eps1 ??= AdafactorHyper.MachineEpsilon(p.DType == DType.Float64);
+            var h = AdafactorHyper.For(s.Step, lr, beta2Decay, eps1.Value, eps2, d, wd, maximize);
+            if (p.DType == DType.Float64) Step<double>(p, grad, s, h);
+            else Step<float>(p, grad, s, h);
+        }
+
+        private readonly void Step<T>(Tensor p, Tensor grad, AdafactorState s, in AdafactorHyper h) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
             int rows = p.Dim > 1 ? p.Size(-2) : 0, cols = p.Dim > 1 ? p.Size(-1) : 0;
-            if (owner.scratch.Length < p.Numel) owner.scratch = new float[p.Numel];
-            AdafactorKernel.Step(p.AsSpan(), grad.Contiguous().AsSpan(),
-                s.RowVar is null ? default : s.RowVar.AsSpan(), s.ColVar is null ? default : s.ColVar.AsSpan(),
-                s.Variance is null ? default : s.Variance.AsSpan(), owner.scratch.AsSpan(0, p.Numel), rows, cols, h);
+            AdafactorKernel.Step(p.AsSpan<T>(), grad.Contiguous().AsSpan<T>(),
+                s.RowVar is null ? default : s.RowVar.AsSpan<T>(), s.ColVar is null ? default : s.ColVar.AsSpan<T>(),
+                s.Variance is null ? default : s.Variance.AsSpan<T>(), owner.scratch.Get<T>(p.Numel), rows, cols, h);
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class Adagrad : Optimizer
                 hyper = AdagradHyper.For(s.Step, lr, lrDecay, eps, wd, maximize);
                 hyperStep = s.Step;
             }
-            job = new AdagradJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Sum), hyper);
+            job = new AdagradJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.Sum), hyper);
             return true;
         }
     }

@@ -84,8 +84,8 @@ public class Adam : Optimizer
                 hyper = AdamHyper.For(s.Step, lr, beta1, beta2, eps, wd, decoupled, amsgrad, maximize);
                 hyperStep = s.Step;
             }
-            job = new AdamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq),
-                amsgrad ? FloatSlice.Of(s.MaxExpAvgSq!) : default, hyper);
+            job = new AdamJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpAvgSq),
+                amsgrad ? TensorSlice.Of(s.MaxExpAvgSq!) : default, hyper);
             return true;
         }
     }

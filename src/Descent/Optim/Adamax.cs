@@ -75,7 +75,7 @@ public sealed class Adamax : Optimizer
                 hyper = AdamaxHyper.For(s.Step, lr, beta1, beta2, eps, wd, maximize);
                 hyperStep = s.Step;
             }
-            job = new AdamaxJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpInf), hyper);
+            job = new AdamaxJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpInf), hyper);
             return true;
         }
     }

@@ -54,9 +54,15 @@ internal static class Check
     /// <summary>A bare throw with PyTorch's exact text.</summary>
     public static ArgumentOutOfRangeException OutOfRange(string message) => new(null, message);
 
-    public static void Float32(Tensor p, string optimizer)
+    /// <summary>
+    /// Refuses a parameter the kernels cannot step: one that is not float32 or float64, or whose gradient's dtype is
+    /// not its own (PyTorch's autograd and its <c>.grad</c> setter keep the two equal).
+    /// </summary>
+    public static void Floating(Tensor p, Tensor grad, string optimizer)
     {
-        if (p.DType != DType.Float32)
-            throw new NotSupportedException($"{optimizer} steps float32 parameters; got {p.DType.TorchName()}.");
+        if (p.DType is not (DType.Float32 or DType.Float64))
+            throw new NotSupportedException($"{optimizer} steps float32 and float64 parameters; got {p.DType.TorchName()}.");
+        if (grad.DType != p.DType)
+            throw new ArgumentException($"{optimizer}: the gradient of a {p.DType.TorchName()} parameter is {grad.DType.TorchName()}");
     }
 }

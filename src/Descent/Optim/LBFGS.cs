@@ -1,3 +1,4 @@
+using System.Numerics;
 using Descent.Autograd;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
@@ -14,7 +15,8 @@ namespace Descent.Optim;
 /// p ← p + t·d;  stop on max_iter, max_eval, ‖g‖∞ ≤ tolerance_grad, ‖t·d‖∞ ≤ tolerance_change, |Δloss| &lt; tolerance_change
 /// </code>
 /// Defaults: lr 1, max_iter 20, max_eval max_iter·5/4, tolerance_grad 1e-7, tolerance_change 1e-9, history_size 100,
-/// line_search_fn None (or "strong_wolfe"). One parameter group only.
+/// line_search_fn None (or "strong_wolfe"). One parameter group only. The flat vectors, and all the arithmetic on
+/// them, are float64 when any parameter is (as <c>torch.cat</c> promotes the gradients), else float32.
 /// State (kept, as in PyTorch, under the first parameter): <c>func_evals</c>, <c>n_iter</c>, <c>d</c>, <c>t</c>,
 /// <c>old_dirs</c>, <c>old_stps</c>, <c>ro</c>, <c>H_diag</c>, <c>prev_flat_grad</c>, <c>prev_loss</c>, <c>al</c>.
 /// </summary>
@@ -73,7 +75,19 @@ public sealed class LBFGS : Optimizer
     {
         if (closure is null) throw new ArgumentException("LBFGS needs a closure that reevaluates the model and returns the loss");
         if (ParamGroups.Count != 1) throw new InvalidOperationException(GroupsMessage);
-        foreach (var p in Params) Check.Float32(p, nameof(LBFGS));
+        bool anyDouble = false;
+        foreach (var p in Params)
+        {
+            if (p.DType is not (DType.Float32 or DType.Float64))
+                throw new NotSupportedException($"LBFGS steps float32 and float64 parameters; got {p.DType.TorchName()}.");
+            anyDouble |= p.DType == DType.Float64;
+        }
+        return anyDouble ? Run<double>(closure) : Run<float>(closure);
+    }
+
+    // PyTorch's LBFGS.step, statement by statement, with the flat vectors in T.
+    private Tensor Run<T>(Func<Tensor> closure) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var group = ParamGroups[0];
         double lr = group.Lr, tolGrad = group.GetDouble("tolerance_grad"), tolChange = group.GetDouble("tolerance_change");
         int maxIter = group.GetInt("max_iter"), maxEval = group.GetInt("max_eval"), historySize = group.GetInt("history_size");
@@ -86,16 +100,18 @@ public sealed class LBFGS : Optimizer
         }
 
         var origLoss = Evaluate();
-        double loss = (float)origLoss.Item();
+        double loss = origLoss.Item(); // float(orig_loss)
         int currentEvals = 1;
         state.FuncEvals++;
-        var flatGrad = GatherFlatGrad();
-        if (MaxAbs(flatGrad) <= (float)tolGrad) return origLoss;
+        var flatGrad = GatherFlatGrad<T>();
+        if (MaxAbs(flatGrad) <= Fp.Of<T>(tolGrad)) return origLoss;
 
-        float[]? d = state.D, prevFlatGrad = state.PrevFlatGrad;
+        T[]? d = LbfgsState.Arr<T>(state.D), prevFlatGrad = LbfgsState.Arr<T>(state.PrevFlatGrad);
         double t = state.T;
-        var oldDirs = state.OldDirs; var oldStps = state.OldStps; var ro = state.Ro;
-        float hDiag = state.HDiag;
+        var oldDirs = LbfgsState.Arrs<T>(state.OldDirs);
+        var oldStps = LbfgsState.Arrs<T>(state.OldStps);
+        var ro = state.Ro;
+        T hDiag = Fp.Of<T>(state.HDiag);
         double prevLoss = state.PrevLoss;
         int nIter = 0;
         while (nIter < maxIter)
@@ -106,80 +122,81 @@ public sealed class LBFGS : Optimizer
             {
                 d = Neg(flatGrad);
                 oldDirs = []; oldStps = []; ro = [];
-                hDiag = 1;
+                hDiag = T.One;
             }
             else
             {
-                var y = new float[flatGrad.Length];
-                var s = new float[flatGrad.Length];
-                for (int i = 0; i < y.Length; i++) { y[i] = flatGrad[i] - prevFlatGrad![i]; s[i] = d![i] * (float)t; }
-                float ys = Fp.Dot(y, s);
-                if (ys > (float)1e-10)
+                var y = new T[flatGrad.Length];
+                var s = new T[flatGrad.Length];
+                T tt = Fp.Of<T>(t);
+                for (int i = 0; i < y.Length; i++) { y[i] = flatGrad[i] - prevFlatGrad![i]; s[i] = d![i] * tt; }
+                T ys = Fp.Dot<T>(y, s);
+                if (ys > Fp.Of<T>(1e-10))
                 {
                     if (oldDirs.Count == historySize) { oldDirs.RemoveAt(0); oldStps.RemoveAt(0); ro.RemoveAt(0); }
-                    oldDirs.Add(y); oldStps.Add(s); ro.Add(1f / ys);
-                    hDiag = ys / Fp.Dot(y, y);
+                    oldDirs.Add(y); oldStps.Add(s); ro.Add(double.CreateTruncating(T.One / ys));
+                    hDiag = ys / Fp.Dot<T>(y, y);
                 }
                 int numOld = oldDirs.Count;
-                state.Al ??= new float?[historySize];
+                state.Al ??= new double?[historySize];
                 var al = state.Al;
                 var q = Neg(flatGrad);
                 for (int i = numOld - 1; i >= 0; i--)
                 {
-                    float a = Fp.Dot(oldStps[i], q) * ro[i];
-                    al[i] = a;
+                    T a = Fp.Dot<T>(oldStps[i], q) * Fp.Of<T>(ro[i]);
+                    al[i] = double.CreateTruncating(a);
                     Axpy(q, oldDirs[i], -a);
                 }
-                var r = new float[q.Length];
+                var r = new T[q.Length];
                 for (int i = 0; i < r.Length; i++) r[i] = q[i] * hDiag;
                 for (int i = 0; i < numOld; i++)
                 {
-                    float be = Fp.Dot(oldDirs[i], r) * ro[i];
-                    Axpy(r, oldStps[i], al[i]!.Value - be);
+                    T be = Fp.Dot<T>(oldDirs[i], r) * Fp.Of<T>(ro[i]);
+                    Axpy(r, oldStps[i], Fp.Of<T>(al[i]!.Value) - be);
                 }
                 d = r;
             }
-            if (prevFlatGrad is null) prevFlatGrad = (float[])flatGrad.Clone();
+            if (prevFlatGrad is null) prevFlatGrad = (T[])flatGrad.Clone();
             else flatGrad.CopyTo(prevFlatGrad, 0);
             prevLoss = loss;
 
             if (state.NIter == 1)
             {
-                // min(1., 1. / flat_grad.abs().sum()) * lr: a float32 tensor when the reciprocal wins.
-                float inv = 1f / SumAbs(flatGrad);
-                t = inv < 1f ? inv * (float)lr : 1.0 * lr;
+                // min(1., 1. / flat_grad.abs().sum()) * lr: a tensor of the flat dtype when the reciprocal wins.
+                T inv = T.One / SumAbs(flatGrad);
+                t = inv < T.One ? double.CreateTruncating(inv * Fp.Of<T>(lr)) : 1.0 * lr;
             }
             else t = lr;
 
-            float gtd = Fp.Dot(flatGrad, d!);
-            if (gtd > (float)-tolChange) break;
+            T gtd = Fp.Dot<T>(flatGrad, d!);
+            if (gtd > Fp.Of<T>(-tolChange)) break;
 
             int lsFuncEvals = 0;
             bool optCond = false;
             if (lineSearchFn is not null)
             {
                 if (lineSearchFn != "strong_wolfe") throw new InvalidOperationException("only 'strong_wolfe' is supported");
-                var xInit = Params.Select(p => p.AsSpan().ToArray()).ToArray();
-                (double, float[]) Objective(double tt, float[] dd)
+                var xInit = Params.Select(p => p.Detach().Clone()).ToArray();
+                (double, T[]) Objective(double tt, T[] dd)
                 {
                     AddGrad(tt, dd);
-                    double l = (float)Evaluate().Item();
-                    var fg = GatherFlatGrad();
-                    for (int i = 0; i < Params.Count; i++) { xInit[i].CopyTo(Params[i].AsSpan()); Params[i].BumpVersion(); }
+                    double l = Evaluate().Item();
+                    var fg = GatherFlatGrad<T>();
+                    for (int i = 0; i < Params.Count; i++) { Params[i].CopyFromUnchecked(xInit[i]); Params[i].BumpVersion(); }
                     return (l, fg);
                 }
-                (loss, flatGrad, t, lsFuncEvals) = LbfgsLineSearch.StrongWolfe(Objective, t, d!, loss, flatGrad, gtd);
+                (loss, flatGrad, t, lsFuncEvals) = LbfgsLineSearch.StrongWolfe<T>(Objective, t, d!, loss, flatGrad, gtd);
                 AddGrad(t, d!);
-                optCond = MaxAbs(flatGrad) <= (float)tolGrad;
+                optCond = MaxAbs(flatGrad) <= Fp.Of<T>(tolGrad);
             }
             else
             {
                 AddGrad(t, d!);
                 if (nIter != maxIter)
                 {
-                    loss = (float)Evaluate().Item();
-                    flatGrad = GatherFlatGrad();
-                    optCond = MaxAbs(flatGrad) <= (float)tolGrad;
+                    loss = Evaluate().Item();
+                    flatGrad = GatherFlatGrad<T>();
+                    optCond = MaxAbs(flatGrad) <= Fp.Of<T>(tolGrad);
                     lsFuncEvals = 1;
                 }
             }
@@ -189,68 +206,80 @@ public sealed class LBFGS : Optimizer
             if (nIter == maxIter) break;
             if (currentEvals >= maxEval) break;
             if (optCond) break;
-            float maxStep = 0;
-            foreach (var v in d!) maxStep = MathF.Max(maxStep, MathF.Abs(v * (float)t));
-            if (maxStep <= (float)tolChange) break;
+            T maxStep = T.Zero, ts = Fp.Of<T>(t);
+            foreach (var v in d!) maxStep = T.Max(maxStep, T.Abs(v * ts));
+            if (maxStep <= Fp.Of<T>(tolChange)) break;
             if (Math.Abs(loss - prevLoss) < tolChange) break;
         }
-        state.D = d; state.T = t; state.OldDirs = oldDirs; state.OldStps = oldStps; state.Ro = ro;
-        state.HDiag = hDiag; state.PrevFlatGrad = prevFlatGrad; state.PrevLoss = prevLoss;
+        state.D = LbfgsState.Vec(d); state.T = t; state.OldDirs = LbfgsState.Vecs(oldDirs); state.OldStps = LbfgsState.Vecs(oldStps);
+        state.Ro = ro; state.HDiag = double.CreateTruncating(hDiag); state.PrevFlatGrad = LbfgsState.Vec(prevFlatGrad); state.PrevLoss = prevLoss;
         return origLoss;
     }
 
-    private float[] GatherFlatGrad()
+    // torch.cat of the gradients (zeros for a missing one), promoted to T.
+    private T[] GatherFlatGrad<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int n = 0;
         foreach (var p in Params) n += p.Numel;
-        var flat = new float[n];
+        var flat = new T[n];
         int o = 0;
         foreach (var p in Params)
         {
-            if (p.Grad is not null) p.Grad.Contiguous().AsSpan().CopyTo(flat.AsSpan(o));
+            if (p.Grad is not null) p.Grad.To(TypeOf<T>.DType).Contiguous().AsSpan<T>().CopyTo(flat.AsSpan(o));
             o += p.Numel;
         }
         return flat;
     }
 
-    // p ← p + t·d, parameter by parameter, as PyTorch's _add_grad (add_ with alpha=t).
-    private void AddGrad(double t, float[] d)
+    // p ← p + t·d, parameter by parameter, as PyTorch's _add_grad (add_ with alpha=t). A float32 parameter among
+    // float64 ones is updated in float64 and rounded back, as add_ computes a float32 tensor plus a float64 one.
+    private void AddGrad<T>(double t, T[] d) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float ft = (float)t;
+        T ft = Fp.Of<T>(t);
         int o = 0;
         foreach (var p in Params)
         {
-            var span = p.AsSpan();
-            for (int i = 0; i < span.Length; i++) span[i] = MathF.FusedMultiplyAdd(d[o + i], ft, span[i]);
-            o += span.Length;
+            if (p.DType == TypeOf<T>.DType)
+            {
+                var span = p.AsSpan<T>();
+                for (int i = 0; i < span.Length; i++) span[i] = T.FusedMultiplyAdd(d[o + i], ft, span[i]);
+            }
+            else
+            {
+                var span = p.AsSpan<float>();
+                for (int i = 0; i < span.Length; i++)
+                    span[i] = (float)Math.FusedMultiplyAdd(double.CreateTruncating(d[o + i]), t, span[i]);
+            }
+            o += p.Numel;
             p.BumpVersion();
         }
     }
 
-    private static void Axpy(float[] y, float[] x, float a)
+    private static void Axpy<T>(T[] y, T[] x, T a) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        for (int i = 0; i < y.Length; i++) y[i] = MathF.FusedMultiplyAdd(x[i], a, y[i]);
+        for (int i = 0; i < y.Length; i++) y[i] = T.FusedMultiplyAdd(x[i], a, y[i]);
     }
 
-    private static float[] Neg(float[] x)
+    private static T[] Neg<T>(T[] x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var r = new float[x.Length];
+        var r = new T[x.Length];
         for (int i = 0; i < r.Length; i++) r[i] = -x[i];
         return r;
     }
 
-    private static float MaxAbs(float[] x)
+    private static T MaxAbs<T>(T[] x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float m = 0;
-        foreach (var v in x) m = MathF.Max(m, MathF.Abs(v));
+        T m = T.Zero;
+        foreach (var v in x) m = T.Max(m, T.Abs(v));
         return m;
     }
 
-    private static float SumAbs(float[] x)
+    // |x|₁: a float32 sum accumulated in double and rounded once; a float64 one in double.
+    private static T SumAbs<T>(T[] x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double s = 0;
-        foreach (var v in x) s += Math.Abs(v);
-        return (float)s;
+        foreach (var v in x) s += Math.Abs(double.CreateTruncating(v));
+        return T.CreateTruncating(s);
     }
 
     /// <inheritdoc/>

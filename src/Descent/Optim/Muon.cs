@@ -1,3 +1,4 @@
+using System.Numerics;
 using Descent.Optim.Kernels;
 using Descent.Tensors;
 
@@ -92,30 +93,21 @@ public sealed class Muon : Optimizer
         _ => throw new ArgumentException("Coefficients must be a tuple of exactly 3 values"),
     };
 
-    // The momentum update, its orthogonalization and Newton–Schulz's matrices, kept between steps (sized for the
-    // largest parameter) so a step does not allocate them.
-    private float[] scratch = [];
+    // The momentum update and its orthogonalization (in the parameter's dtype), and Newton–Schulz's matrices (float),
+    // kept between steps (sized for the largest parameter) so a step does not allocate them.
+    private readonly Scratch updateScratch = new(), nsScratch = new();
 
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group) => InlineStepLoop<MuonState>.Run(this, group, new Rule(this, group));
-
-    // The scratch for a rows × cols parameter, grown when too small.
-    private Span<float> Scratch(int rows, int cols)
-    {
-        int need = MuonKernel.StepScratchLength(rows, cols);
-        if (scratch.Length < need) scratch = new float[need];
-        return scratch.AsSpan(0, need);
-    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IInlineStepRule<MuonState>
     {
         private readonly Muon owner;
-        private readonly double lr, wd;
+        private readonly double lr, wd, w, mu;
         private readonly bool nesterov;
         private readonly NewtonSchulzHyper ns;
         private readonly string? adjust;
-        private readonly float w, mu;
 
         public Rule(Muon owner, ParamGroup group)
         {
@@ -128,7 +120,7 @@ public sealed class Muon : Optimizer
             var (a, b, c) = ReadCoefficients(group);
             ns = new NewtonSchulzHyper((float)a, (float)b, (float)c, nsSteps, (float)group.GetDouble("eps"), group.GetBool("use_addmm"));
             adjust = group.GetString("adjust_lr_fn");
-            (w, mu) = ((float)(1 - momentum), (float)momentum);
+            (w, mu) = (1 - momentum, momentum);
         }
 
         public void Check(Tensor p, Tensor grad)
@@ -141,9 +133,15 @@ public sealed class Muon : Optimizer
         public void Apply(Tensor p, Tensor grad, MuonState s)
         {
             int rows = p.Size(0), cols = p.Size(1);
-            var h = new MuonHyper(w, mu, nesterov, (float)(1 - lr * wd), (float)-AdjustLr(lr, adjust, rows, cols), ns);
-            MuonKernel.Step(p.AsSpan(), grad.Contiguous().AsSpan(), s.MomentumBuffer.AsSpan(), owner.Scratch(rows, cols), rows, cols, h);
+            var h = new MuonHyper(w, mu, nesterov, 1 - lr * wd, -AdjustLr(lr, adjust, rows, cols), ns);
+            if (p.DType == DType.Float64) Step<double>(p, grad, s, rows, cols, h);
+            else Step<float>(p, grad, s, rows, cols, h);
         }
+
+        private void Step<T>(Tensor p, Tensor grad, MuonState s, int rows, int cols, in MuonHyper h) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+            MuonKernel.Step(p.AsSpan<T>(), grad.Contiguous().AsSpan<T>(), s.MomentumBuffer.AsSpan<T>(),
+                owner.updateScratch.Get<T>(MuonKernel.UpdateScratchLength(rows, cols)), owner.nsScratch.Get<float>(MuonKernel.ScratchLength(rows, cols)),
+                rows, cols, h);
     }
 
     /// <inheritdoc/>

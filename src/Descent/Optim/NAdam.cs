@@ -81,10 +81,9 @@ public sealed class NAdam : Optimizer
             double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
             s.MuProduct *= (float)mu; // a float32 tensor in PyTorch: the product is rounded every step
             double muProductNext = s.MuProduct * muNext;
-            var h = new NadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                (float)(1 - lr * wd), (float)(1 - Math.Pow(beta2, t)),
-                (float)(-lr * (1.0 - mu) / (1.0 - s.MuProduct)), (float)(-lr * muNext / (1.0 - muProductNext)), maximize);
-            job = new NadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h);
+            var h = new NadamHyper(1 - beta1, beta2, 1 - beta2, eps, wd, decoupled, 1 - lr * wd, 1 - Math.Pow(beta2, t),
+                -lr * (1.0 - mu) / (1.0 - s.MuProduct), -lr * muNext / (1.0 - muProductNext), maximize);
+            job = new NadamJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpAvgSq), h);
             return true;
         }
     }

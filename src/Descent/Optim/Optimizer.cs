@@ -1,7 +1,6 @@
 using System.Collections;
 using Descent.Autograd;
 using Descent.Tensors;
-using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -81,6 +80,7 @@ public abstract class Optimizer
         foreach (var (k, v) in defaults)
             if (!group.Has(k)) group[k] = v;
         ValidateGroup(group);
+        group.OptimizerName = GetType().Name;
         paramGroups.Add(group);
     }
 
@@ -162,7 +162,7 @@ public abstract class Optimizer
     public OptimizerStateDict StateDict()
     {
         stateDictPreHooks.Invoke(h => h(this));
-        var sd = new OptimizerStateDict();
+        var sd = new OptimizerStateDict { OptimizerName = GetType().Name };
         int next = 0;
         foreach (var g in paramGroups)
         {
@@ -173,8 +173,9 @@ public abstract class Optimizer
             {
                 var p = g.Params[i];
                 ids[i] = next;
-                if (state.TryGetValue(p, out var s))
-                    sd.State[next] = s.ToStateDict().ToDictionary(e => e.Key, e => e.Value);
+                // A state with no entries (SGD without momentum) is left out: PyTorch never creates it.
+                if (state.TryGetValue(p, out var s) && s.ToStateDict().ToDictionary(e => e.Key, e => e.Value) is { Count: > 0 } entries)
+                    sd.State[next] = entries;
                 next++;
             }
             d["params"] = ids;
@@ -253,16 +254,19 @@ public abstract class Optimizer
     /// <summary>Runs after <see cref="LoadStateDict"/> has loaded.</summary>
     public IDisposable RegisterLoadStateDictPostHook(Action<Optimizer> hook) => loadStateDictPostHooks.Add(hook);
 
-    /// <summary>PyTorch's printed form: the class name and each group's options.</summary>
+    /// <summary>
+    /// What <c>print(optimizer)</c> shows: the class name, then each group's options sorted by name, as
+    /// <c>str</c> prints them (numbers in the Python type of PyTorch's default: <c>weight_decay: 0</c>).
+    /// </summary>
     public override string ToString()
     {
         var sb = new System.Text.StringBuilder(GetType().Name).Append(" (");
         for (int i = 0; i < paramGroups.Count; i++)
         {
-            sb.Append("\nParameter Group ").Append(i);
+            sb.Append("\nParameter Group ").Append(i).Append('\n');
             foreach (var (k, v) in paramGroups[i].Options.OrderBy(e => e.Key, StringComparer.Ordinal))
-                sb.Append("\n    ").Append(k).Append(": ").Append(PyRepr.Str(v));
+                sb.Append("    ").Append(k).Append(": ").Append(OptionPrinting.Display(GetType().Name, k, v)).Append('\n');
         }
-        return sb.Append("\n)").ToString();
+        return sb.Append(')').ToString();
     }
 }

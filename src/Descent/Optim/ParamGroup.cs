@@ -1,5 +1,6 @@
 using System.Globalization;
 using Descent.Tensors;
+using Descent.Text;
 
 namespace Descent.Optim;
 
@@ -79,6 +80,18 @@ public sealed class ParamGroup
         IReadOnlyList<object> { Count: 2 } l => (ToDouble(l[0], name), ToDouble(l[1], name)),
         var v => throw new InvalidCastException($"option '{name}' is {v}, not a pair of numbers"),
     };
+
+    /// <summary>The class name of the optimizer the group was added to (how its numbers print), or null.</summary>
+    internal string? OptimizerName { get; set; }
+
+    /// <summary>
+    /// What <c>print(optimizer.param_groups[0])</c> shows: the group as a Python dict, <c>params</c> first (the
+    /// parameters' tensor reprs), then the options in order, numbers in the Python type of PyTorch's default.
+    /// Descent's parameters are tensors, so they print as a group of plain tensors does, without
+    /// <c>Parameter containing:</c>.
+    /// </summary>
+    public override string ToString() =>
+        PyRepr.Repr(OptionPrinting.AsPython(OptimizerName, options.Prepend(new("params", Params))), OptionPrinting.Tensors);
 
     /// <summary>A string option (null when absent or None).</summary>
     public string? GetString(string name) => options.TryGetValue(name, out var v) ? v as string : null;

@@ -78,9 +78,9 @@ public sealed class RAdam : Optimizer
             double rhoInf = 2 / (1 - beta2) - 1;
             double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
             double rect = rhoT > 5.0 ? Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5) : 0;
-            var h = new RadamHyper((float)(1 - beta1), (float)beta2, (float)(1 - beta2), (float)eps, (float)wd, decoupled,
-                (float)(1 - lr * wd), (float)lr, (float)bc1, (float)Math.Pow(bc2, 0.5), rhoT > 5.0, (float)rect, maximize);
-            job = new RadamJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), h);
+            var h = new RadamHyper(1 - beta1, beta2, 1 - beta2, eps, wd, decoupled, 1 - lr * wd, lr, bc1, Math.Pow(bc2, 0.5),
+                rhoT > 5.0, rect, maximize);
+            job = new RadamJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpAvgSq), h);
             return true;
         }
     }

@@ -63,9 +63,8 @@ public sealed class RMSprop : Optimizer
         public Rule(ParamGroup group)
         {
             double alpha = group.GetDouble("alpha");
-            h = new RmspropHyper((float)group.Lr, (float)alpha, (float)group.GetDouble("eps"),
-                (float)group.GetDouble("weight_decay"), (float)group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"))
-            { OneMinusAlpha = (float)(1 - alpha) };
+            h = new RmspropHyper(group.Lr, alpha, group.GetDouble("eps"),
+                group.GetDouble("weight_decay"), group.GetDouble("momentum"), group.GetBool("centered"), group.GetBool("maximize"));
         }
 
         public RmspropState NewState(Tensor p) => RmspropState.Schema.Create(p);
@@ -75,8 +74,8 @@ public sealed class RMSprop : Optimizer
             if (h.Momentum > 0) s.MomentumBuffer ??= Tensor.ZerosLike(p);
             if (h.Centered) s.GradAvg ??= Tensor.ZerosLike(p);
             s.Step++;
-            job = new RmspropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.SquareAvg),
-                FloatSlice.OfOptional(s.GradAvg), FloatSlice.OfOptional(s.MomentumBuffer), h);
+            job = new RmspropJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.SquareAvg),
+                TensorSlice.OfOptional(s.GradAvg), TensorSlice.OfOptional(s.MomentumBuffer), h);
             return true;
         }
     }

@@ -63,7 +63,7 @@ public sealed class Rprop : Optimizer
         {
             var (etaMinus, etaPlus) = group.GetPair("etas");
             var (min, max) = group.GetPair("step_sizes");
-            h = new RpropHyper((float)etaMinus, (float)etaPlus, (float)min, (float)max, group.GetBool("maximize"));
+            h = new RpropHyper(etaMinus, etaPlus, min, max, group.GetBool("maximize"));
             lr = group.Lr;
         }
 
@@ -73,7 +73,7 @@ public sealed class Rprop : Optimizer
         public bool TryJob(Tensor p, Tensor grad, RpropState s, out RpropJob job)
         {
             s.Step++;
-            job = new RpropJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.Of(s.Prev), FloatSlice.Of(s.StepSize), h);
+            job = new RpropJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.Of(s.Prev), TensorSlice.Of(s.StepSize), h);
             return true;
         }
     }

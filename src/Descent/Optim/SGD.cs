@@ -64,29 +64,29 @@ public sealed class SGD : Optimizer
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule(ParamGroup group) : IStepRule<SgdState, SgdJob>
     {
-        private readonly SgdHyper h = new((float)group.Lr, (float)group.GetDouble("momentum"), (float)group.GetDouble("dampening"),
-            (float)group.GetDouble("weight_decay"), group.GetBool("nesterov"), group.GetBool("maximize"));
+        private readonly SgdHyper h = new(group.Lr, group.GetDouble("momentum"), group.GetDouble("dampening"),
+            group.GetDouble("weight_decay"), group.GetBool("nesterov"), group.GetBool("maximize"));
 
         public SgdState NewState(Tensor p) => SgdState.Schema.Create(p);
 
         public bool TryJob(Tensor p, Tensor grad, SgdState s, out SgdJob job)
         {
-            CheckScalars(group, s.MomentumBuffer is not null);
+            if (p.DType == DType.Float32) CheckScalars(group, s.MomentumBuffer is not null);
             bool first = false;
             if (h.Momentum != 0 && s.MomentumBuffer is null)
             {
                 s.MomentumBuffer = Tensor.ZerosLike(p);
                 first = true;
             }
-            job = new SgdJob(FloatSlice.Of(p), FloatSlice.Of(grad.Contiguous()), FloatSlice.OfOptional(s.MomentumBuffer), h, first);
+            job = new SgdJob(TensorSlice.Of(p), TensorSlice.Of(grad.Contiguous()), TensorSlice.OfOptional(s.MomentumBuffer), h, first);
             return true;
         }
     }
 
     /// <summary>
-    /// The scalars PyTorch's <c>_single_tensor_sgd</c> passes as <c>alpha</c> for this parameter, each refused as PyTorch
-    /// refuses it when it overflows float32 (e.g. lr 1e308): weight_decay, 1 − dampening once a momentum buffer exists,
-    /// momentum with Nesterov, −lr.
+    /// The scalars PyTorch's <c>_single_tensor_sgd</c> passes as <c>alpha</c> for a float32 parameter, each refused as
+    /// PyTorch refuses it when it overflows float32 (e.g. lr 1e308; a float64 parameter takes any double): weight_decay,
+    /// 1 − dampening once a momentum buffer exists, momentum with Nesterov, −lr.
     /// </summary>
     private static void CheckScalars(ParamGroup group, bool hasBuffer)
     {

@@ -82,13 +82,13 @@ public sealed class SparseAdam : Optimizer
             s.Step++;
             var grad = g.Contiguous();
             // An all-zero gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
-            if (!grad.AsSpan().ContainsAnyExcept(0f))
+            if (grad.DType == DType.Float64 ? !grad.AsSpan<double>().ContainsAnyExcept(0.0) : !grad.AsSpan().ContainsAnyExcept(0f))
             {
                 job = default;
                 return false;
             }
             int rows = p.Dim == 0 ? 1 : p.Size(0), numel = p.Numel;
-            job = new SparseAdamJob(FloatSlice.Of(p), FloatSlice.Of(grad), FloatSlice.Of(s.ExpAvg), FloatSlice.Of(s.ExpAvgSq), numel, numel / rows,
+            job = new SparseAdamJob(TensorSlice.Of(p), TensorSlice.Of(grad), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpAvgSq), numel, numel / rows,
                 SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize));
             return true;
         }

@@ -5,8 +5,9 @@ namespace Descent.Optim;
 
 /// <summary>
 /// The step loop of the elementwise optimizers, written once: for each parameter of a group that has a gradient, in
-/// order, it checks that the parameter is float32, gets its state (made by the rule on the first step), lets the rule
-/// advance the state and make the update, queues the update and bumps the parameter's version; then it runs the queued
+/// order, it checks that the parameter is float32 or float64 (its update runs in its dtype), gets its state (made by
+/// the rule on the first step), lets the rule advance the state and make the update, queues the update and bumps the
+/// parameter's version; then it runs the queued
 /// updates together (on several threads when large, see <see cref="StepPlan{TJob}"/>), also when a later parameter is
 /// refused, so the ones before it are updated as they would be one by one. An optimizer keeps one loop, whose plan
 /// reuses its arrays: a warm step allocates nothing.
@@ -27,7 +28,7 @@ internal sealed class StepLoop<TState, TJob> where TState : ParamState where TJo
             {
                 var p = ps[i];
                 if (p.Grad is not { } grad) continue;
-                Check.Float32(p, owner.GetType().Name);
+                Check.Floating(p, grad, owner.GetType().Name);
                 var s = owner.TryGetState(p, out var existing) ? (TState)existing : owner.AddState(p, rule.NewState(p));
                 if (!rule.TryJob(p, grad, s, out var job)) continue;
                 plan.Add(job, p.Numel);
@@ -56,7 +57,7 @@ internal static class InlineStepLoop<TState> where TState : ParamState
         {
             var p = ps[i];
             if (p.Grad is not { } grad) continue;
-            Check.Float32(p, owner.GetType().Name);
+            Check.Floating(p, grad, owner.GetType().Name);
             rule.Check(p, grad);
             var s = owner.TryGetState(p, out var existing) ? (TState)existing : owner.AddState(p, rule.NewState(p));
             rule.Apply(p, grad, s);

@@ -6,7 +6,8 @@ namespace Descent.Serialization;
 /// <summary>
 /// Reads PyTorch's legacy (pre-1.6, <c>_use_new_zipfile_serialization=False</c>) format: five pickles in a row —
 /// the magic number 0x1950a86a20f9469cfc6c, protocol version 1001, sys_info, the object, the list of storage
-/// keys — followed by each storage as an int64 element count and its raw bytes. Read-only.
+/// keys — followed by each storage as an int64 element count and its raw bytes. Whole modules name their classes
+/// by persistent id (<c>('module', cls, source_file, source)</c>). Read-only.
 /// </summary>
 internal static class LegacyTorchFormat
 {
@@ -32,6 +33,7 @@ internal static class LegacyTorchFormat
         var declared = new Dictionary<string, LoadedStorage>(StringComparer.Ordinal);
         object? Declare(object? pid)
         {
+            if (StorageIds.ModuleClass(pid) is { } cls) return cls;
             var (info, key, numel) = StorageIds.Parse(pid, legacy: true);
             if (declared.TryGetValue(key, out var known))
             {
@@ -68,7 +70,7 @@ internal static class LegacyTorchFormat
         foreach (var key in declared.Keys)
             if (!storages.ContainsKey(key)) throw new InvalidDataException($"storage '{key}' has no data in the file");
 
-        object? Resolve(object? pid) => storages[StorageIds.Parse(pid, legacy: true).Key];
+        object? Resolve(object? pid) => StorageIds.ModuleClass(pid) ?? (object)storages[StorageIds.Parse(pid, legacy: true).Key];
         return Unpickler.Load(data, objectStart, out _, Resolve, limits);
     }
 }

@@ -34,7 +34,11 @@ public static class ModuleStateDicts
         return d;
     }
 
-    /// <summary>Reads an unpickled module state dict; <see cref="InvalidDataException"/> names the entry that does not fit.</summary>
+    /// <summary>
+    /// Reads an unpickled module state dict; <see cref="InvalidDataException"/> names the entry that does not fit.
+    /// Entries of dtypes Descent has no tensors for are widened exactly, as <c>load_state_dict</c>'s copy into a
+    /// float32 or int64 tensor would: float16 and bfloat16 to float32, int32/int16/int8/uint8 to int64.
+    /// </summary>
     public static Dictionary<string, Tensor> FromPy(object? obj)
     {
         if (obj is not PyDict d) throw new InvalidDataException($"a module state dict is a dict of tensors, but the file holds a {PickleRepr.TypeName(obj)}");
@@ -45,6 +49,8 @@ public static class ModuleStateDicts
             result[name] = v switch
             {
                 Tensor t => t,
+                RawTensor r when RawElements.IsHalfPrecision(r.StorageType) => r.ToTensor(DType.Float32),
+                RawTensor r when RawElements.IsSmallInteger(r.StorageType) => r.ToTensor(DType.Int64),
                 RawTensor r => throw new InvalidDataException($"state dict entry '{name}' has dtype {r.TorchDType}, which Descent does not support"),
                 _ => throw new InvalidDataException($"state dict entry '{name}' is a {PickleRepr.TypeName(v)}, not a tensor"),
             };

@@ -4,7 +4,8 @@ namespace Descent.Serialization;
 
 /// <summary>
 /// Walks an unpickled object graph once, iteratively: refuses reference cycles (a list that contains itself),
-/// nesting deeper than the limit, and leftovers that are not data (a bare global or storage). Shared references
+/// nesting deeper than the limit, and leftovers that are not data (a bare global or storage, a module object
+/// without its state, a set). Rebuilt modules are values here: their nesting was checked as they were built. Shared references
 /// are fine and visited once, so a pickle of repeated references cannot make the walk exponential.
 /// </summary>
 internal static class ObjectGraphCheck
@@ -36,6 +37,10 @@ internal static class ObjectGraphCheck
                     throw new InvalidDataException($"pickle result holds the global '{g.FullName}' as a value, which is not supported");
                 case LoadedStorage s:
                     throw new InvalidDataException($"pickle result holds the bare storage '{s.Key}', which is not supported (only tensors)");
+                case ModuleObject m:
+                    throw new InvalidDataException($"pickle result holds a {m.Registration.PythonName} object that was never given its state (or was used before it)");
+                case PySet:
+                    throw new InvalidDataException("sets are not supported in checkpoints (outside a module's non-persistent buffer names)");
                 case PyTuple or List<object?> or PyDict:
                     if (done.Contains(v)) return;
                     if (!onPath.Add(v)) throw new InvalidDataException("pickle contains a reference cycle (a container inside itself)");

@@ -38,4 +38,17 @@ public sealed record PickleLimits
 
     /// <summary>Memory any pickle may allocate whatever its size (bytes).</summary>
     public long MemoryAllowance { get; init; } = 4L << 20;
+
+    /// <summary>
+    /// How many times its own size a zip file's compressed (deflated) entries may declare once inflated, together,
+    /// on top of <see cref="MemoryAllowance"/>. torch.save stores entries uncompressed; files re-zipped by other
+    /// tools inflate about 1.1× (weights) and rarely past 10×, while deflate allows about 1000×: a declared total
+    /// over this is refused as a zip bomb before anything is inflated. The other limits then apply to the inflated
+    /// bytes.
+    /// </summary>
+    public int MaxInflation { get; init; } = 64;
+
+    /// <summary>The inflated bytes a zip file of <paramref name="fileLength"/> bytes may declare.</summary>
+    internal long InflationBudget(long fileLength) =>
+        fileLength > (long.MaxValue - MemoryAllowance) / Math.Max(MaxInflation, 1) ? long.MaxValue : fileLength * MaxInflation + MemoryAllowance;
 }

@@ -12,11 +12,15 @@ internal static class PickleRepr
 {
     public static string Of(object? v) => PyRepr.Of(v, Describe);
 
+    /// <summary>A name from the file, cut to 200 characters for a message.</summary>
+    public static string Cap(string s) => s.Length > 200 ? s[..200] + "…" : s;
+
     private static string? Describe(object v) => v switch
     {
         PyDict d => (d.IsOrderedDict ? "OrderedDict" : "dict") + $" of {d.Count}",
         Tensor t => $"tensor {ShapeHelper.Format(t.shape)} {t.DType.TorchName()}",
         RawTensor r => r.ToString(),
+        NN.Module m => m.GetType().Name + " module",
         _ => null,
     };
 
@@ -33,6 +37,8 @@ internal static class PickleRepr
         List<object?> => "list",
         PyDict d => d.IsOrderedDict ? "OrderedDict" : "dict",
         Tensor or RawTensor => "Tensor",
+        PySet => "set",
+        ModuleObject o => o.Registration.PythonName,
         _ => v.GetType().Name,
     };
 }

@@ -18,12 +18,13 @@ namespace Descent.Serialization;
 /// <remarks>
 /// Accepted values: null, bool, integers, float/double, string, byte[], <see cref="PyTuple"/>, value tuples,
 /// <see cref="PyDict"/>, lists and arrays, dictionaries (string → tensor ones become an OrderedDict, as a
-/// module's state dict is in PyTorch), <see cref="OptimizerStateDict"/>, <see cref="Tensor"/> and <see cref="RawTensor"/>.
+/// module's state dict is in PyTorch), <see cref="OptimizerStateDict"/>, <see cref="Tensor"/>, <see cref="RawTensor"/>
+/// and whole modules of the classes in <see cref="ModuleClasses"/> (as <c>torch.save(model)</c> writes them).
 /// Reference cycles are refused.
 /// </remarks>
 // The output is a MemoryStream, which holds no resource that needs disposing.
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable")]
-internal sealed class Pickler
+internal sealed partial class Pickler
 {
     private const int BatchSize = 1000;
     private const int MaxDepth = 1000;
@@ -33,6 +34,7 @@ internal sealed class Pickler
     private readonly Dictionary<string, int> globalMemo = new(StringComparer.Ordinal);
     private readonly HashSet<object> inProgress = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<object, string> storageKeys = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, int> storageKeyMemo = new(ReferenceEqualityComparer.Instance);
     private int depth;
 
     /// <summary>Storages in key order ("0", "1", …): the key and the little-endian bytes to store under data/key.</summary>
@@ -64,6 +66,7 @@ internal sealed class Pickler
             case float f: SaveFloat(f); return;
             case double d: SaveFloat(d); return;
             case string s: SaveString(s); return;
+            case FreshString f: WriteUnicode(f.Value); return;
             case Enum e: throw new ArgumentException($"cannot pickle the enum value {e}");
         }
         if (PyKeyComparer.TryInteger(obj, out var integer)) { SaveInteger(integer); return; }
@@ -78,6 +81,9 @@ internal sealed class Pickler
                 case Tensor t: SaveTensor(t.storage, StorageTypes.For(t.DType).Name, t.offset, t.shape, t.strides, t.RequiresGrad, obj); return;
                 case RawTensor r: SaveTensor(r.StorageBytes, r.StorageType, r.StorageOffset, r.Shape, r.Strides, r.RequiresGrad, obj); return;
                 case byte[] bytes: SaveBytes(bytes); return;
+                case NN.Module module: SaveModule(module); return;
+                case ParameterValue p: SaveParameter(p.Tensor); return;
+                case PySet set: SaveSet(set, obj); return;
                 case PyTuple t: SaveTuple(t, obj); return;
                 case ITuple vt: SaveTuple(ToPyTuple(vt), obj); return;
                 case PyDict d: SaveDict(d); return;
@@ -145,13 +151,19 @@ internal sealed class Pickler
     private void SaveString(string s)
     {
         if (stringMemo.TryGetValue(s, out int id)) { WriteGet(id); return; }
+        stringMemo[s] = WriteUnicode(s);
+    }
+
+    /// <summary>BINUNICODE and its memo slot, without sharing it by value: Python memoizes by identity, and strings made at run time (storage keys, str(i)) are new objects.</summary>
+    private int WriteUnicode(string s)
+    {
         var bytes = Encoding.UTF8.GetBytes(s);
         output.WriteByte(BinUnicode);
         Span<byte> len = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(len, (uint)bytes.Length);
         output.Write(len);
         output.Write(bytes);
-        stringMemo[s] = WritePut();
+        return WritePut();
     }
 
     private void SaveGlobal(string module, string name)
@@ -260,7 +272,9 @@ internal sealed class Pickler
         output.WriteByte(Mark);
         SaveString("storage");
         SaveGlobal("torch", storageType);
-        SaveString(key);
+        // torch.save's key is str(len(id_map)), one string object per storage.
+        if (storageKeyMemo.TryGetValue(storage, out int keyId)) WriteGet(keyId);
+        else storageKeyMemo[storage] = WriteUnicode(key);
         SaveString("cpu");
         SaveInteger(numel);
         output.WriteByte(PickleOpcodes.Tuple);

@@ -3,8 +3,9 @@ using Descent.Tensors;
 namespace Descent.Serialization;
 
 /// <summary>
-/// A tensor of a dtype Descent has no <see cref="DType"/> for (uint8, int32, float16, …), kept as raw
-/// little-endian storage bytes with PyTorch's view geometry so it survives a load/save round trip. The RNG state
+/// A tensor of a dtype Descent has no <see cref="DType"/> for (uint8, int32, float16, bfloat16, …), kept as raw
+/// little-endian storage bytes with PyTorch's view geometry so it survives a load/save round trip;
+/// <see cref="ToTensor"/> converts it. The RNG state
 /// a <see cref="Checkpoint"/> stores is one: a uint8 tensor, like <c>torch.get_rng_state()</c>.
 /// </summary>
 public sealed class RawTensor
@@ -71,6 +72,19 @@ public sealed class RawTensor
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// The values as a Descent tensor of <paramref name="dtype"/>: float16 and bfloat16 widen exactly to float32 and
+    /// the small integer types to int64 (as <c>tensor.float()</c> and <c>tensor.long()</c> would), then convert to
+    /// <paramref name="dtype"/>. A floating-point result keeps <see cref="RequiresGrad"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">For complex tensors, which have no Descent dtype.</exception>
+    public Tensor ToTensor(DType dtype = DType.Float32)
+    {
+        var t = RawElements.Widen(ToBytes(), StorageType, Shape).To(dtype);
+        if (RequiresGrad && dtype.IsFloatingPoint()) t.RequiresGrad = true;
+        return t;
     }
 
     /// <inheritdoc/>

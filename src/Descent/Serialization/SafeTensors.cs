@@ -11,7 +11,8 @@ namespace Descent.Serialization;
 /// name to <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> (plus an optional <c>__metadata__</c> map of
 /// strings), then the tensors' bytes, row-major and little-endian. Loading checks everything the format's reference
 /// implementation does — header length, JSON shape, known dtypes, offsets in bounds, contiguous and
-/// non-overlapping, size = numel × element size — before allocating any tensor.
+/// non-overlapping, size = numel × element size — before allocating any tensor. F16 and BF16 tensors (Descent has
+/// no half-precision tensors) load when asked for as float32 or float64: widened exactly, as <c>tensor.float()</c>.
 /// </summary>
 public static class SafeTensors
 {
@@ -23,12 +24,13 @@ public static class SafeTensors
         [DType.Float32] = "F32", [DType.Float64] = "F64", [DType.Int64] = "I64", [DType.Bool] = "BOOL",
     };
 
-    private static readonly Dictionary<string, (int Size, DType? DType)> DTypes = new(StringComparer.Ordinal)
+    // Raw: the torch storage class of a dtype Descent widens on request (F16, BF16).
+    private static readonly Dictionary<string, (int Size, DType? DType, string? Raw)> DTypes = new(StringComparer.Ordinal)
     {
-        ["F32"] = (4, DType.Float32), ["F64"] = (8, DType.Float64), ["I64"] = (8, DType.Int64), ["BOOL"] = (1, DType.Bool),
-        ["F16"] = (2, null), ["BF16"] = (2, null), ["I32"] = (4, null), ["I16"] = (2, null), ["I8"] = (1, null),
-        ["U8"] = (1, null), ["U16"] = (2, null), ["U32"] = (4, null), ["U64"] = (8, null),
-        ["F8_E4M3"] = (1, null), ["F8_E5M2"] = (1, null),
+        ["F32"] = (4, DType.Float32, null), ["F64"] = (8, DType.Float64, null), ["I64"] = (8, DType.Int64, null), ["BOOL"] = (1, DType.Bool, null),
+        ["F16"] = (2, null, "HalfStorage"), ["BF16"] = (2, null, "BFloat16Storage"), ["I32"] = (4, null, null), ["I16"] = (2, null, null),
+        ["I8"] = (1, null, null), ["U8"] = (1, null, null), ["U16"] = (2, null, null), ["U32"] = (4, null, null), ["U64"] = (8, null, null),
+        ["F8_E4M3"] = (1, null, null), ["F8_E5M2"] = (1, null, null),
     };
 
     /// <summary>Saves <paramref name="tensors"/> (in name order) with optional string metadata, atomically.</summary>
@@ -88,27 +90,32 @@ public static class SafeTensors
         return ms.ToArray();
     }
 
-    /// <summary>Loads every tensor. Tensors of dtypes Descent lacks (F16, I32, …) are refused by name.</summary>
-    public static Dictionary<string, Tensor> Load(string path) => Load(path, out _);
+    /// <summary>
+    /// Loads every tensor. With <paramref name="floatingPoint"/>, every floating-point tensor (F16, BF16, F32, F64) is
+    /// converted to that dtype, as <c>module.to(dtype)</c> would; without it F16 and BF16 are refused by name. Other
+    /// dtypes Descent lacks (I32, U8, …) are refused by name.
+    /// </summary>
+    public static Dictionary<string, Tensor> Load(string path, DType? floatingPoint = null) => Load(path, out _, floatingPoint);
 
-    /// <summary>Loads every tensor and the <c>__metadata__</c> map (empty when absent).</summary>
-    public static Dictionary<string, Tensor> Load(string path, out Dictionary<string, string> metadata)
+    /// <summary>Loads every tensor and the <c>__metadata__</c> map (empty when absent); <paramref name="floatingPoint"/> as in <see cref="Load(string, DType?)"/>.</summary>
+    public static Dictionary<string, Tensor> Load(string path, out Dictionary<string, string> metadata, DType? floatingPoint = null)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Load(fs, out metadata);
+        return Load(fs, out metadata, floatingPoint);
     }
 
     /// <summary>Loads from a seekable stream.</summary>
-    public static Dictionary<string, Tensor> Load(Stream stream, out Dictionary<string, string> metadata)
+    public static Dictionary<string, Tensor> Load(Stream stream, out Dictionary<string, string> metadata, DType? floatingPoint = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (floatingPoint is { } f && !f.IsFloatingPoint()) throw new ArgumentException($"floatingPoint must be a floating-point dtype, not {f.TorchName()}", nameof(floatingPoint));
         Dictionary<string, string>? meta = null;
-        var result = LoaderGuard.Run(() => LoadChecked(stream, out meta));
+        var result = LoaderGuard.Run(() => LoadChecked(stream, floatingPoint, out meta));
         metadata = meta!;
         return result;
     }
 
-    private static Dictionary<string, Tensor> LoadChecked(Stream stream, out Dictionary<string, string> metadata)
+    private static Dictionary<string, Tensor> LoadChecked(Stream stream, DType? floatingPoint, out Dictionary<string, string> metadata)
     {
         long fileLength = stream.Length;
         if (fileLength < 8) throw Bad("file is shorter than the 8-byte header length");
@@ -121,7 +128,7 @@ public static class SafeTensors
         var header = new byte[headerLength];
         stream.ReadExactly(header);
         long dataLength = fileLength - 8 - (long)headerLength;
-        var entries = ParseHeader(header, dataLength, out metadata);
+        var entries = ParseHeader(header, dataLength, floatingPoint, out metadata);
 
         var result = new Dictionary<string, Tensor>(entries.Count, StringComparer.Ordinal);
         long dataStart = 8 + (long)headerLength;
@@ -130,17 +137,18 @@ public static class SafeTensors
             var buffer = new byte[e.End - e.Begin]; // bounded: checked against the file's length above
             stream.Position = dataStart + e.Begin;
             stream.ReadExactly(buffer);
-            var storage = StorageBytes.ToStorage(e.DType, buffer);
-            result[e.Name] = new Tensor(storage, e.Shape);
+            var t = e.Raw is not null ? RawElements.Widen(buffer, e.Raw, e.Shape) : new Tensor(StorageBytes.ToStorage(e.DType, buffer), e.Shape);
+            result[e.Name] = floatingPoint is { } f && t.DType.IsFloatingPoint() ? t.To(f) : t;
         }
         return result;
     }
 
-    private sealed record Entry(string Name, DType DType, int[] Shape, long Begin, long End);
+    /// <summary>One tensor of the header; <paramref name="Raw"/> names the storage class of an F16/BF16 one, widened when read.</summary>
+    private sealed record Entry(string Name, DType DType, string? Raw, int[] Shape, long Begin, long End);
 
     private static InvalidDataException Bad(string message) => new("safetensors: " + message);
 
-    private static List<Entry> ParseHeader(byte[] header, long dataLength, out Dictionary<string, string> metadata)
+    private static List<Entry> ParseHeader(byte[] header, long dataLength, DType? floatingPoint, out Dictionary<string, string> metadata)
     {
         metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         // System.Text.Json parses invalid UTF-8 inside strings lazily and throws only when a name is read.
@@ -164,7 +172,7 @@ public static class SafeTensors
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : throw Bad($"metadata '{m.Name}' is not a string");
                     continue;
                 }
-                entries.Add(ParseEntry(prop.Name, prop.Value));
+                entries.Add(ParseEntry(prop.Name, prop.Value, floatingPoint));
             }
             // As the reference implementation: sorted by offset, the tensors tile the data exactly.
             entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
@@ -179,13 +187,15 @@ public static class SafeTensors
         }
     }
 
-    private static Entry ParseEntry(string name, JsonElement v)
+    private static Entry ParseEntry(string name, JsonElement v, DType? floatingPoint)
     {
         if (v.ValueKind != JsonValueKind.Object) throw Bad($"entry '{name}' is not an object");
         if (!v.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String) throw Bad($"entry '{name}' has no dtype");
         string dtype = dt.GetString()!;
         if (!DTypes.TryGetValue(dtype, out var info)) throw Bad($"entry '{name}' has unknown dtype '{dtype}'");
-        if (info.DType is not DType descentType) throw Bad($"entry '{name}' has dtype {dtype}, which Descent does not support");
+        if (info.Raw is not null && floatingPoint is null)
+            throw Bad($"entry '{name}' has dtype {dtype}, which Descent has no tensors for; load with floatingPoint: DType.Float32 to widen it exactly");
+        if (info.DType is null && info.Raw is null) throw Bad($"entry '{name}' has dtype {dtype}, which Descent does not support");
         if (!v.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array) throw Bad($"entry '{name}' has no shape");
         if (sh.GetArrayLength() > 64) throw Bad($"entry '{name}' has more than 64 dimensions");
         var shape = new int[sh.GetArrayLength()];
@@ -207,6 +217,6 @@ public static class SafeTensors
             throw Bad($"entry '{name}' spans {end - begin} bytes but {dtype} {Tensors.ShapeHelper.Format(shape)} needs {numel * info.Size}");
         foreach (var p in v.EnumerateObject())
             if (p.Name is not ("dtype" or "shape" or "data_offsets")) throw Bad($"entry '{name}' has unknown field '{p.Name}'");
-        return new Entry(name, descentType, shape, begin, end);
+        return new Entry(name, info.DType ?? DType.Float32, info.Raw, shape, begin, end);
     }
 }

@@ -3,6 +3,19 @@ namespace Descent.Serialization;
 /// <summary>Parses torch.save's persistent ids: <c>('storage', torch.XStorage, key, location, numel[, view_metadata])</c>.</summary>
 internal static class StorageIds
 {
+    /// <summary>
+    /// The legacy format's id of a module class, <c>('module', cls, source_file, source)</c>: the class (allow-listed
+    /// when its GLOBAL was read) is what the id stands for; its source text is only PyTorch's change check.
+    /// </summary>
+    public static GlobalRef? ModuleClass(object? pid)
+    {
+        if (pid is not PyTuple { Count: 4 } t || t[0] is not "module") return null;
+        if (t[1] is not GlobalRef g || ModuleClasses.Find(g.FullName) is null)
+            throw new InvalidDataException($"module persistent id names {PickleRepr.Of(t[1])}, not an allow-listed torch.nn class");
+        if (t[2] is not (string or null) || t[3] is not (string or null)) throw new InvalidDataException("module persistent id's source is not a str");
+        return g;
+    }
+
     public static (StorageTypes.Info Info, string Key, long Numel) Parse(object? pid, bool legacy)
     {
         if (pid is not PyTuple t || t.Count != (legacy ? 6 : 5) || t[0] is not "storage")

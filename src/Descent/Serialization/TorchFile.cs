@@ -4,9 +4,10 @@ using Descent.IO;
 namespace Descent.Serialization;
 
 /// <summary>
-/// PyTorch's <c>torch.save</c> files. Reads the zip format (any top-level folder; <c>data.pkl</c>, <c>data/&lt;key&gt;</c>,
-/// <c>version</c>, <c>byteorder</c>) and the legacy pre-1.6 format; writes the zip format exactly as PyTorch 1.13
-/// does. Values come back as the object model: <see cref="PyDict"/>, lists, <see cref="PyTuple"/>, tensors (Descent
+/// PyTorch's <c>torch.save</c> files. Reads the zip format as PyTorch 1.6 to 2.x write it (any top-level folder;
+/// <c>data.pkl</c>, <c>data/&lt;key&gt;</c>, <c>version</c> or <c>.data/version</c>, <c>byteorder</c>,
+/// <c>.format_version</c>, <c>.storage_alignment</c>, <c>.data/serialization_id</c>; entries stored or deflated)
+/// and the legacy pre-1.6 format; writes the zip format exactly as PyTorch 1.13 does. Values come back as the object model: <see cref="PyDict"/>, lists, <see cref="PyTuple"/>, tensors (Descent
 /// <see cref="Tensors.Tensor"/> or <see cref="RawTensor"/>), strings and numbers.
 /// </summary>
 /// <remarks>Malformed, truncated, corrupted or hostile files throw <see cref="InvalidDataException"/>.</remarks>
@@ -45,7 +46,7 @@ public static class TorchFile
 
     private static object? LoadZip(Stream stream, PickleLimits? limits)
     {
-        var zip = new ZipReader(stream);
+        var zip = new ZipReader(stream, (limits ?? PickleLimits.Default).InflationBudget(stream.Length));
         if (zip.Names.Count == 0) throw new InvalidDataException("zip archive is empty");
         // As PyTorch's reader: the folder of the first entry names the archive.
         string first = zip.Names[0];
@@ -53,12 +54,13 @@ public static class TorchFile
         if (slash <= 0) throw new InvalidDataException($"zip entry '{first}' is not inside an archive folder");
         string prefix = first[..(slash + 1)];
         if (!zip.Contains(prefix + "data.pkl")) throw new InvalidDataException($"no '{prefix}data.pkl' in the archive");
-        if (zip.Contains(prefix + "version"))
-        {
-            var v = ReadSmallText(zip, prefix + "version");
-            if (!int.TryParse(v, out int version) || version < 1 || version > 10)
-                throw new InvalidDataException($"unsupported file format version '{Truncate(v)}'");
-        }
+        // PyTorch 2.x moves the version to .data/version once it passes 5; torch.save writes 3 to either.
+        foreach (var record in new[] { "version", ".data/version" })
+            if (zip.Contains(prefix + record)) CheckSmallInt(zip, prefix + record, "file format version", 1, 10);
+        // 2.x: the storages' order (1: numeric keys) and their alignment in the zip; neither changes how they read.
+        // .data/serialization_id (a 40-digit tag) is not read at all.
+        if (zip.Contains(prefix + ".format_version")) CheckSmallInt(zip, prefix + ".format_version", ".format_version", 1, 10);
+        if (zip.Contains(prefix + ".storage_alignment")) CheckSmallInt(zip, prefix + ".storage_alignment", ".storage_alignment", 1, 1 << 20);
         bool bigEndian = false;
         if (zip.Contains(prefix + "byteorder"))
         {
@@ -94,6 +96,23 @@ public static class TorchFile
             return s;
         }
         return Unpickler.Load(pkl, Persistent, limits);
+    }
+
+    private static void CheckSmallInt(ZipReader zip, string name, string what, int min, int max)
+    {
+        var v = ReadSmallText(zip, name);
+        if (!int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < min || n > max)
+            throw new InvalidDataException($"unsupported {what} '{Truncate(v)}'");
+    }
+
+    /// <summary>
+    /// The bytes a file holds once its compressed zip entries are inflated (their declared sizes; the file's own
+    /// length otherwise): what the loader's work and memory bounds are proportional to.
+    /// </summary>
+    internal static long ContentLength(byte[] file)
+    {
+        try { return LoaderGuard.Run(() => file.Length + new ZipReader(new MemoryStream(file, writable: false)).InflatedSize); }
+        catch (InvalidDataException) { return file.Length; }
     }
 
     private static string ReadSmallText(ZipReader zip, string name)

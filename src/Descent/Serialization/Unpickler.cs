@@ -194,7 +194,7 @@ internal sealed partial class Unpickler
             {
                 var args = PopValue() as PyTuple ?? throw Bad("REDUCE/NEWOBJ arguments are not a tuple");
                 var callable = PopValue() as GlobalRef ?? throw Bad("REDUCE/NEWOBJ of something that is not an allowed global");
-                PushResult(PickleGlobals.Call(callable, args, budget));
+                PushResult(op == NewObj ? PickleGlobals.New(callable, args, budget) : PickleGlobals.Call(callable, args, budget));
                 break;
             }
             case NewObjEx:
@@ -203,15 +203,19 @@ internal sealed partial class Unpickler
                 var args = PopValue() as PyTuple;
                 var cls = PopValue() as GlobalRef;
                 if (cls is null || args is null || kwargs is null || kwargs.Count != 0) throw Bad("NEWOBJ_EX with keyword arguments or of a non-global");
-                PushResult(PickleGlobals.Call(cls, args, budget));
+                PushResult(PickleGlobals.New(cls, args, budget));
                 break;
             }
             case Build:
             {
                 var state = PopValue();
                 var target = Peek();
-                PickleGlobals.Build(target, state, budget);
-                Nest(target, state);
+                if (target is ModuleObject module) BuildModule(module, state);
+                else
+                {
+                    PickleGlobals.Build(target, state, budget);
+                    Nest(target, state);
+                }
                 break;
             }
             case BinPersId: Push(PersistentLoad(PopValue())); break;
@@ -220,6 +224,20 @@ internal sealed partial class Unpickler
             case NextBuffer: case ReadOnlyBuffer: throw Bad("out-of-band buffers are not supported");
             default: throw Bad($"unknown opcode 0x{op:x2}");
         }
+    }
+
+    /// <summary>
+    /// BUILD on a torch.nn module object: the rebuilt Descent module takes its place on the stack and in the memo,
+    /// so every later reference gets the module, and counts one level deeper than its state, so modules nested in
+    /// modules meet the depth limit.
+    /// </summary>
+    private void BuildModule(ModuleObject module, object? state)
+    {
+        var built = ModuleRebuild.Build(module, state);
+        stack[^1] = built;
+        foreach (long key in module.MemoKeys)
+            if (memo.TryGet(key, out var v) && ReferenceEquals(v, module)) memo.Set(key, built);
+        SetDepth(built, 1 + DepthOf(state));
     }
 
     private object? PersistentLoad(object? pid)
@@ -314,7 +332,7 @@ internal sealed partial class Unpickler
 
     private void SetItem(PyDict d, object? key, object? value)
     {
-        if (key is null or List<object?> or PyDict or GlobalRef) throw Bad($"unhashable dict key of type {PickleRepr.TypeName(key)}");
+        if (key is null or List<object?> or PyDict or GlobalRef or PySet or ModuleObject or NN.Module) throw Bad($"unhashable dict key of type {PickleRepr.TypeName(key)}");
         budget.ChargeKey(key);
         d[key] = value;
         Nest(d, key);
@@ -328,7 +346,9 @@ internal sealed partial class Unpickler
     {
         if (index < 0) throw Bad("negative memo key");
         if (memo.Count >= limits.MaxMemo && !memo.Contains(index)) throw Bad($"more than {limits.MaxMemo} memo entries");
-        memo.Set(index, Peek());
+        var value = Peek();
+        memo.Set(index, value);
+        if (value is ModuleObject m) m.MemoKeys.Add(index);
     }
 
     private byte ReadByte()

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Descent.Serialization;
@@ -6,7 +7,10 @@ namespace Descent.Serialization;
 /// <summary>
 /// Reads the central directory of a zip archive from a seekable stream and returns entries on demand, checking
 /// every offset and size against the stream's length before allocating, and each entry's CRC-32 after reading.
-/// Only STORED entries (what torch.save writes) are read; zip64 end records and extra fields are understood.
+/// Entries are STORED (what torch.save writes) or DEFLATEd (what other zip tools write); zip64 end records and
+/// extra fields are understood. Deflate can expand a thousandfold, so the sizes the directory declares for
+/// compressed entries may add up to at most <c>maxInflated</c> bytes (checked before anything is inflated), and no
+/// entry may inflate past its declared size.
 /// </summary>
 internal sealed class ZipReader
 {
@@ -20,12 +24,34 @@ internal sealed class ZipReader
     /// <summary>Entry names in directory order.</summary>
     public List<string> Names { get; } = [];
 
-    public ZipReader(Stream stream)
+    /// <summary>Reads the directory; compressed entries may declare <paramref name="maxInflated"/> bytes in all.</summary>
+    public ZipReader(Stream stream, long maxInflated = long.MaxValue)
     {
         this.stream = stream;
         length = stream.Length;
         ReadDirectory();
+        CheckInflatedSizes(maxInflated);
     }
+
+    /// <summary>
+    /// Refuses a zip bomb before inflating anything: the sizes declared for compressed entries must fit the
+    /// budget, and a compressed entry that is read inflates into exactly its declared size (see <see cref="Read"/>).
+    /// </summary>
+    private void CheckInflatedSizes(long maxInflated)
+    {
+        long total = 0;
+        foreach (var e in entries.Values)
+            if (e.Method == Deflated) total = e.Size > long.MaxValue - total ? long.MaxValue : total + e.Size;
+        // Stored entries are checked against the file; other methods are refused when read.
+        InflatedSize = total;
+        if (total > maxInflated)
+            throw Bad($"compressed entries declare {total} bytes once inflated, more than the {maxInflated} allowed for a {length}-byte file; refused as a possible zip bomb");
+    }
+
+    /// <summary>What the compressed entries declare they inflate to, together.</summary>
+    public long InflatedSize { get; private set; }
+
+    private const ushort Stored = 0, Deflated = 8;
 
     private static InvalidDataException Bad(string message) => new("zip: " + message);
 
@@ -146,20 +172,58 @@ internal sealed class ZipReader
     public byte[] Read(string name)
     {
         if (!entries.TryGetValue(name, out var e)) throw Bad($"no entry '{name}'");
-        if (e.Method != 0) throw Bad($"entry '{name}' is compressed (method {e.Method}); torch.save writes stored entries only");
-        if (e.CompressedSize != e.Size) throw Bad($"stored entry '{name}' has different compressed and uncompressed sizes");
+        if (e.Method is not (Stored or Deflated))
+            throw Bad($"entry '{name}' is compressed with method {e.Method} ({MethodName(e.Method)}); only stored and deflated entries are read");
+        if (e.Method == Stored && e.CompressedSize != e.Size) throw Bad($"stored entry '{name}' has different compressed and uncompressed sizes");
         if (e.HeaderOffset > length - 30) throw Bad($"entry '{name}' header lies outside the file");
         var h = ReadAt(e.HeaderOffset, 30);
         if (BinaryPrimitives.ReadUInt32LittleEndian(h) != 0x04034b50) throw Bad($"bad local header signature for '{name}'");
         long dataStart = e.HeaderOffset + 30 + BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(26)) + BinaryPrimitives.ReadUInt16LittleEndian(h.AsSpan(28));
         // Checked before allocating: the declared size must fit in what the file actually holds.
-        if (e.Size > length - dataStart || dataStart > length)
-            throw Bad($"entry '{name}' declares {e.Size} bytes but the file has only {Math.Max(0, length - dataStart)} after its header");
+        if (e.CompressedSize > length - dataStart || dataStart > length)
+            throw Bad($"entry '{name}' declares {e.CompressedSize} bytes but the file has only {Math.Max(0, length - dataStart)} after its header");
         if (e.Size > int.MaxValue) throw Bad($"entry '{name}' is larger than 2 GiB");
-        var data = ReadAt(dataStart, (int)e.Size);
+        var data = e.Method == Stored ? ReadAt(dataStart, (int)e.Size) : Inflate(e, ReadAt(dataStart, (int)e.CompressedSize));
         if (System.IO.Hashing.Crc32.HashToUInt32(data) != e.Crc) throw Bad($"CRC mismatch in entry '{name}' (file corrupted)");
         return data;
     }
+
+    /// <summary>Inflates into a buffer of the declared size: more output, or less, is a malformed entry.</summary>
+    private static byte[] Inflate(Entry e, byte[] compressed)
+    {
+        var output = new byte[e.Size];
+        try
+        {
+            using var z = new DeflateStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            int total = 0;
+            while (total < output.Length)
+            {
+                int n = z.Read(output, total, output.Length - total);
+                if (n == 0) break;
+                total += n;
+            }
+            if (total != output.Length) throw Bad($"entry '{e.Name}' inflates to {total} bytes, not the {e.Size} its directory declares");
+            if (z.ReadByte() >= 0) throw Bad($"entry '{e.Name}' inflates past the {e.Size} bytes its directory declares");
+        }
+        catch (InvalidDataException x) when (!x.Message.StartsWith("zip:", StringComparison.Ordinal))
+        {
+            throw Bad($"entry '{e.Name}' is not valid deflate data ({x.Message})");
+        }
+        return output;
+    }
+
+    private static string MethodName(ushort method) => method switch
+    {
+        1 => "shrunk",
+        6 => "imploded",
+        9 => "deflate64",
+        12 => "bzip2",
+        14 => "lzma",
+        93 => "zstandard",
+        95 => "xz",
+        99 => "encrypted",
+        _ => "unknown",
+    };
 
     private byte[] ReadAt(long offset, int count)
     {

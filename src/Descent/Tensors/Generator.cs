@@ -37,13 +37,21 @@ public sealed partial class Generator
     /// <summary>Creates a generator seeded with <paramref name="seed"/>, like <c>torch.Generator().manual_seed(seed)</c>.</summary>
     public Generator(long seed) => engine = new Mt19937(unchecked((ulong)seed));
 
+    // The process's default generator, and a thread's own where one is set (a DataLoader worker's).
+    private static readonly Generator ProcessDefault = new(unchecked((long)NonDeterministicSeed()));
+    [ThreadStatic] private static Generator? threadDefault;
+
     /// <summary>
-    /// The process-wide default CPU generator (<c>torch.default_generator</c>,
-    /// used by the global <c>torch.*</c> random functions). Like PyTorch's it
-    /// starts from a nondeterministic seed; call <see cref="ManualSeed"/> for
-    /// reproducibility.
+    /// The default CPU generator (<c>torch.default_generator</c>, used by the
+    /// global <c>torch.*</c> random functions). Like PyTorch's it starts from a
+    /// nondeterministic seed; call <see cref="ManualSeed"/> for reproducibility.
+    /// It is the process's, except on a <c>DataLoader</c> worker thread, which
+    /// has its own, seeded as PyTorch seeds each worker process.
     /// </summary>
-    public static Generator Default { get; } = new(unchecked((long)NonDeterministicSeed()));
+    public static Generator Default => threadDefault ?? ProcessDefault;
+
+    /// <summary>Makes <paramref name="generator"/> the calling thread's <see cref="Default"/> (null: the process's again).</summary>
+    internal static void SetThreadDefault(Generator? generator) => threadDefault = generator;
 
     /// <summary>
     /// The seed last set (<c>Generator.initial_seed()</c>). PyTorch stores seeds

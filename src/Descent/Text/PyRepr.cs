@@ -11,9 +11,10 @@ namespace Descent.Text;
 /// match PyTorch's. <see cref="Float"/> is <c>repr(float)</c>; <see cref="Fixed"/> and <see cref="Scientific"/>
 /// are the format specs <c>"{:.Nf}"</c> and <c>"{:.Ne}"</c> tensor printing uses; <see cref="Of"/> and
 /// <see cref="Str"/> are <c>repr</c> and <c>str</c> of the values options and messages hold (None, True, 0.001,
-/// 'text', (0.9, 0.999), [1, 2]), bounded for hostile data: nested tuples and lists are shown
+/// 'text', (0.9, 0.999), [1, 2], {'a': 1}), bounded for hostile data: nested tuples, lists and dicts are shown
 /// <see cref="MaxDepth"/> levels deep, long ones by their length, and the text is cut at <see cref="MaxLength"/>
-/// characters.
+/// characters. <see cref="Repr"/> and <see cref="Display"/> are the same, whole: what printing an object the program
+/// made itself (an optimizer, its state dict) shows.
 /// </summary>
 internal static class PyRepr
 {
@@ -126,16 +127,30 @@ internal static class PyRepr
     public static string Of(object? v, Func<object, string?>? describe = null)
     {
         var sb = new StringBuilder();
-        Append(sb, v, 0, describe);
+        Append(sb, v, 0, describe, Limits.Bounded);
         return sb.Length > MaxLength ? sb.ToString(0, MaxLength) + "…" : sb.ToString();
     }
 
     /// <summary><c>str(v)</c>: a string as it is, anything else as <see cref="Of"/>.</summary>
     public static string Str(object? v) => v as string ?? Of(v);
 
-    private static void Append(StringBuilder sb, object? v, int depth, Func<object, string?>? describe)
+    /// <summary>
+    /// <c>repr(v)</c> whole, as <see cref="Of"/> without its bounds: every item, every digit, every character. For
+    /// values the program made (what <c>print</c> shows), not for data read from outside.
+    /// </summary>
+    public static string Repr(object? v, Func<object, string?>? describe = null)
     {
-        if (sb.Length > MaxLength) return;
+        var sb = new StringBuilder();
+        Append(sb, v, 0, describe, Limits.Whole);
+        return sb.ToString();
+    }
+
+    /// <summary><c>str(v)</c> whole: a string as it is, anything else as <see cref="Repr"/>.</summary>
+    public static string Display(object? v, Func<object, string?>? describe = null) => v as string ?? Repr(v, describe);
+
+    private static void Append(StringBuilder sb, object? v, int depth, Func<object, string?>? describe, Limits limits)
+    {
+        if (sb.Length > limits.Length) return;
         if (v is not null and not string && describe?.Invoke(v) is { } described)
         {
             sb.Append(described);
@@ -144,51 +159,88 @@ internal static class PyRepr
         switch (v)
         {
             case ITuple t:
-                Items(sb, t.Length, i => t[i], "(", t.Length == 1 ? ",)" : ")", "tuple", depth, describe);
+                Items(sb, t.Length, i => t[i], "(", t.Length == 1 ? ",)" : ")", "tuple", depth, describe, limits);
+                return;
+            case IDictionary dict: // before IList: an ordered dictionary is both
+                Entries(sb, dict, depth, describe, limits);
                 return;
             case IList list when v is not byte[]:
-                Items(sb, list.Count, i => list[i], "[", "]", "list", depth, describe);
+                Items(sb, list.Count, i => list[i], "[", "]", "list", depth, describe, limits);
                 return;
             default:
-                sb.Append(Scalar(v));
+                sb.Append(Scalar(v, limits));
                 return;
         }
     }
 
     private static void Items(StringBuilder sb, int count, Func<int, object?> item, string open, string close, string kind, int depth,
-        Func<object, string?>? describe)
+        Func<object, string?>? describe, Limits limits)
     {
-        if (count > MaxItems)
+        if (count > limits.Items)
         {
             sb.Append(kind).Append(" of ").Append(count);
             return;
         }
-        if (depth >= MaxDepth)
+        if (depth >= limits.Depth)
         {
             sb.Append(open).Append("...").Append(close[^1]);
             return;
         }
         sb.Append(open);
-        for (int i = 0; i < count && sb.Length <= MaxLength; i++)
+        for (int i = 0; i < count && sb.Length <= limits.Length; i++)
         {
             if (i > 0) sb.Append(", ");
-            Append(sb, item(i), depth + 1, describe);
+            Append(sb, item(i), depth + 1, describe, limits);
         }
         sb.Append(close);
     }
 
-    private static string Scalar(object? v) => v switch
+    // A dict as Python writes it, {key: value, ...}, in the dictionary's own order.
+    private static void Entries(StringBuilder sb, IDictionary dict, int depth, Func<object, string?>? describe, Limits limits)
+    {
+        if (dict.Count > limits.Items)
+        {
+            sb.Append("dict of ").Append(dict.Count);
+            return;
+        }
+        if (depth >= limits.Depth)
+        {
+            sb.Append("{...}");
+            return;
+        }
+        sb.Append('{');
+        bool first = true;
+        var e = dict.GetEnumerator();
+        while (e.MoveNext() && sb.Length <= limits.Length)
+        {
+            if (!first) sb.Append(", ");
+            first = false;
+            Append(sb, e.Key, depth + 1, describe, limits);
+            sb.Append(": ");
+            Append(sb, e.Value, depth + 1, describe, limits);
+        }
+        sb.Append('}');
+    }
+
+    private static string Scalar(object? v, Limits limits) => v switch
     {
         null => "None",
         bool b => Bool(b),
-        string s => "'" + (s.Length > MaxString ? s[..MaxString] + "…" : s) + "'",
+        string s => "'" + (s.Length > limits.String ? s[..limits.String] + "…" : s) + "'",
         double d => Float(d),
         float f => Float(f),
         byte[] b => $"bytes of {b.Length}",
-        BigInteger big => big.GetByteCount() > MaxIntBytes ? $"int of {big.GetByteCount()} bytes" : big.ToString(CultureInfo.InvariantCulture),
+        BigInteger big => big.GetByteCount() > limits.IntBytes ? $"int of {big.GetByteCount()} bytes" : big.ToString(CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.GetType().Name,
     };
+
+    // How much of a value is shown: the bounds of Of, or none (Repr).
+    private readonly record struct Limits(int Depth, int Items, int String, int IntBytes, int Length)
+    {
+        public static readonly Limits Bounded = new(MaxDepth, MaxItems, MaxString, MaxIntBytes, MaxLength);
+        public static readonly Limits Whole = new(int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue);
+    }
 
     private static string? NonFinite(double v) =>
         double.IsNaN(v) ? "nan" : double.IsPositiveInfinity(v) ? "inf" : double.IsNegativeInfinity(v) ? "-inf" : null;

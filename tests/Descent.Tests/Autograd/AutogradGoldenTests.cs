@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 using F = Descent.NN.Functional;
 

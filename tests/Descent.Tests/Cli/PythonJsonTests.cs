@@ -67,11 +67,26 @@ public class PythonJsonTests
     [Fact]
     public void ATrajectoryRoundTrips()
     {
-        var r = new ReplayResult([[1.5f, float.NaN], [float.PositiveInfinity, -0f]], [[0.1], [double.NaN]], [float.NegativeInfinity, 2]);
+        var r = new ReplayResult([[1.5, double.NaN], [double.PositiveInfinity, -0.0]], [[0.1], [double.NaN]], [double.NegativeInfinity, 2]);
         var back = ReplayResult.Parse(r.ToJson());
         Assert.Equal(r.Params, back.Params);
         Assert.Equal(r.Lr, back.Lr);
         Assert.Equal(r.Loss, back.Loss);
         Assert.StartsWith("{\"params\":[[1.5,NaN],[Infinity,-0]],\"lr\":[[0.1],[NaN]],\"loss\":[-Infinity,2]}", r.ToJson());
+    }
+
+    [Fact]
+    public void AFloat64TrajectoryRoundTripsAtFullPrecision()
+    {
+        var r = new ReplayResult([[0.1, 1 / 3.0], [double.NaN, 1e300]], [[0.1]], [2 / 3.0]) { DType = Descent.Tensors.DType.Float64 };
+        var text = r.ToJson();
+        Assert.StartsWith("{\"dtype\":\"float64\",\"params\":[[0.1,0.3333333333333333],[NaN,1E+300]]", text);
+        var back = ReplayResult.Parse(text);
+        Assert.Equal(Descent.Tensors.DType.Float64, back.DType);
+        Assert.Equal(r.Params, back.Params);
+        Assert.Equal(r.Loss, back.Loss);
+        // Without the key the values are float32: 1/3 reads back rounded.
+        var f32 = ReplayResult.Parse(text.Replace("\"dtype\":\"float64\",", ""));
+        Assert.Equal((double)(1 / 3f), f32.Params[0][1]);
     }
 }

@@ -1,5 +1,6 @@
 using Descent.Data;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Data;
@@ -112,6 +113,49 @@ public class DataLoaderTests
         Assert.Equal("num_samples should be a positive integer value, but got num_samples=0",
             Assert.Throws<ArgumentException>(() => new DataLoader(new TensorDataset(Tensor.Zeros(0)), shuffle: true)).Message);
         Assert.Empty(new DataLoader(new TensorDataset(Tensor.Zeros(0))));
+    }
+
+    [Fact]
+    public void ConflictingOptionsFailWithPyTorchsMessages()
+    {
+        var errors = GoldenJson.Load("data.json").GetProperty("errors");
+        string Expected(string name) => errors.GetProperty(name).GetString()!;
+        var ds = Indexed(4);
+        var batches = new BatchSampler(new SequentialSampler(4), 2, false);
+        Assert.Equal(Expected("sampler and shuffle"),
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, sampler: new SequentialSampler(4), shuffle: true)).Message);
+        Assert.Equal(Expected("batch_sampler and batch_size"),
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, batchSampler: batches, batchSize: 2)).Message);
+        Assert.Equal(Expected("batch_sampler and drop_last"),
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, batchSampler: batches, dropLast: true)).Message);
+        Assert.Equal(Expected("batch_sampler and batch_size"),
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, batchSampler: batches, sampler: new SequentialSampler(4))).Message);
+        Assert.Equal(Expected("negative num_workers"), Assert.Throws<ArgumentException>(() => new DataLoader(ds, numWorkers: -1)).Message);
+        Assert.Equal(Expected("batch_size 0"), Assert.Throws<ArgumentException>(() => new DataLoader(ds, batchSize: 0)).Message);
+        // Current PyTorch's texts (1.13 had prefetch_factor=2 as its default and no check for negatives).
+        Assert.Equal("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.",
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, prefetchFactor: 2)).Message);
+        Assert.Equal("prefetch_factor option should be non-negative",
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, numWorkers: 1, prefetchFactor: -1)).Message);
+        Assert.Equal("prefetch_factor must be greater than 0",
+            Assert.Throws<ArgumentException>(() => new DataLoader(ds, numWorkers: 1, prefetchFactor: 0)).Message);
+    }
+
+    [Fact]
+    public void ASamplerOrBatchSamplerDecidesTheOrder()
+    {
+        var bySampler = new DataLoader(Indexed(6), batchSize: 4, sampler: new SubsetRandomSampler([5, 4, 3], new Generator(1)));
+        Assert.Equal(1, bySampler.Count);
+        Assert.Equal([3L, 4L, 5L], Epoch(bySampler).Order());
+        var byBatches = new DataLoader(Indexed(6), batchSampler: new BatchSampler(new SequentialSampler(5), 2, dropLast: true));
+        Assert.Equal(2, byBatches.Count);
+        Assert.Null(byBatches.BatchSize);
+        var sizes = new List<int>();
+        Assert.Equal([0L, 1L, 2L, 3L], Epoch(byBatches, sizes));
+        Assert.Equal([2, 2], sizes);
+        // Any list is a dataset; the collate function decides the batch.
+        var words = new DataLoader<string, string>(["a", "b", "c"], items => string.Concat(items), batchSize: 2);
+        Assert.Equal(["ab", "c"], words.ToList());
     }
 
     [Fact]

@@ -120,6 +120,7 @@ public sealed class IdxHostileTests
     }
 
     [Theory]
+    [Trait("Category", "Timing")]
     [MemberData(nameof(Names))]
     public void HostileFileIsRefusedCheaply(string name)
     {

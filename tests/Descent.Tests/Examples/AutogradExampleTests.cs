@@ -1,5 +1,6 @@
 using Descent.Examples;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Examples;

@@ -1,4 +1,5 @@
 using Descent.Examples;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Examples;

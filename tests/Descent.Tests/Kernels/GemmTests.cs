@@ -1,133 +1,161 @@
+using CsCheck;
 using Descent.Kernels;
 using Xunit;
 
 namespace Descent.Tests.Kernels;
 
-/// <summary>The blocked GEMM against a double-precision triple loop, over shapes that hit every edge case.</summary>
+/// <summary>
+/// The GEMM as properties, over any shape, transposes, leading dimensions, alpha and beta: within the rounding bound of
+/// any summation order of a double-precision triple loop, the same bits at one and two threads, the padding of C never
+/// written, C never read when beta is 0; NaN and infinities where the triple loop has them; and below the packing
+/// threshold, exactly the triple loop's sequential k order.
+/// </summary>
 public class GemmTests
 {
-    public static TheoryData<int, int, int, bool, bool> Shapes()
+    /// <summary>C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C with row-major operands of the given leading dimensions.</summary>
+    public sealed record Case(int M, int N, int K, bool TransA, bool TransB, int Lda, int Ldb, int Ldc, float Alpha, float Beta,
+        float[] A, float[] B, float[] C)
     {
-        var d = new TheoryData<int, int, int, bool, bool>();
-        (int, int, int)[] shapes =
-        [
-            (1, 1, 1), (3, 5, 7), (32, 20, 1), (32, 1, 20), (8, 32, 128), (9, 33, 129), (100, 70, 300),
-            (144, 64, 64), (145, 65, 257), (257, 31, 5), (5, 300, 200), (300, 2, 700), (64, 64, 0),
-            (130, 10, 600), (250, 12, 300), (13, 700, 40), (256, 96, 520), (40, 70, 1100), (8, 1100, 20),
-        ];
-        foreach (var (m, n, k) in shapes)
-            foreach (var ta in new[] { false, true })
-                foreach (var tb in new[] { false, true })
-                    d.Add(m, n, k, ta, tb);
-        return d;
+        public float OpA(int i, int p) => TransA ? A[p * Lda + i] : A[i * Lda + p];
+        public float OpB(int p, int j) => TransB ? B[j * Ldb + p] : B[p * Ldb + j];
+        public override string ToString() =>
+            $"{M}x{N}x{K} transA={TransA} transB={TransB} lda={Lda} ldb={Ldb} ldc={Ldc} alpha={Alpha:R} beta={Beta:R}";
     }
 
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void MatchesReference(int m, int n, int k, bool transA, bool transB) => Check(m, n, k, transA, transB, -0.5f);
+    // Around the packing threshold (48³) and the parallel one (80³).
+    private static readonly Gen<(int M, int N, int K)> Cube = Gen.Select(Gen.Int[0, 100], Gen.Int[0, 100], Gen.Int[0, 100], (m, n, k) => (m, n, k));
 
-    /// <summary>beta = 0 must not read C (NaN there stays out), beta = 1 adds to it: both skip the scaling pass.</summary>
-    [Theory]
-    [InlineData(100, 70, 300, 0f)]
-    [InlineData(300, 2, 700, 0f)]
-    [InlineData(145, 65, 520, 0f)]
-    [InlineData(100, 70, 300, 1f)]
-    [InlineData(300, 2, 700, 1f)]
-    [InlineData(145, 65, 520, 1f)]
-    [InlineData(30, 50, 2100, 0f)]
-    [InlineData(30, 5, 2100, 1f)]
-    public void BetaZeroAndOne(int m, int n, int k, float beta)
-    {
-        Check(m, n, k, false, false, beta);
-        Check(m, n, k, true, true, beta);
-    }
+    // The cube; past the 1024-deep k blocks; past the 1024-wide column blocks; tall products with few columns
+    // (computed as Cᵀ).
+    private static readonly Gen<(int M, int N, int K)> AnyShape = Gen.OneOf(
+        Cube,
+        Gen.Select(Gen.Int[1, 16], Gen.Int[1, 16], Gen.Int[1000, 2100], (m, n, k) => (m, n, k)),
+        Gen.Select(Gen.Int[1, 16], Gen.Int[1000, 1100], Gen.Int[1, 64], (m, n, k) => (m, n, k)),
+        Gen.Select(Gen.Int[100, 200], Gen.Int[1, 12], Gen.Int[100, 200], (m, n, k) => (m, n, k)));
 
-    private static void Check(int m, int n, int k, bool transA, bool transB, float beta)
+    // Under 48³ multiply-adds: the products that skip packing.
+    private static readonly Gen<(int M, int N, int K)> SmallShape = Gen.Select(Gen.Int[0, 40], Gen.Int[0, 40], Gen.Int[0, 40], (m, n, k) => (m, n, k));
+
+    // [-1, 1) on a grid of 2⁻²², exactly (from [1, 2), where drawing is cheap: the operands hold up to 10⁵ values).
+    private static readonly Gen<float> Unit = Gen.Float.OneTwo.Select(x => 2 * x - 3);
+
+    // Mostly finite, with zeros (0·∞ is NaN) and non-finite values sprinkled in.
+    private static readonly Gen<float> WithNonFinite = Gen.Frequency(
+        (40, Unit), (2, Gen.Const(0f)), (1, Gen.OneOf(float.PositiveInfinity, float.NegativeInfinity, float.NaN)));
+
+    // Alpha away from 0: the kernels scale a before the product (b·(alpha·a)), where a tiny alpha can underflow to 0
+    // (and 0·∞ give NaN) when the triple loop's alpha·Σa·b does not.
+    private static readonly Gen<float> Alpha = Gen.OneOf(Gen.Const(1f), Gen.Select(Gen.Float[0.5f, 2f], Gen.Bool, (a, negative) => negative ? -a : a));
+
+    private static Gen<Case> Cases(Gen<(int M, int N, int K)> shapes, Gen<float> values) =>
+        from shape in shapes
+        from layout in Gen.Select(Gen.Bool, Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 3])
+        from alpha in Alpha
+        from beta in Gen.OneOf(Gen.Const(0f), Gen.Const(1f), Gen.Float[-2, 2])
+        let m = shape.M
+        let n = shape.N
+        let k = shape.K
+        let transA = layout.Item1
+        let transB = layout.Item2
+        let lda = Math.Max(1, (transA ? m : k) + layout.Item3)
+        let ldb = Math.Max(1, (transB ? k : n) + layout.Item4)
+        let ldc = n + layout.Item5
+        from a in values.Array[(transA ? k : m) * lda]
+        from b in values.Array[(transB ? n : k) * ldb]
+        from c in values.Array[m * ldc]
+        select new Case(m, n, k, transA, transB, lda, ldb, ldc, alpha, beta, a, b, c);
+
+    [Fact]
+    public void MatchesTheTripleLoopForAnyShape() => Cases(AnyShape, Unit).Sample(AssertMatchesTripleLoop, threads: 1);
+
+    [Fact]
+    public void NonFiniteValuesGoWhereTheTripleLoopPutsThem() => Cases(Cube, WithNonFinite).Sample(AssertMatchesTripleLoop, threads: 1);
+
+    /// <summary>
+    /// Each element within γ·(|alpha|·Σ|a·b| + |beta·c|) + (k + 4)·2⁻¹⁴⁹, γ = (k + 4)·2⁻²⁴: the bound on the rounding
+    /// error of any order of summation (and of the alpha and beta products), with the absolute error of results that
+    /// underflow; so blocking, packing and FMAs may reorder freely, but nothing more. Non-finite expectations must match in kind: NaN for NaN, the same infinity. One thread, then two
+    /// (the thread count is process-wide, so the property runs on one thread of its own).
+    /// </summary>
+    private static void AssertMatchesTripleLoop(Case c)
     {
-        var rng = new Random(m * 7919 + n * 31 + k);
-        int lda = transA ? m + 3 : k + 2, ldb = transB ? k + 1 : n + 4, ldc = n + 5;
-        var a = Fill(rng, (transA ? k : m) * lda);
-        var b = Fill(rng, (transB ? n : k) * ldb);
-        var c = Fill(rng, m * ldc);
-        if (beta == 0)
-            for (int i = 0; i < m; i++) c.AsSpan(i * ldc, n).Fill(float.NaN);
-        var expected = (float[])c.Clone();
-        float alpha = 0.75f;
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+        var expected = (float[])c.C.Clone();
+        var bound = new double[c.C.Length];
+        var input = (float[])c.C.Clone();
+        // beta = 0 must not read C: NaN there stays out of the result.
+        if (c.Beta == 0)
+            for (int i = 0; i < c.M; i++) input.AsSpan(i * c.Ldc, c.N).Fill(float.NaN);
+        double gamma = (c.K + 4) * Math.ScaleB(1, -24);
+        for (int i = 0; i < c.M; i++)
+            for (int j = 0; j < c.N; j++)
             {
-                double s = 0;
-                for (int p = 0; p < k; p++)
-                    s += (double)(transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
-                expected[i * ldc + j] = (float)(alpha * s + (beta == 0 ? 0 : beta * c[i * ldc + j]));
+                double s = 0, abs = 0;
+                for (int p = 0; p < c.K; p++)
+                {
+                    double t = (double)c.OpA(i, p) * c.OpB(p, j);
+                    s += t;
+                    abs += Math.Abs(t);
+                }
+                double bc = c.Beta == 0 ? 0 : (double)c.Beta * c.C[i * c.Ldc + j];
+                expected[i * c.Ldc + j] = (float)(c.Alpha * s + bc);
+                bound[i * c.Ldc + j] = gamma * (Math.Abs(c.Alpha) * abs + Math.Abs(bc)) + (c.K + 4) * Math.ScaleB(1, -149);
             }
-        foreach (int threads in new[] { 1, 2 })
+        float[] Run(int threads)
         {
-            var actual = (float[])c.Clone();
+            var actual = (float[])input.Clone();
             int previous = Torch.GetNumThreads();
             Torch.SetNumThreads(threads);
-            try { Gemm.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc); }
+            try { Gemm.Run(c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, c.A, c.Lda, c.B, c.Ldb, c.Beta, actual, c.Ldc); }
             finally { Torch.SetNumThreads(previous); }
-            for (int i = 0; i < m; i++)
-            {
-                for (int j = 0; j < n; j++)
-                    Assert.True(Math.Abs(expected[i * ldc + j] - actual[i * ldc + j]) <= 1e-4 * Math.Sqrt(k + 1),
-                        $"C[{i},{j}] = {actual[i * ldc + j]}, expected {expected[i * ldc + j]} (threads {threads})");
-                // The padding between rows of C is never written.
-                for (int j = n; j < ldc && i * ldc + j < c.Length; j++) Assert.Equal(c[i * ldc + j], actual[i * ldc + j]);
-            }
+            return actual;
         }
+        var one = Run(1);
+        for (int i = 0; i < c.M; i++)
+        {
+            for (int j = 0; j < c.N; j++)
+            {
+                int at = i * c.Ldc + j;
+                float e = expected[at], a = one[at];
+                bool ok = float.IsNaN(e) ? float.IsNaN(a) : float.IsInfinity(e) ? a == e : Math.Abs((double)a - e) <= bound[at];
+                Assert.True(ok, $"C[{i},{j}] = {a:R}, the triple loop gives {e:R} (bound {bound[at]:E2})");
+            }
+            for (int j = c.N; j < c.Ldc; j++) Assert.True(input[i * c.Ldc + j].Equals(one[i * c.Ldc + j]), $"C[{i},{j}] in the padding was written");
+        }
+        Optim.KernelTestData.AssertSameBits(one, Run(2), "two threads against one", nanAsOne: true);
     }
 
     /// <summary>
     /// Small products (under the packing threshold) add the k products to 0, C or beta·C one after another, each
     /// rounded: the order the tutorial's goldens were matched in. Narrow C (dot products) and wide C (row axpy's)
-    /// must agree with that sequential loop exactly.
+    /// must agree with that sequential loop exactly, in float32 and float64.
     /// </summary>
-    [Theory]
-    [InlineData(32, 1, 20, false, false, 1f, 0f)]
-    [InlineData(20, 1, 32, true, false, 1f, 0f)]
-    [InlineData(1, 20, 32, true, false, 1f, 1f)]
-    [InlineData(32, 20, 1, false, true, 1f, 1f)]
-    [InlineData(7, 5, 9, true, true, 0.75f, -0.5f)]
-    [InlineData(9, 13, 6, false, true, -1.5f, 2f)]
-    [InlineData(5, 3, 0, false, false, 1f, 0.5f)]
-    public void SmallProductsAccumulateInKOrder(int m, int n, int k, bool transA, bool transB, float alpha, float beta)
+    [Fact]
+    public void SmallProductsAccumulateInKOrder() => Cases(SmallShape, Unit).Sample(c =>
     {
-        var rng = new Random(m + 31 * n + 961 * k);
-        int lda = transA ? m + 1 : k + 2, ldb = transB ? k + 3 : n + 1, ldc = n + 2;
-        var a = Fill(rng, Math.Max((transA ? k : m) * lda, 1));
-        var b = Fill(rng, Math.Max((transB ? n : k) * ldb, 1));
-        var c = Fill(rng, m * ldc);
-        var expected = (float[])c.Clone();
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+        var expected = (float[])c.C.Clone();
+        var expectedD = Array.ConvertAll(c.C, v => (double)v);
+        for (int i = 0; i < c.M; i++)
+            for (int j = 0; j < c.N; j++)
             {
-                float s = beta == 0 ? 0f : beta == 1 ? c[i * ldc + j] : c[i * ldc + j] * beta;
-                for (int p = 0; p < k; p++)
-                    s += (transB ? b[j * ldb + p] : b[p * ldb + j]) * (alpha * (transA ? a[p * lda + i] : a[i * lda + p]));
-                expected[i * ldc + j] = s;
+                float ci = c.C[i * c.Ldc + j], s = c.Beta == 0 ? 0f : c.Beta == 1 ? ci : ci * c.Beta;
+                double sd = c.Beta == 0 ? 0 : c.Beta == 1 ? ci : ci * (double)c.Beta;
+                for (int p = 0; p < c.K; p++)
+                {
+                    s += c.OpB(p, j) * (c.Alpha * c.OpA(i, p));
+                    sd += c.OpB(p, j) * ((double)c.Alpha * c.OpA(i, p));
+                }
+                expected[i * c.Ldc + j] = s;
+                expectedD[i * c.Ldc + j] = sd;
             }
-        var actual = (float[])c.Clone();
-        Gemm.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, actual, ldc);
-        Assert.Equal(expected, actual);
-
+        var actual = (float[])c.C.Clone();
+        Gemm.Run(c.TransA, c.TransB, c.M, c.N, c.K, c.Alpha, c.A, c.Lda, c.B, c.Ldb, c.Beta, actual, c.Ldc);
+        Optim.KernelTestData.AssertSameBits(expected, actual, "float32");
         // float64 takes the same path at every size.
-        var ad = Array.ConvertAll(a, v => (double)v);
-        var bd = Array.ConvertAll(b, v => (double)v);
-        var cd = Array.ConvertAll(c, v => (double)v);
-        var expectedD = (double[])cd.Clone();
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double s = beta == 0 ? 0 : beta == 1 ? cd[i * ldc + j] : cd[i * ldc + j] * beta;
-                for (int p = 0; p < k; p++)
-                    s += (transB ? bd[j * ldb + p] : bd[p * ldb + j]) * (alpha * (transA ? ad[p * lda + i] : ad[i * lda + p]));
-                expectedD[i * ldc + j] = s;
-            }
-        Gemm.Run(transA, transB, m, n, k, (double)alpha, ad, lda, bd, ldb, (double)beta, cd, ldc);
-        Assert.Equal(expectedD, cd);
-    }
+        var actualD = Array.ConvertAll(c.C, v => (double)v);
+        Gemm.Run(c.TransA, c.TransB, c.M, c.N, c.K, (double)c.Alpha, Array.ConvertAll(c.A, v => (double)v), c.Lda,
+            Array.ConvertAll(c.B, v => (double)v), c.Ldb, (double)c.Beta, actualD, c.Ldc);
+        Assert.Equal(expectedD, actualD);
+    });
 
     [Fact]
     public void BetaZeroIgnoresNanInC()
@@ -142,12 +170,5 @@ public class GemmTests
             Gemm.Run(false, false, 3, n, 1, 1f, a, 1, b, n, 0f, c, n);
             Assert.Equal([2f, 4f, 6f], new[] { c[0], c[n], c[2 * n] });
         }
-    }
-
-    private static float[] Fill(Random rng, int n)
-    {
-        var r = new float[n];
-        for (int i = 0; i < n; i++) r[i] = (float)(rng.NextDouble() * 2 - 1);
-        return r;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Descent.NN;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.NN;

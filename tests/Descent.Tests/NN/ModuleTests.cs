@@ -1,5 +1,6 @@
 using Descent.NN;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.NN;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Descent.NN;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Optim;

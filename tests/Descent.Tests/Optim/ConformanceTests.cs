@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Descent.Cli.Experiments;
+using Descent.Tensors;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -7,9 +8,10 @@ namespace Descent.Tests.Optim;
 
 /// <summary>
 /// Replays every committed conformance vector (tests/golden/gen_optim.py, PyTorch 1.13 plus documented ports) and
-/// compares the trajectory with PyTorch's: |actual − expected| ≤ rtol·max(|expected|, Floor), with rtol 2e-5 for
-/// explicit-gradient objectives and 2e-4 for rosenbrock; Floor = 1e-2 (an absolute floor of 2e-7 resp. 2e-6). NaN and
-/// infinities (diverging vectors) must match exactly; a vector with <c>expected_error</c> must fail with that message.
+/// compares the trajectory with PyTorch's: |actual − expected| ≤ rtol·max(|expected|, Floor), Floor = 1e-2, with rtol
+/// for float32 vectors 2e-5 for explicit-gradient objectives and 2e-4 for rosenbrock (an absolute floor of 2e-7 resp.
+/// 2e-6), for float64 vectors (<c>"dtype": "float64"</c>) 1e-12 and 1e-9. NaN and infinities (diverging vectors) must
+/// match exactly; a vector with <c>expected_error</c> must fail with that message.
 /// </summary>
 public class ConformanceTests(ITestOutputHelper output)
 {
@@ -29,15 +31,22 @@ public class ConformanceTests(ITestOutputHelper output)
     /// The worst scaled error of a replay against its vector's expected trajectory (params, lr and loss). NaN matches
     /// only NaN and an infinity only the same infinity (diverging vectors hold both).
     /// </summary>
-    public static double WorstError(string file, out bool rosenbrock)
+    public static double WorstError(string file, out bool rosenbrock, out DType dtype)
     {
         var json = File.ReadAllText(Path.Combine(Dir, file));
-        var result = Replay.Run(json);
+        var spec = ReplaySpec.Parse(json);
+        var result = Replay.Run(spec);
         using var doc = PythonJson.Parse(json);
-        var expected = ReplayResult.FromJson(doc.RootElement.GetProperty("expected"));
-        rosenbrock = doc.RootElement.GetProperty("objective").GetProperty("name").GetString() == "rosenbrock";
+        var expected = ReplayResult.FromJson(doc.RootElement.GetProperty("expected"), spec.DType);
+        rosenbrock = spec.Objective == "rosenbrock";
+        dtype = spec.DType;
+        Assert.Equal(dtype, result.DType);
         return WorstError(expected, result);
     }
+
+    /// <summary>The tolerance of a vector: by its dtype and objective.</summary>
+    public static double Rtol(DType dtype, bool rosenbrock) =>
+        dtype == DType.Float64 ? (rosenbrock ? 1e-9 : 1e-12) : (rosenbrock ? 2e-4 : 2e-5);
 
     /// <summary>The worst scaled error of <paramref name="actual"/> against <paramref name="expected"/>; lrs must be equal.</summary>
     public static double WorstError(ReplayResult expected, ReplayResult actual)
@@ -79,9 +88,27 @@ public class ConformanceTests(ITestOutputHelper output)
                 Assert.Equal(error.GetString(), e.Message);
                 return;
             }
-        double worst = WorstError(file, out bool rosenbrock);
-        double rtol = rosenbrock ? 2e-4 : 2e-5;
+        double worst = WorstError(file, out bool rosenbrock, out var dtype);
+        double rtol = Rtol(dtype, rosenbrock);
         output.WriteLine($"{file}: worst scaled error {worst:E2} (rtol {rtol:E0})");
         Assert.True(worst <= rtol, $"{file}: worst scaled error {worst:E3} exceeds {rtol:E0}");
+    }
+
+    [Fact]
+    public void EveryOptimizerHasFloat64Vectors()
+    {
+        // Named NAME.float64.LABEL.json with "dtype": "float64"; explicit gradients (LBFGS needs a closure) and rosenbrock
+        // (not SparseAdam: PyTorch's refuses rosenbrock's dense gradients).
+        var files = Directory.GetFiles(Dir, "*.float64.*.json").Select(Path.GetFileName).ToList();
+        foreach (var f in files)
+            Assert.Equal(DType.Float64, ReplaySpec.Parse(File.ReadAllText(Path.Combine(Dir, f!))).DType);
+        foreach (var name in Descent.OptimizerRegistry.Names)
+        {
+            var mine = files.Where(f => f!.StartsWith($"{name}.float64.", StringComparison.Ordinal)).ToList();
+            if (name != "SparseAdam") Assert.Contains(mine, f => f!.Contains(".rosenbrock.", StringComparison.Ordinal));
+            if (name != "LBFGS") Assert.Contains(mine, f => !f!.Contains(".rosenbrock.", StringComparison.Ordinal));
+        }
+        Assert.Contains("LBFGS.float64.rosenbrock.default.json", files);
+        Assert.Contains("LBFGS.float64.rosenbrock.strong_wolfe.json", files);
     }
 }

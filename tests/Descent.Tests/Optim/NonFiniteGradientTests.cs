@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Descent.Optim;
 using Descent.Tensors;
+using Descent.Tests.Support;
 using Xunit;
 
 namespace Descent.Tests.Optim;

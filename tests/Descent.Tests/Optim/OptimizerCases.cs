@@ -86,12 +86,29 @@ public static class OptimizerCases
             for (int i = 0; i < ConfigsOf(name).Length; i++) yield return [name, i];
     }
 
+    /// <summary>Every (optimizer, config index, dtype) triple, the dtype float32 or float64.</summary>
+    public static IEnumerable<object[]> AllDTypes()
+    {
+        foreach (var c in All())
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 }) yield return [.. c, dtype];
+    }
+
     /// <summary>Every (optimizer, config index) pair of the optimizers that step in chunks (<see cref="StepsInChunks"/>).</summary>
     public static TheoryData<string, int> Chunked()
     {
         var data = new TheoryData<string, int>();
         foreach (var name in Names.Where(StepsInChunks))
             for (int config = 0; config < ConfigsOf(name).Length; config++) data.Add(name, config);
+        return data;
+    }
+
+    /// <summary>As <see cref="Chunked"/>, each pair in float32 and in float64.</summary>
+    public static TheoryData<string, int, DType> ChunkedDTypes()
+    {
+        var data = new TheoryData<string, int, DType>();
+        foreach (var name in Names.Where(StepsInChunks))
+            for (int config = 0; config < ConfigsOf(name).Length; config++)
+                foreach (var dtype in new[] { DType.Float32, DType.Float64 }) data.Add(name, config, dtype);
         return data;
     }
 
@@ -107,15 +124,20 @@ public static class OptimizerCases
         return false;
     }
 
-    /// <summary>Fresh 2-D parameters (Muon takes nothing else), deterministic values.</summary>
-    public static List<Tensor> Params(int count = 3, int seed = 0)
+    /// <summary>Fresh 2-D parameters (Muon takes nothing else), deterministic values, of <paramref name="dtype"/>.</summary>
+    public static List<Tensor> Params(int count = 3, int seed = 0, DType dtype = DType.Float32)
     {
         var ps = new List<Tensor>();
         for (int k = 0; k < count; k++)
         {
             var v = new float[6];
-            for (int i = 0; i < v.Length; i++) v[i] = MathF.Sin(1 + i + 7 * k + 13 * seed) * 0.8f;
-            ps.Add(Tensor.FromArray(v, 2, 3).RequiresGrad_());
+            var w = new double[6];
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] = MathF.Sin(1 + i + 7 * k + 13 * seed) * 0.8f;
+                w[i] = Math.Sin(1 + i + 7 * k + 13 * seed) * 0.8;
+            }
+            ps.Add((dtype == DType.Float64 ? Tensor.FromArray(w, 2, 3) : Tensor.FromArray(v, 2, 3)).RequiresGrad_());
         }
         return ps;
     }

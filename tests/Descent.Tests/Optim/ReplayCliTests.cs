@@ -55,6 +55,8 @@ public class ReplayCliTests
     [InlineData("{\"optimizer\": {\"name\": \"SGD\"}, \"params\": [{\"shape\": [2], \"values\": [1, 2]}], \"steps\": 1, \"objective\": {\"name\": \"rosenbrock\"}, \"scheduler\": {\"name\": \"StepLR\", \"options\": {\"step_size\": 2, \"gama\": 0.5}}}", "gama")]
     [InlineData("{\"optimizer\": {\"name\": \"SGD\"}, \"params\": [{\"shape\": [2], \"values\": [1, 2]}], \"steps\": 2, \"objective\": {\"name\": \"grads\", \"grads\": [[[1, 2]]]}}", "objective.grads has 1 steps but 'steps' is 2")]
     [InlineData("{not json", "spec is not valid JSON")]
+    [InlineData("{\"dtype\": \"float16\", \"optimizer\": {\"name\": \"SGD\"}, \"params\": [{\"shape\": [2], \"values\": [1, 2]}], \"steps\": 1, \"objective\": {\"name\": \"rosenbrock\"}}", "'dtype' is 'float16' (expected 'float32' or 'float64')")]
+    [InlineData("{\"dtype\": \"float32\", \"optimizer\": {\"name\": \"SGD\"}, \"params\": [{\"shape\": [2], \"values\": [1e39, 2]}], \"steps\": 1, \"objective\": {\"name\": \"rosenbrock\"}}", "params[0].values[0] is 1e39, outside float32's range")]
     public void MalformedSpecFailsInOneLineWithoutOutput(string spec, string message)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"descent-replay-{Guid.NewGuid():N}");
@@ -179,7 +181,7 @@ public class ReplayCliTests
             var expected = ReplayResult.FromJson(spec.RootElement.GetProperty("expected"));
             double rtol = expected.Loss is null ? 2e-5 : 2e-4;
             Assert.True(ConformanceTests.WorstError(expected, actual) <= rtol);
-            Assert.Contains(actual.Params, step => step.Any(float.IsNaN) || step.Any(float.IsInfinity));
+            Assert.Contains(actual.Params, step => step.Any(double.IsNaN) || step.Any(double.IsInfinity));
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -207,6 +209,15 @@ public class ReplayCliTests
         var (code, err) = Cli("replay", "--spec", "x.json");
         Assert.Equal(2, code);
         Assert.Contains("--out", err);
+    }
+
+    [Fact]
+    public void Float64SpecKeepsValuesPastFloat32()
+    {
+        // 1e39 and 1 + 2⁻⁴⁰ are float64 values float32 cannot hold; SGD with lr 0 keeps them as they are.
+        var result = Replay.Run("""{"dtype": "float64", "optimizer": {"name": "SGD", "options": {"lr": 0}}, "params": [{"shape": [2], "values": [1e39, 1.0000000000009095]}], "steps": 1, "objective": {"name": "grads", "grads": [[[1, 1]]]}}""");
+        Assert.Equal(Descent.Tensors.DType.Float64, result.DType);
+        Assert.Equal([1e39, 1.0000000000009095], result.Params[0]);
     }
 
     [Fact]

@@ -6,21 +6,21 @@ using Xunit;
 namespace Descent.Tests.Optim;
 
 /// <summary>
-/// A warmed optimizer's step allocates nothing on the stepping thread: options are read without boxing, the state
+/// A warmed optimizer's step allocates nothing (float32 or float64 parameters) on the stepping thread: options are read without boxing, the state
 /// lookup has no capturing lambda, the per-group plan reuses its arrays, hooks are invoked through static lambdas,
 /// and the worker pool hands out chunks without tasks or closures.
 /// </summary>
 public class StepAllocationTests
 {
-    public static TheoryData<string, int> Cases() => OptimizerCases.Chunked();
+    public static TheoryData<string, int, DType> Cases() => OptimizerCases.ChunkedDTypes();
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void HundredWarmStepsAllocateNothing(string name, int config)
+    public void HundredWarmStepsAllocateNothing(string name, int config, DType dtype)
     {
         // A parameter above the parallel threshold (so the worker pool runs) and a few small ones.
         int[][] shapes = [[3000, 100], [20, 20], [1, 20], [1, 1]];
-        var ps = shapes.Select(s => Tensor.Full(s, 0.5).RequiresGrad_()).ToList();
+        var ps = shapes.Select(s => Tensor.Full(s, 0.5, dtype).RequiresGrad_()).ToList();
         foreach (var p in ps) p.Grad = Tensor.FullLike(p, 0.25);
         var opt = OptimizerCases.Make(name, config, ps);
         int previous = StepThreads.MaxThreads;
@@ -40,7 +40,7 @@ public class StepAllocationTests
                 windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
                 least = Math.Min(least, windows[w]);
             }
-            Assert.True(least == 0, $"{name} config {config}: 100 steps allocated {string.Join(", ", windows)} bytes");
+            Assert.True(least == 0, $"{name} config {config} {dtype}: 100 steps allocated {string.Join(", ", windows)} bytes");
         }
         finally
         {

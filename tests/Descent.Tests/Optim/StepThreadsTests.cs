@@ -12,34 +12,34 @@ namespace Descent.Tests.Optim;
 /// </summary>
 public class StepThreadsTests
 {
-    public static TheoryData<string, int> Cases() => OptimizerCases.Chunked();
+    public static TheoryData<string, int, DType> Cases() => OptimizerCases.ChunkedDTypes();
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ResultsDoNotDependOnTheThreadCount(string name, int config)
+    public void ResultsDoNotDependOnTheThreadCount(string name, int config, DType dtype)
     {
-        var baseline = Run(name, config, threads: 1, chunk: 1 << 16, threshold: 1 << 17);
+        var baseline = Run(name, config, dtype, threads: 1, chunk: 1 << 16, threshold: 1 << 17);
         foreach (var (threads, chunk, threshold) in new[] { (2, 4096, 0), (3, 1000, 0), (4, 1 << 16, 0), (2, 1 << 16, 1 << 17) })
         {
-            var other = Run(name, config, threads, chunk, threshold);
+            var other = Run(name, config, dtype, threads, chunk, threshold);
             Assert.Equal(baseline.Count, other.Count);
             for (int i = 0; i < baseline.Count; i++)
-                KernelTestData.AssertSameBits(baseline[i], other[i], $"{name} config {config}, {threads} threads, chunks of {chunk}, tensor {i}");
+                KernelTestData.AssertSameBits(baseline[i], other[i], $"{name} config {config} {dtype}, {threads} threads, chunks of {chunk}, tensor {i}");
         }
     }
 
     // Parameters of 1M (cut into chunks), 70K and 40 × 1000 elements and a tiny one, all 2-D so SparseAdam has rows;
     // three steps with fixed gradients in which every third row is zero. Returns params and state tensors, flattened.
-    private static List<float[]> Run(string name, int config, int threads, int chunk, int threshold)
+    private static List<Tensor> Run(string name, int config, DType dtype, int threads, int chunk, int threshold)
     {
         int[][] shapes = [[10_001, 100], [7, 10_001], .. Enumerable.Repeat(new[] { 10, 100 }, 40), [1, 17]];
         var ps = new List<Tensor>();
         for (int k = 0; k < shapes.Length; k++)
         {
             int n = shapes[k][0] * shapes[k][1];
-            var v = new float[n];
-            for (int i = 0; i < n; i++) v[i] = MathF.Sin(0.37f * i + k) * 0.5f;
-            ps.Add(Tensor.FromArray(v, shapes[k]).RequiresGrad_());
+            var v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = Math.Sin(0.37 * i + k) * 0.5;
+            ps.Add(Tensor.FromArray(v, shapes[k]).To(dtype).RequiresGrad_());
         }
         var opt = OptimizerCases.Make(name, config, ps);
         var (t0, c0, h0) = (StepThreads.MaxThreads, StepThreads.ChunkLength, StepThreads.ParallelThreshold);
@@ -51,11 +51,11 @@ public class StepThreadsTests
                 for (int k = 0; k < ps.Count; k++)
                 {
                     int rows = shapes[k][0], cols = shapes[k][1];
-                    var g = new float[rows * cols];
+                    var g = new double[rows * cols];
                     for (int r = 0; r < rows; r++)
                         if (r % 3 != step % 3)
-                            for (int c = 0; c < cols; c++) g[r * cols + c] = MathF.Cos(0.11f * (r * cols + c) + step + k);
-                    ps[k].Grad = Tensor.FromArray(g, shapes[k]);
+                            for (int c = 0; c < cols; c++) g[r * cols + c] = Math.Cos(0.11 * (r * cols + c) + step + k);
+                    ps[k].Grad = Tensor.FromArray(g, shapes[k]).To(dtype);
                 }
                 opt.Step();
             }
@@ -64,10 +64,10 @@ public class StepThreadsTests
         {
             (StepThreads.MaxThreads, StepThreads.ChunkLength, StepThreads.ParallelThreshold) = (t0, c0, h0);
         }
-        var result = ps.Select(p => p.ToArray()).ToList();
+        var result = ps.Select(p => p.Detach().Clone()).ToList();
         foreach (var p in ps)
             foreach (var (_, v) in opt.State[p].ToStateDict())
-                if (v is Tensor t) result.Add(t.ToArray());
+                if (v is Tensor t) result.Add(t.Detach().Clone());
         return result;
     }
 

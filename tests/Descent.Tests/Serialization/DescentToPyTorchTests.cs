@@ -51,8 +51,18 @@ public class DescentToPyTorchTests
         }
         finally { File.Delete(path); }
         files["net.safetensors"] = SafeTensors.ToBytes(net.StateDict(), new Dictionary<string, string> { ["format"] = "pt" });
+        files["module.pt"] = TorchFile.ToBytes(MakeModule(), "module");
         return files;
     }
+
+    /// <summary>The whole module of module.pt: a Sequential MLP of allow-listed layers, made from a fixed seed.</summary>
+    private static Sequential MakeModule()
+    {
+        Torch.ManualSeed(9);
+        return new Sequential(new Linear(3, 8), new ReLU(), new Dropout(0.2), new Linear(8, 4), new Sigmoid(), new Linear(4, 2), new LogSoftmax(1));
+    }
+
+    private static readonly float[] ModuleInput = [0.5f, -1f, 2f, 0f, 0.25f, -0.75f];
 
     [Fact]
     public void WriterOutputIsByteIdenticalToThePyTorchVerifiedFiles()
@@ -68,6 +78,9 @@ public class DescentToPyTorchTests
             var x = Tensor.Linspace(-1, 1, 5).Unsqueeze(1);
             File.WriteAllText(Path.Combine(outDir, "net_expected.json"),
                 JsonSerializer.Serialize(new { x = x.ToArray(), y = net.Forward(x).ToArray(), rand_after_rng = new Generator(11).Let(g => { g.Random(); return Tensor.Rand([3], g).ToArray(); }) }));
+            var module = MakeModule().Eval();
+            File.WriteAllText(Path.Combine(outDir, "module_expected.json"),
+                JsonSerializer.Serialize(new { x = ModuleInput, x_shape = new[] { 2, 3 }, y = module.Forward(Tensor.FromArray(ModuleInput, 2, 3)).ToArray() }));
         }
         foreach (var (name, bytes) in files)
             Assert.True(File.ReadAllBytes(Path.Combine(Fixtures.Dir, "descent", name)).AsSpan().SequenceEqual(bytes),
@@ -96,6 +109,23 @@ public class DescentToPyTorchTests
             }
         }
         Assert.True(check.GetProperty("loaded").GetBoolean());
+    }
+
+    [Fact]
+    public void PyTorchOpenedDescentsWholeModuleAsTorchNnClassesPredictingDescentsOutputs()
+    {
+        // check.json: what PyTorch 1.13's torch.load made of module.pt, and its outputs in eval mode.
+        var check = Fixtures.Json("descent/check.json").GetProperty("module");
+        Assert.Equal(["torch.nn.modules.container.Sequential", "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.ReLU",
+            "torch.nn.modules.dropout.Dropout", "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.Sigmoid",
+            "torch.nn.modules.linear.Linear", "torch.nn.modules.activation.LogSoftmax"], check.GetProperty("classes").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(check.GetProperty("training").GetBoolean());
+        Assert.True(check.GetProperty("torch_save_identical").GetBoolean());
+        var module = MakeModule().Eval();
+        var y = module.Forward(Tensor.FromArray(ModuleInput, 2, 3)).ToArray();
+        var pytorch = Fixtures.Floats(check.GetProperty("outputs"));
+        Assert.Equal(y.Length, pytorch.Length);
+        for (int i = 0; i < y.Length; i++) Assert.True(Math.Abs(y[i] - pytorch[i]) <= 1e-6, $"y[{i}]: Descent {y[i]}, PyTorch {pytorch[i]}");
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Descent.Tests.Serialization;
 /// object pickle, in the legacy format too. Every case must be refused (<see cref="InvalidDataException"/>) except
 /// those named <c>ok-…</c>: large but valid files, which must load within the same bounds.
 /// </summary>
-internal static class HostileCorpus
+internal static partial class HostileCorpus
 {
     public sealed record Case(string Class, string Name, byte[] Bytes)
     {
@@ -35,6 +35,8 @@ internal static class HostileCorpus
         }
         foreach (var c in LegacyStorages()) yield return c;
         foreach (var c in Zips()) yield return c;
+        foreach (var c in HalfPrecision()) yield return c;
+        foreach (var c in Deflated()) yield return c;
     }
 
     // ---- Pickles --------------------------------------------------------------------------------------------------
@@ -47,6 +49,7 @@ internal static class HostileCorpus
         foreach (var c in WrappedGeometry()) yield return c;
         foreach (var c in Grammar()) yield return c;
         foreach (var c in Globals()) yield return c;
+        foreach (var c in Modules()) yield return c;
     }
 
     /// <summary>Ways to build a nested value of a given depth, leaving it on the stack.</summary>

@@ -49,6 +49,59 @@ public class HostileFileTests
     }
 
     [Theory]
+    [InlineData("__main__", "Net")]
+    [InlineData("torch.nn.modules.conv", "Conv2d")]
+    [InlineData("evil_models", "Backdoor")]
+    public void WholeModuleOfAClassOutsideTheAllowListIsRefusedAndRunsNothing(string module, string name)
+    {
+        // torch.save(model) of an unknown class, whose state holds a posix.system call: a Python unpickler would import
+        // the class (running its module) and then make the call. Refused at the class's name; nothing after it runs.
+        var marker = Path.Combine(Path.GetTempPath(), $"descent-pwned-{Guid.NewGuid():N}");
+        var pkl = Encoding.Latin1.GetBytes($"\u0080\u0002c{module}\n{name}\n)\u0081}}X\u0003\u0000\u0000\u0000cmdcposix\nsystem\n(S'touch {marker}'\ntRsb.");
+        var path = TempFile(ZipWith(pkl));
+        try
+        {
+            var e = Assert.Throws<InvalidDataException>(() => Torch.Load(path));
+            Assert.Contains($"'{module}.{name}'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("model.state_dict()", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("posix", e.Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(marker), "the hostile pickle ran a command");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void HalfPrecisionSafetensorsEntriesAreCheckedLikeAnyOther()
+    {
+        // Spans that do not match numel x 2, shapes whose product overflows: refused before allocating, on request too.
+        static byte[] File1(string entry)
+        {
+            var header = Encoding.UTF8.GetBytes("{" + entry + "}");
+            var bytes = new byte[8 + header.Length + 8];
+            BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), (ulong)header.Length);
+            header.CopyTo(bytes, 8);
+            return bytes;
+        }
+        string[] entries =
+        [
+            "\"w\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[0,8]}",
+            "\"w\":{\"dtype\":\"F16\",\"shape\":[8],\"data_offsets\":[0,8]}",
+            "\"w\":{\"dtype\":\"BF16\",\"shape\":[65536,65536,65536],\"data_offsets\":[0,8]}",
+            "\"w\":{\"dtype\":\"F16\",\"shape\":[-4],\"data_offsets\":[0,8]}",
+            "\"w\":{\"dtype\":\"BF16\",\"shape\":[4],\"data_offsets\":[0,9]}",
+        ];
+        foreach (var entry in entries)
+        {
+            var file = File1(entry);
+            Assert.Throws<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(file), out _, DType.Float32));
+            Assert.Throws<InvalidDataException>(() => SafeTensors.Load(new MemoryStream(file), out _));
+        }
+        var ok = File1("\"w\":{\"dtype\":\"BF16\",\"shape\":[2,2],\"data_offsets\":[0,8]}");
+        ok.AsSpan(ok.Length - 8).Fill(0x3f); // bfloat16 0x3f3f
+        Assert.Equal(Enumerable.Repeat(BitConverter.Int32BitsToSingle(0x3f3f << 16), 4), SafeTensors.Load(new MemoryStream(ok), out _, DType.Float32)["w"].ToArray());
+    }
+
+    [Theory]
     [InlineData("]q\u0000h\u0000a.", "cycle")]                       // a list appended to itself
     [InlineData("}q\u0000S'k'\nh\u0000s.", "cycle")]                  // a dict holding itself
     [InlineData("K\u0001K\u0002.", "STOP with 2 values")]

@@ -45,6 +45,7 @@ public class KillResumeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Timing")]
     public async Task KilledAndResumedTrainingEndsBitIdenticalToAnUninterruptedRun()
     {
         var root = Path.Combine(Path.GetTempPath(), $"descent-killresume-{Guid.NewGuid():N}");

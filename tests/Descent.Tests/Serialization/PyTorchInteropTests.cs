@@ -91,7 +91,7 @@ public class PyTorchInteropTests
     [InlineData("misc_p4.pt")]
     public void NestedContainersLoadWithTheirPythonTypes(string file)
     {
-        var d = Assert.IsType<PyDict>(Torch.Load(Fixtures.Path_(file)));
+        var d = Assert.IsType<PyDict>(Torch.Load(Fixtures.Path_(file)).Value);
         Assert.True(d.IsOrderedDict);
         Assert.Equal(1L, d["int"]);
         Assert.Equal(-70000L, d["neg"]);
@@ -135,7 +135,7 @@ public class PyTorchInteropTests
     [Fact]
     public void Protocol0PickleLoads()
     {
-        var d = Assert.IsType<PyDict>(Torch.Load(Fixtures.Path_("plain_p0.pt")));
+        var d = Assert.IsType<PyDict>(Torch.Load(Fixtures.Path_("plain_p0.pt")).Value);
         Assert.Equal(1L, d["a"]);
         Assert.Equal(new List<object?> { 1.5, "two", null, false }, d["b"]);
         Assert.Equal(new PyTuple(3L), d["c"]);
@@ -145,7 +145,7 @@ public class PyTorchInteropTests
     [Fact]
     public void LoadedNestedFileRoundTripsThroughDescentsWriter()
     {
-        var original = Torch.Load(Fixtures.Path_("misc.pt"));
+        var original = Torch.Load(Fixtures.Path_("misc.pt")).Value;
         var again = TorchFile.Load(new MemoryStream(TorchFile.ToBytes(original)));
         var d = Assert.IsType<PyDict>(again);
         Assert.Equal(System.Numerics.BigInteger.Pow(2, 70), d["big"]);

@@ -29,7 +29,7 @@ public sealed class OpArgs
         JsonValueKind.Null => null,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.String => Golden.ParseDouble(v),
+        JsonValueKind.String => GoldenJson.Number(v),
         JsonValueKind.Number => v.TryGetInt32(out var i) && !v.GetRawText().Contains('.') ? (object)i : v.GetDouble(),
         JsonValueKind.Array => v.EnumerateArray().Select(x => x.GetInt32()).ToArray(),
         _ => throw new NotSupportedException(v.ToString()),

@@ -22,9 +22,8 @@ public class OpGoldenTests
 
     private static readonly Lazy<Dictionary<string, JsonElement>> AllCases = new(() =>
     {
-        var doc = Golden.Load("ops.json");
         var d = new Dictionary<string, JsonElement>();
-        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray()) d[c.GetProperty("name").GetString()!] = c;
+        foreach (var c in GoldenJson.Load("ops.json").GetProperty("cases").EnumerateArray()) d[c.GetProperty("name").GetString()!] = c;
         return d;
     });
 
@@ -52,7 +51,7 @@ public class OpGoldenTests
         bool f64 = false;
         foreach (var i in c.GetProperty("inputs").EnumerateArray())
         {
-            var leaf = Golden.ParseTensor(i);
+            var leaf = GoldenJson.Tensor(i);
             f64 |= leaf.DType == DType.Float64;
             if (i.GetProperty("requires_grad").GetBoolean()) leaf.RequiresGrad = true;
             leaves.Add(leaf);
@@ -64,14 +63,14 @@ public class OpGoldenTests
         var expectedOutputs = c.GetProperty("outputs").EnumerateArray().ToArray();
         Assert.Equal(expectedOutputs.Length, outputs.Length);
         for (int k = 0; k < outputs.Length; k++)
-            TensorAssert.Close(Golden.ParseTensor(expectedOutputs[k]), outputs[k], rtol, atol, $"{name}: output {k}");
+            TensorAssert.Close(GoldenJson.Tensor(expectedOutputs[k]), outputs[k], rtol, atol, $"{name}: output {k}");
 
         Tensor? loss = null;
         var weights = c.GetProperty("weights").EnumerateArray().ToArray();
         for (int k = 0; k < outputs.Length; k++)
         {
             if (weights[k].ValueKind == JsonValueKind.Null) continue;
-            var term = outputs[k].Mul(Golden.ParseTensor(weights[k])).Sum();
+            var term = outputs[k].Mul(GoldenJson.Tensor(weights[k])).Sum();
             loss = loss is null ? term : loss.Add(term);
         }
         if (loss is not null && loss.RequiresGrad) loss.Backward();
@@ -85,7 +84,7 @@ public class OpGoldenTests
                 continue;
             }
             Assert.True(leaves[k].Grad is not null, $"{name}: input {k} has no gradient");
-            TensorAssert.Close(Golden.ParseTensor(grads[k]), leaves[k].Grad!, rtol, atol, $"{name}: grad of input {k}");
+            TensorAssert.Close(GoldenJson.Tensor(grads[k]), leaves[k].Grad!, rtol, atol, $"{name}: grad of input {k}");
         }
     }
 }

@@ -65,6 +65,7 @@ public class TensorBehaviourTests
         Assert.True(e.IsContiguous);
         Assert.Equal([0f, 0f], e.Sum(1).ToArray());
         Assert.Equal([2, 3], e.Matmul(Tensor.Zeros(0, 3)).Shape);
+        Assert.Equal([2, 0], e.Sigmoid().Shape);
     }
 
     [Fact]

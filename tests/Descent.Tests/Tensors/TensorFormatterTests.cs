@@ -19,10 +19,7 @@ public class PrintOptionsCollection;
 public class TensorFormatterTests
 {
     private static readonly Lazy<Dictionary<string, JsonElement>> AllCases = new(() =>
-    {
-        var doc = Golden.Load("print.json");
-        return doc.RootElement.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c);
-    });
+        GoldenJson.Load("print.json").GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c));
 
     public static IEnumerable<object[]> Cases() => AllCases.Value.Keys.Select(k => new object[] { k });
 
@@ -31,7 +28,7 @@ public class TensorFormatterTests
     public void MatchesPyTorchRepr(string name)
     {
         var c = AllCases.Value[name];
-        var t = Golden.ParseTensor(c);
+        var t = GoldenJson.Tensor(c);
         if (c.GetProperty("requires_grad").GetBoolean()) t.RequiresGrad = true;
         var op = c.GetProperty("op");
         var shown = (op.ValueKind == JsonValueKind.Null ? null : op.GetString()) switch
@@ -94,9 +91,8 @@ public class PythonFloatFormatTests
 {
     public static IEnumerable<object[]> Floats()
     {
-        var doc = Golden.Load("print.json");
         int i = 0;
-        foreach (var f in doc.RootElement.GetProperty("floats").EnumerateArray())
+        foreach (var f in GoldenJson.Load("print.json").GetProperty("floats").EnumerateArray())
             yield return [i++, f.GetProperty("value").GetDouble(), f.GetProperty("f0").GetString()!, f.GetProperty("f2").GetString()!,
                 f.GetProperty("f4").GetString()!, f.GetProperty("e0").GetString()!, f.GetProperty("e4").GetString()!, f.GetProperty("e8").GetString()!];
     }

@@ -8,8 +8,8 @@ namespace Descent.NN.Utils;
 /// <summary>
 /// Gradient clipping, like <c>torch.nn.utils.clip_grad_norm_</c>, <c>clip_grad_value_</c>,
 /// <c>get_total_norm</c> and <c>clip_grads_with_norm_</c>. Gradients are changed in place and nothing is
-/// recorded for autograd. The total norm is the p-norm of the per-tensor p-norms, each a float32 0-d tensor
-/// (for float32 gradients) as PyTorch returns it.
+/// recorded for autograd. The total norm is the p-norm of the per-tensor p-norms, each a 0-d tensor of its gradient's
+/// dtype as PyTorch returns it; the total is float64 when any gradient is (torch.stack promotes).
 /// </summary>
 public static class ClipGrad
 {
@@ -46,7 +46,9 @@ public static class ClipGrad
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.ToList();
         if (list.Count == 0) return Tensor.Scalar(0.0);
+        // The per-tensor norms are stacked as torch.stack does, promoted: float64 if any gradient is.
         var dtype = list[0].DType;
+        foreach (var t in list) dtype = DTypeExtensions.Promote(dtype, t.DType);
         var norms = new double[list.Count];
         for (int i = 0; i < list.Count; i++) norms[i] = Round(VectorNorm(Values(list[i]), normType), list[i].DType);
         double total = Round(VectorNorm(norms, normType), dtype);

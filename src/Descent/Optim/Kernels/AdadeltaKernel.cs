@@ -1,34 +1,39 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
 
-/// <summary>Adadelta's hyperparameters for one step; scalars are rounded to float32 the way PyTorch passes them.</summary>
-internal readonly record struct AdadeltaHyper(float Lr, float Rho, float OneMinusRho, float Eps, float WeightDecay, bool Maximize)
+/// <summary>Adadelta's hyperparameters for one step, as doubles; a kernel rounds them the way PyTorch passes them to its dtype.</summary>
+internal readonly record struct AdadeltaHyper(double Lr, double Rho, double OneMinusRho, double Eps, double WeightDecay, bool Maximize)
 {
-    /// <summary>From the group's double-precision options.</summary>
+    /// <summary>From the group's options.</summary>
     public static AdadeltaHyper For(double lr, double rho, double eps, double weightDecay, bool maximize) =>
-        new((float)lr, (float)rho, (float)(1 - rho), (float)eps, (float)weightDecay, maximize);
+        new(lr, rho, 1 - rho, eps, weightDecay, maximize);
 }
 
 /// <summary>
-/// Adadelta's update rule over spans, PyTorch's <c>_single_tensor_adadelta</c> in float32:
+/// Adadelta's update rule over spans, PyTorch's <c>_single_tensor_adadelta</c> in the tensor's dtype:
 /// g ← ±grad + wd·p; v ← ρv + (1−ρ)g²; Δ ← √(u + ε)/√(v + ε)·g; u ← ρu + (1−ρ)Δ²; p ← p − lr·Δ.
-/// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
+/// <see cref="Step{T}"/> is the vectorised kernel, bit-identical to <see cref="StepReference{T}"/>.
 /// </summary>
 internal static class AdadeltaKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h) =>
-        Elementwise.Run(new Op(h), param, grad, squareAvg, accDelta);
+    public static void Step<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> squareAvg, Span<T> accDelta, in AdadeltaHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.Run(new Op<T>(h), param, grad, squareAvg, accDelta);
 
-    /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> accDelta, in AdadeltaHyper h) =>
-        Elementwise.RunReference(new Op(h), param, grad, squareAvg, accDelta);
+    /// <summary>One step, element by element: the reference the vectorised <see cref="Step{T}"/> reproduces.</summary>
+    public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> squareAvg, Span<T> accDelta, in AdadeltaHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.RunReference(new Op<T>(h), param, grad, squareAvg, accDelta);
 
     // The rule; slots: a = square_avg, b = acc_delta.
-    private readonly struct Op(in AdadeltaHyper h) : IElementwiseOp<Op>
+    private readonly struct Op<T>(in AdadeltaHyper h) : IElementwiseOp<Op<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly AdadeltaHyper H = h;
+        internal readonly T NegLr = -Fp.Of<T>(h.Lr), Rho = Fp.Of<T>(h.Rho), OneMinusRho = Fp.Of<T>(h.OneMinusRho), Eps = Fp.Of<T>(h.Eps),
+            WeightDecay = Fp.Of<T>(h.WeightDecay);
+        internal readonly bool Maximize = h.Maximize;
 
         public static string Name => "Adadelta";
 
@@ -37,44 +42,43 @@ internal static class AdadeltaKernel
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            float negLr = -H.Lr;
-            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
-            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(s.Param[i], H.WeightDecay, g);
-            float v = s.A[i] * H.Rho + H.OneMinusRho * g * g;
+            T g = Maximize ? -s.Grad[i] : s.Grad[i];
+            if (WeightDecay != T.Zero) g = T.FusedMultiplyAdd(s.Param[i], WeightDecay, g);
+            T v = s.A[i] * Rho + OneMinusRho * g * g;
             s.A[i] = v;
-            float std = MathF.Sqrt(v + H.Eps);
-            float delta = MathF.Sqrt(s.B[i] + H.Eps) / std * g;
-            s.B[i] = s.B[i] * H.Rho + H.OneMinusRho * delta * delta;
-            s.Param[i] = MathF.FusedMultiplyAdd(delta, negLr, s.Param[i]);
+            T std = T.Sqrt(v + Eps);
+            T delta = T.Sqrt(s.B[i] + Eps) / std * g;
+            s.B[i] = s.B[i] * Rho + OneMinusRho * delta * delta;
+            s.Param[i] = T.FusedMultiplyAdd(delta, NegLr, s.Param[i]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, Lanes<T, TV, S>>(new Lanes<T, TV, S>(this), s);
     }
 
     // The rule's vector form at one width.
-    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct Lanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool maximize, decay;
         private readonly TV wd, rho, oneMinusRho, eps, negLr;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Lanes(in Op op)
+        public Lanes(in Op<T> op)
         {
-            var h = op.H;
-            (maximize, decay) = (h.Maximize, h.WeightDecay != 0);
-            wd = S.Splat(h.WeightDecay);
-            rho = S.Splat(h.Rho);
-            oneMinusRho = S.Splat(h.OneMinusRho);
-            eps = S.Splat(h.Eps);
-            negLr = S.Splat(-h.Lr);
+            (maximize, decay) = (op.Maximize, op.WeightDecay != T.Zero);
+            wd = S.Splat(op.WeightDecay);
+            rho = S.Splat(op.Rho);
+            oneMinusRho = S.Splat(op.OneMinusRho);
+            eps = S.Splat(op.Eps);
+            negLr = S.Splat(op.NegLr);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float grad, ref float squareAvg, ref float accDelta, ref float unused, nuint i)
+        public void Invoke(ref T param, ref T grad, ref T squareAvg, ref T accDelta, ref T unused, nuint i)
         {
             TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
@@ -91,10 +95,16 @@ internal static class AdadeltaKernel
     }
 }
 
-/// <summary>One parameter's Adadelta update as a job a <see cref="StepPlan{TJob}"/> can run in chunks.</summary>
-internal readonly struct AdadeltaJob(FloatSlice param, FloatSlice grad, FloatSlice squareAvg, FloatSlice accDelta, AdadeltaHyper h) : IChunkJob
+/// <summary>One parameter's Adadelta update as a job a <see cref="StepPlan{TJob}"/> can run in chunks, in the parameter's dtype.</summary>
+internal readonly struct AdadeltaJob(TensorSlice param, TensorSlice grad, TensorSlice squareAvg, TensorSlice accDelta, AdadeltaHyper h) : IChunkJob
 {
     /// <inheritdoc/>
-    public void Run(int start, int length) =>
-        AdadeltaKernel.Step(param.Span(start, length), grad.Span(start, length), squareAvg.Span(start, length), accDelta.Span(start, length), h);
+    public void Run(int start, int length)
+    {
+        if (param.IsDouble) Run<double>(start, length);
+        else Run<float>(start, length);
+    }
+
+    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        AdadeltaKernel.Step(param.Span<T>(start, length), grad.Span<T>(start, length), squareAvg.Span<T>(start, length), accDelta.Span<T>(start, length), h);
 }

@@ -1,19 +1,20 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
 
 /// <summary>
-/// The elementwise passes of Adafactor's fused kernel (<see cref="AdafactorKernel.Step"/>), each an
-/// <see cref="IElementwiseOp{TSelf}"/> that <see cref="Elementwise"/> drives: <see cref="Scale"/> (p ← p·x),
-/// <see cref="Variance"/> (the full second moment and u), <see cref="Factored"/> (u from the factored moments) and
-/// <see cref="Fma"/> (p ← u·x + p). Each element is computed as <see cref="AdafactorKernel.StepReference"/> computes it.
+/// The elementwise passes of Adafactor's fused kernel (<see cref="AdafactorKernel.Step{T}"/>), each an
+/// <see cref="IElementwiseOp{TSelf, T}"/> that <see cref="Elementwise"/> drives: <see cref="Scale{T}"/> (p ← p·x),
+/// <see cref="Variance{T}"/> (the full second moment and u), <see cref="Factored{T}"/> (u from the factored moments) and
+/// <see cref="Fma{T}"/> (p ← u·x + p). Each element is computed as <see cref="AdafactorKernel.StepReference{T}"/> computes it.
 /// </summary>
 internal static class AdafactorMaps
 {
     /// <summary>p ← p·x. Slots: the parameter alone.</summary>
-    public readonly struct Scale(float x) : IElementwiseOp<Scale>
+    public readonly struct Scale<T>(T x) : IElementwiseOp<Scale<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly float X = x;
+        internal readonly T X = x;
 
         public static string Name => "Adafactor";
 
@@ -22,20 +23,21 @@ internal static class AdafactorMaps
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i) => s.Param[i] *= X;
+        public void Element(scoped in ElementSpans<T> s, int i) => s.Param[i] *= X;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, ScaleLanes<TV, S>>(new ScaleLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, ScaleLanes<T, TV, S>>(new ScaleLanes<T, TV, S>(this), s);
     }
 
     [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly struct ScaleLanes<TV, S>(in Scale op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct ScaleLanes<T, TV, S>(in Scale<T> op) : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly TV x = S.Splat(op.X);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float unusedG, ref float unusedA, ref float unusedB, ref float unusedC, nuint i) =>
+        public void Invoke(ref T param, ref T unusedG, ref T unusedA, ref T unusedB, ref T unusedC, nuint i) =>
             S.Store(S.Mul(S.Load(ref param, i), x), ref param, i);
     }
 
@@ -43,9 +45,9 @@ internal static class AdafactorMaps
     /// V ← lerp(V, (x·g)², y); u ← 1/√max(V, z)·(x·g), with x the sign, y the β̂₂ weight, z = ε₁².
     /// Slots: param = V (variance), grad = g, a = u.
     /// </summary>
-    public readonly struct Variance(float sign, float weight, float eps1Squared) : IElementwiseOp<Variance>
+    public readonly struct Variance<T>(T sign, T weight, T eps1Squared) : IElementwiseOp<Variance<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly float X = sign, Y = weight, Z = eps1Squared;
+        internal readonly T X = sign, Y = weight, Z = eps1Squared;
 
         public static string Name => "Adafactor";
 
@@ -54,35 +56,36 @@ internal static class AdafactorMaps
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            float gv = X * s.Grad[i];
+            T gv = X * s.Grad[i];
             s.Param[i] = Fp.Lerp(s.Param[i], gv * gv, Y);
-            s.A[i] = 1f / MathF.Sqrt(MathF.Max(s.Param[i], Z)) * (X * s.Grad[i]);
+            s.A[i] = T.One / T.Sqrt(T.Max(s.Param[i], Z)) * (X * s.Grad[i]);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, VarianceLanes<TV, S>>(new VarianceLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, VarianceLanes<T, TV, S>>(new VarianceLanes<T, TV, S>(this), s);
     }
 
-    private readonly struct VarianceLanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct VarianceLanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool lowWeight;
         private readonly TV x, z, one, lerpW;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public VarianceLanes(in Variance op)
+        public VarianceLanes(in Variance<T> op)
         {
-            lowWeight = MathF.Abs(op.Y) < 0.5f;
+            (lowWeight, T w) = AdamMoments.LerpSide(op.Y);
             x = S.Splat(op.X);
             z = S.Splat(op.Z);
-            one = S.Splat(1f);
-            lerpW = S.Splat(lowWeight ? op.Y : op.Y - 1f); // Fp.Lerp's two sides
+            one = S.Splat(T.One);
+            lerpW = S.Splat(w);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float variance, ref float grad, ref float update, ref float unusedB, ref float unusedC, nuint i)
+        public void Invoke(ref T variance, ref T grad, ref T update, ref T unusedB, ref T unusedC, nuint i)
         {
             TV sg = S.Mul(x, S.Load(ref grad, i));
             TV v0 = S.Load(ref variance, i), sq = S.Mul(sg, sg);
@@ -96,9 +99,10 @@ internal static class AdafactorMaps
     /// u ← 1/√max(y·C/w, z)·(x·g) along one row, with x the sign, y the row's row_var, w the row mean, z = ε₁².
     /// Slots: param = u, grad = g, a = C (col_var, read only).
     /// </summary>
-    public readonly struct Factored(float sign, float rowVar, float eps1Squared, float rowMean) : IElementwiseOp<Factored>
+    public readonly struct Factored<T>(T sign, T rowVar, T eps1Squared, T rowMean) : IElementwiseOp<Factored<T>, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly float X = sign, Y = rowVar, Z = eps1Squared, W = rowMean;
+        internal readonly T X = sign, Y = rowVar, Z = eps1Squared, W = rowMean;
 
         public static string Name => "Adafactor";
 
@@ -107,21 +111,22 @@ internal static class AdafactorMaps
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i) =>
-            s.Param[i] = 1f / MathF.Sqrt(MathF.Max(Y * s.A[i] / W, Z)) * (X * s.Grad[i]);
+        public void Element(scoped in ElementSpans<T> s, int i) =>
+            s.Param[i] = T.One / T.Sqrt(T.Max(Y * s.A[i] / W, Z)) * (X * s.Grad[i]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, FactoredLanes<TV, S>>(new FactoredLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, FactoredLanes<T, TV, S>>(new FactoredLanes<T, TV, S>(this), s);
     }
 
     [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly struct FactoredLanes<TV, S>(in Factored op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct FactoredLanes<T, TV, S>(in Factored<T> op) : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
-        private readonly TV x = S.Splat(op.X), y = S.Splat(op.Y), z = S.Splat(op.Z), w = S.Splat(op.W), one = S.Splat(1f);
+        private readonly TV x = S.Splat(op.X), y = S.Splat(op.Y), z = S.Splat(op.Z), w = S.Splat(op.W), one = S.Splat(T.One);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float update, ref float grad, ref float colVar, ref float unusedB, ref float unusedC, nuint i)
+        public void Invoke(ref T update, ref T grad, ref T colVar, ref T unusedB, ref T unusedC, nuint i)
         {
             TV est = S.Div(S.Mul(y, S.Load(ref colVar, i)), w);
             S.Store(S.Mul(S.Div(one, S.Sqrt(S.Max(est, z))), S.Mul(x, S.Load(ref grad, i))), ref update, i);
@@ -129,9 +134,9 @@ internal static class AdafactorMaps
     }
 
     /// <summary>p ← u·x + p, one rounding. Slots: grad = u.</summary>
-    public readonly struct Fma(float x) : IElementwiseOp<Fma>
+    public readonly struct Fma<T>(T x) : IElementwiseOp<Fma<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly float X = x;
+        internal readonly T X = x;
 
         public static string Name => "Adafactor";
 
@@ -140,20 +145,21 @@ internal static class AdafactorMaps
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], X, s.Param[i]);
+        public void Element(scoped in ElementSpans<T> s, int i) => s.Param[i] = T.FusedMultiplyAdd(s.Grad[i], X, s.Param[i]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, FmaLanes<TV, S>>(new FmaLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, FmaLanes<T, TV, S>>(new FmaLanes<T, TV, S>(this), s);
     }
 
     [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly struct FmaLanes<TV, S>(in Fma op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct FmaLanes<T, TV, S>(in Fma<T> op) : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly TV x = S.Splat(op.X);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float update, ref float unusedA, ref float unusedB, ref float unusedC, nuint i) =>
+        public void Invoke(ref T param, ref T update, ref T unusedA, ref T unusedB, ref T unusedC, nuint i) =>
             S.Store(S.Fma(S.Load(ref update, i), x, S.Load(ref param, i)), ref param, i);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
@@ -13,17 +14,17 @@ internal static class AdamMoments
 {
     /// <summary>One element: updates <paramref name="p"/>, <paramref name="m"/>, <paramref name="v"/> and returns the decayed gradient.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Update(float grad, ref float p, ref float m, ref float v, bool maximize, float weightDecay,
-        bool decoupled, float decay, float beta1Weight, float beta2, float oneMinusBeta2)
+    public static T Update<T>(T grad, ref T p, ref T m, ref T v, bool maximize, T weightDecay,
+        bool decoupled, T decay, T beta1Weight, T beta2, T oneMinusBeta2) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        float g = maximize ? -grad : grad;
-        if (weightDecay != 0)
+        T g = maximize ? -grad : grad;
+        if (weightDecay != T.Zero)
         {
             if (decoupled) p *= decay;
-            else g = MathF.FusedMultiplyAdd(p, weightDecay, g);
+            else g = T.FusedMultiplyAdd(p, weightDecay, g);
         }
         m = Fp.Lerp(m, g, beta1Weight);
-        v = MathF.FusedMultiplyAdd(oneMinusBeta2 * g, g, v * beta2);
+        v = T.FusedMultiplyAdd(oneMinusBeta2 * g, g, v * beta2);
         return g;
     }
 
@@ -32,14 +33,21 @@ internal static class AdamMoments
     /// <paramref name="lowWeight"/> (|w| &lt; 0.5), else w − 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Update<TV, S>(ref TV g, ref TV p, ref TV m, ref TV v, bool maximize, bool decoupled, bool coupled,
+    public static void Update<T, TV, S>(ref TV g, ref TV p, ref TV m, ref TV v, bool maximize, bool decoupled, bool coupled,
         bool lowWeight, TV weightDecay, TV decay, TV lerpWeight, TV beta2, TV oneMinusBeta2)
-        where TV : struct where S : struct, ISimd<TV>
+        where T : unmanaged where TV : struct where S : struct, ISimd<TV, T>
     {
         if (maximize) g = S.Neg(g);
         if (decoupled) p = S.Mul(p, decay);
         else if (coupled) g = S.Fma(p, weightDecay, g);
         m = S.Fma(lerpWeight, S.Sub(g, m), lowWeight ? m : g);
         v = S.Fma(S.Mul(oneMinusBeta2, g), g, S.Mul(v, beta2));
+    }
+
+    /// <summary>Fp.Lerp's side for weight <paramref name="w"/>: whether |w| &lt; 0.5, and the weight that side multiplies by.</summary>
+    public static (bool Low, T Weight) LerpSide<T>(T w) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        bool low = T.Abs(w) < Fp.Half<T>();
+        return (low, low ? w : w - T.One);
     }
 }

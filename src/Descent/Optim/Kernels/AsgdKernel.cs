@@ -1,34 +1,41 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
 
-/// <summary>ASGD's hyperparameters for one step: η and μ as read from the float32 state, and derived factors.</summary>
-internal readonly record struct AsgdHyper(float Decay, float NegEta, float Mu, float WeightDecay, bool Maximize)
+/// <summary>
+/// ASGD's hyperparameters for one step, as doubles: η and μ as read from the state (float32 scalars in PyTorch, whatever
+/// the parameter's dtype), and the factors Python derives from them.
+/// </summary>
+internal readonly record struct AsgdHyper(double Decay, double NegEta, double Mu, double WeightDecay, bool Maximize)
 {
     /// <summary>From the state's η and μ (float32, as PyTorch keeps them) and the group's options.</summary>
     public static AsgdHyper For(float eta, float mu, double lambd, double weightDecay, bool maximize) =>
-        new((float)(1 - lambd * eta), (float)-(double)eta, mu, (float)weightDecay, maximize);
+        new(1 - lambd * eta, -(double)eta, mu, weightDecay, maximize);
 }
 
 /// <summary>
-/// ASGD's update rule over spans, PyTorch's <c>_single_tensor_asgd</c> in float32:
+/// ASGD's update rule over spans, PyTorch's <c>_single_tensor_asgd</c> in the tensor's dtype:
 /// g ← ±grad + wd·p; p ← p·(1 − λη); p ← p − η·g; ā ← ā + μ(p − ā) (or ā ← p while μ = 1).
-/// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>.
+/// <see cref="Step{T}"/> is the vectorised kernel, bit-identical to <see cref="StepReference{T}"/>.
 /// </summary>
 internal static class AsgdKernel
 {
     /// <summary>One step, vectorised; the caller then advances η and μ.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h) =>
-        Elementwise.Run(new Op(h), param, grad, ax);
+    public static void Step<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> ax, in AsgdHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.Run(new Op<T>(h), param, grad, ax);
 
-    /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> ax, in AsgdHyper h) =>
-        Elementwise.RunReference(new Op(h), param, grad, ax);
+    /// <summary>One step, element by element: the reference the vectorised <see cref="Step{T}"/> reproduces.</summary>
+    public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> ax, in AsgdHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.RunReference(new Op<T>(h), param, grad, ax);
 
     // The rule; slot a = ax.
-    private readonly struct Op(in AsgdHyper h) : IElementwiseOp<Op>
+    private readonly struct Op<T>(in AsgdHyper h) : IElementwiseOp<Op<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly AsgdHyper H = h;
+        internal readonly T Decay = Fp.Of<T>(h.Decay), NegEta = Fp.Of<T>(h.NegEta), Mu = Fp.Of<T>(h.Mu), WeightDecay = Fp.Of<T>(h.WeightDecay);
+        internal readonly bool Maximize = h.Maximize;
 
         public static string Name => "ASGD";
 
@@ -37,41 +44,41 @@ internal static class AsgdKernel
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
-            float p = s.Param[i];
-            if (H.WeightDecay != 0) g = MathF.FusedMultiplyAdd(p, H.WeightDecay, g);
-            p *= H.Decay;
-            p = MathF.FusedMultiplyAdd(g, H.NegEta, p);
+            T g = Maximize ? -s.Grad[i] : s.Grad[i];
+            T p = s.Param[i];
+            if (WeightDecay != T.Zero) g = T.FusedMultiplyAdd(p, WeightDecay, g);
+            p *= Decay;
+            p = T.FusedMultiplyAdd(g, NegEta, p);
             s.Param[i] = p;
-            s.A[i] = H.Mu != 1 ? s.A[i] + (p - s.A[i]) * H.Mu : p;
+            s.A[i] = Mu != T.One ? s.A[i] + (p - s.A[i]) * Mu : p;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, Lanes<T, TV, S>>(new Lanes<T, TV, S>(this), s);
     }
 
     // The rule's vector form at one width.
-    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct Lanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool maximize, decay, average;
         private readonly TV wd, shrink, negEta, mu;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Lanes(in Op op)
+        public Lanes(in Op<T> op)
         {
-            var h = op.H;
-            (maximize, decay, average) = (h.Maximize, h.WeightDecay != 0, h.Mu != 1);
-            wd = S.Splat(h.WeightDecay);
-            shrink = S.Splat(h.Decay);
-            negEta = S.Splat(h.NegEta);
-            mu = S.Splat(h.Mu);
+            (maximize, decay, average) = (op.Maximize, op.WeightDecay != T.Zero, op.Mu != T.One);
+            wd = S.Splat(op.WeightDecay);
+            shrink = S.Splat(op.Decay);
+            negEta = S.Splat(op.NegEta);
+            mu = S.Splat(op.Mu);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float grad, ref float ax, ref float unusedB, ref float unusedC, nuint i)
+        public void Invoke(ref T param, ref T grad, ref T ax, ref T unusedB, ref T unusedC, nuint i)
         {
             TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
@@ -89,9 +96,16 @@ internal static class AsgdKernel
     }
 }
 
-/// <summary>One parameter's ASGD update as a job a <see cref="StepPlan{TJob}"/> can run in chunks.</summary>
-internal readonly struct AsgdJob(FloatSlice param, FloatSlice grad, FloatSlice ax, AsgdHyper h) : IChunkJob
+/// <summary>One parameter's ASGD update as a job a <see cref="StepPlan{TJob}"/> can run in chunks, in the parameter's dtype.</summary>
+internal readonly struct AsgdJob(TensorSlice param, TensorSlice grad, TensorSlice ax, AsgdHyper h) : IChunkJob
 {
     /// <inheritdoc/>
-    public void Run(int start, int length) => AsgdKernel.Step(param.Span(start, length), grad.Span(start, length), ax.Span(start, length), h);
+    public void Run(int start, int length)
+    {
+        if (param.IsDouble) Run<double>(start, length);
+        else Run<float>(start, length);
+    }
+
+    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        AsgdKernel.Step(param.Span<T>(start, length), grad.Span<T>(start, length), ax.Span<T>(start, length), h);
 }

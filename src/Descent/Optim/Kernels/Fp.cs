@@ -1,16 +1,24 @@
+using System.Numerics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>
-/// Float32 helpers that reproduce how PyTorch's CPU kernels round: a Python float scalar meets a float32 tensor
-/// as a float32 value, and lerp uses the two-sided formula of ATen's <c>lerp</c>.
+/// Helpers that reproduce how PyTorch's CPU kernels round, in float32 and float64: a Python float scalar meets a
+/// tensor as a value of the tensor's dtype, and lerp uses the two-sided formula of ATen's <c>lerp</c>.
 /// </summary>
 internal static class Fp
 {
     /// <summary>ATen's lerp: s + w·(e − s) when |w| &lt; 0.5, else e − (e − s)·(1 − w), as one fused multiply-add.</summary>
-    public static float Lerp(float start, float end, float weight) =>
-        MathF.Abs(weight) < 0.5f
-            ? MathF.FusedMultiplyAdd(weight, end - start, start)
-            : MathF.FusedMultiplyAdd(weight - 1f, end - start, end);
+    public static T Lerp<T>(T start, T end, T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        T.Abs(weight) < Half<T>()
+            ? T.FusedMultiplyAdd(weight, end - start, start)
+            : T.FusedMultiplyAdd(weight - T.One, end - start, end);
+
+    /// <summary>0.5 in <typeparamref name="T"/>: the point where <see cref="Lerp{T}"/> changes sides.</summary>
+    public static T Half<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.CreateTruncating(0.5);
+
+    /// <summary>A Python float (a double) as a scalar meeting a tensor of <typeparamref name="T"/>: rounded to it.</summary>
+    public static T Of<T>(double value) where T : unmanaged, IBinaryFloatingPointIeee754<T> => T.CreateTruncating(value);
 
     /// <summary>Rounds a float32 to bfloat16 (round to nearest even, as <c>c10::BFloat16</c>) and back.</summary>
     public static float Bf16(float f)
@@ -22,29 +30,35 @@ internal static class Fp
     }
 
     /// <summary>
-    /// The Euclidean norm of a span as PyTorch's float32 reduction returns it: accumulated wider and rounded once, but
-    /// +∞ where PyTorch's float32 sum of squares overflows (<see cref="NormFromSquares"/>).
+    /// The Euclidean norm of a span as PyTorch's reduction in its dtype returns it: a float32 norm accumulated wider
+    /// and rounded once, but +∞ where PyTorch's float32 sum of squares overflows (<see cref="NormFromSquares{T}"/>);
+    /// a float64 norm accumulated in double.
     /// </summary>
-    public static float Norm(ReadOnlySpan<float> x)
+    public static T Norm<T>(ReadOnlySpan<T> x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double s = 0;
-        foreach (var v in x) s += (double)v * v;
-        return NormFromSquares(s);
+        foreach (var v in x)
+        {
+            double d = double.CreateTruncating(v);
+            s += d * d;
+        }
+        return NormFromSquares<T>(s);
     }
 
     /// <summary>
-    /// √s for a sum of squares <paramref name="s"/> accumulated in double, as a float32 norm: PyTorch accumulates a
-    /// float32 norm in float32, so once the sum passes float.MaxValue its norm is +∞ (‖[1e20]‖ is ∞), not the
-    /// finite √s. The partial sums only grow, so the final sum tells.
+    /// √s for a sum of squares <paramref name="s"/> accumulated in double, as a norm of dtype <typeparamref name="T"/>:
+    /// PyTorch accumulates a float32 norm in float32, so once the sum passes float.MaxValue its norm is +∞ (‖[1e20]‖
+    /// is ∞), not the finite √s. The partial sums only grow, so the final sum tells.
     /// </summary>
-    public static float NormFromSquares(double s) => s > float.MaxValue ? float.PositiveInfinity : (float)Math.Sqrt(s);
+    public static T NormFromSquares<T>(double s) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) && s > float.MaxValue ? T.PositiveInfinity : T.CreateTruncating(Math.Sqrt(s));
 
-    /// <summary>A float32 dot product, accumulated in double and rounded once.</summary>
-    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>A dot product: a float32 one accumulated in double and rounded once, a float64 one in double.</summary>
+    public static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
-        return (float)s;
+        for (int i = 0; i < a.Length; i++) s += double.CreateTruncating(a[i]) * double.CreateTruncating(b[i]);
+        return T.CreateTruncating(s);
     }
 
     /// <summary>Python's <c>max(a, b)</c>: <paramref name="a"/> unless <paramref name="b"/> &gt; <paramref name="a"/>, so a NaN <paramref name="b"/> gives <paramref name="a"/>.</summary>

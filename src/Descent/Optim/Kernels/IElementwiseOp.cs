@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Descent.Optim.Kernels;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Descent.Optim.Kernels;
 /// holding the step's scalars that updates one element (<see cref="Element"/>, the scalar reference) and names its
 /// vector form (<see cref="Vectorized{TV, S}"/>), which <see cref="Elementwise"/> drives. The driver does the length
 /// checks, the choice of vector width, the loop over whole vectors and the scalar tail, once for every kernel.
+/// A rule is generic in the element type <c>T</c> (float or double): one rule steps float32 and float64 tensors.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -13,16 +16,17 @@ namespace Descent.Optim.Kernels;
 /// a slot it does not use in this call (see <see cref="Buffers"/>) may be empty and is not touched.
 /// </para>
 /// <para>
-/// The vector form is a second struct, generic in the width, implementing <see cref="IVectorLanes{TV}"/>: its
+/// The vector form is a second struct, generic in the width, implementing <see cref="IVectorLanes{TV, T}"/>: its
 /// constructor splats the rule's scalars once, and <see cref="Vectorized{TV, S}"/> is the one line
-/// <c>Elementwise.Loop&lt;TV, S, Lanes&lt;TV, S&gt;&gt;(new Lanes&lt;TV, S&gt;(this), s)</c>. Splatting before the loop
+/// <c>Elementwise.Loop&lt;T, TV, S, Lanes&lt;T, TV, S&gt;&gt;(new Lanes&lt;T, TV, S&gt;(this), s)</c>. Splatting before the loop
 /// rather than in it is what keeps the constants in registers: the JIT does not hoist a broadcast out of a loop.
 /// Both that constructor and <see cref="Vectorized{TV, S}"/> are marked <c>AggressiveInlining</c>, so that a call of
 /// the driver costs little where calls are many and short (SparseAdam calls it once per row).
 /// </para>
 /// </remarks>
 /// <typeparam name="TSelf">The implementing struct.</typeparam>
-internal interface IElementwiseOp<TSelf> where TSelf : struct, IElementwiseOp<TSelf>
+/// <typeparam name="T">The element type, float or double.</typeparam>
+internal interface IElementwiseOp<TSelf, T> where TSelf : struct, IElementwiseOp<TSelf, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The optimizer's name, as the length errors give it.</summary>
     static abstract string Name { get; }
@@ -40,25 +44,26 @@ internal interface IElementwiseOp<TSelf> where TSelf : struct, IElementwiseOp<TS
     bool Vectorizable { get; }
 
     /// <summary>Updates element <paramref name="i"/>: the scalar reference, PyTorch's operations in PyTorch's order.</summary>
-    void Element(scoped in ElementSpans s, int i);
+    void Element(scoped in ElementSpans<T> s, int i);
 
     /// <summary>
-    /// Runs the vector form over the whole vectors of <paramref name="s"/> through <see cref="Elementwise.Loop{TV, S, TLanes}"/>
+    /// Runs the vector form over the whole vectors of <paramref name="s"/> through <see cref="Elementwise.Loop{T, TV, S, TLanes}"/>
     /// and returns how many leading elements it updated.
     /// </summary>
-    int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV>;
+    int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T>;
 }
 
 /// <summary>
-/// The vector form of an <see cref="IElementwiseOp{TSelf}"/> at one width: the rule's scalars already splatted, and
-/// the update of one vector of elements with <see cref="IElementwiseOp{TSelf}.Element"/>'s operations in the same order
+/// The vector form of an <see cref="IElementwiseOp{TSelf, T}"/> at one width: the rule's scalars already splatted, and
+/// the update of one vector of elements with <see cref="IElementwiseOp{TSelf, T}.Element"/>'s operations in the same order
 /// on every lane (a fused multiply-add only where the element has one, no other contraction).
 /// </summary>
 /// <typeparam name="TV">The vector type.</typeparam>
-internal interface IVectorLanes<TV> where TV : struct
+/// <typeparam name="T">The element type.</typeparam>
+internal interface IVectorLanes<TV, T> where TV : struct
 {
     /// <summary>Updates the vector of elements at <paramref name="i"/>; the slot references are the spans' first elements.</summary>
-    void Invoke(ref float param, ref float grad, ref float a, ref float b, ref float c, nuint i);
+    void Invoke(ref T param, ref T grad, ref T a, ref T b, ref T c, nuint i);
 }
 
 /// <summary>The slots an elementwise call uses besides the parameter.</summary>
@@ -81,21 +86,22 @@ internal enum ElementBuffers
     C = 8,
 }
 
-/// <summary>The spans of one elementwise call, in the slots <see cref="IElementwiseOp{TSelf}"/> describes.</summary>
-internal readonly ref struct ElementSpans(Span<float> param, ReadOnlySpan<float> grad, Span<float> a, Span<float> b, Span<float> c)
+/// <summary>The spans of one elementwise call, in the slots <see cref="IElementwiseOp{TSelf, T}"/> describes.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal readonly ref struct ElementSpans<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> a, Span<T> b, Span<T> c)
 {
     /// <summary>The parameter.</summary>
-    public readonly Span<float> Param = param;
+    public readonly Span<T> Param = param;
 
     /// <summary>The read-only slot.</summary>
-    public readonly ReadOnlySpan<float> Grad = grad;
+    public readonly ReadOnlySpan<T> Grad = grad;
 
     /// <summary>The first state slot.</summary>
-    public readonly Span<float> A = a;
+    public readonly Span<T> A = a;
 
     /// <summary>The second state slot.</summary>
-    public readonly Span<float> B = b;
+    public readonly Span<T> B = b;
 
     /// <summary>The third state slot.</summary>
-    public readonly Span<float> C = c;
+    public readonly Span<T> C = c;
 }

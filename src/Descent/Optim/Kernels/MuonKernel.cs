@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
@@ -5,60 +6,64 @@ namespace Descent.Optim.Kernels;
 /// <summary>Muon's Newton–Schulz settings: the quintic's coefficients (a, b, c), iterations, ε, and whether addmm fuses the products.</summary>
 internal readonly record struct NewtonSchulzHyper(float A, float B, float C, int Steps, float Eps, bool UseAddmm);
 
-/// <summary>Muon's per-step scalars: lerp weights, nesterov, the decay factor and the adjusted (negated) lr.</summary>
-internal readonly record struct MuonHyper(float MomentumWeight, float Momentum, bool Nesterov, float Decay, float NegLr, NewtonSchulzHyper Ns);
+/// <summary>Muon's per-step scalars, as doubles: lerp weights, nesterov, the decay factor and the adjusted (negated) lr.</summary>
+internal readonly record struct MuonHyper(double MomentumWeight, double Momentum, bool Nesterov, double Decay, double NegLr, NewtonSchulzHyper Ns);
 
 /// <summary>
 /// Muon's orthogonalization, current PyTorch's <c>_zeropower_via_newtonschulz</c>: the iteration runs in bfloat16,
 /// as PyTorch's does, so every tensor op's result is rounded to bfloat16 (products accumulate in float32):
-/// X ← G/max(‖G‖, ε) (transposed when tall); k times: A ← XXᵀ, B ← bA + (cA)A, X ← aX + BX.
+/// X ← G/max(‖G‖, ε) (transposed when tall); k times: A ← XXᵀ, B ← bA + (cA)A, X ← aX + BX. The momentum and the
+/// update around it run in the parameter's dtype (float32 or float64): a float64 gradient enters the iteration as
+/// c10 converts it, through float32 to bfloat16, and the bfloat16 result is added to the float64 parameter exactly.
 /// </summary>
 internal static class MuonKernel
 {
-    /// <summary>Scratch floats <see cref="Orthogonalize"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
+    /// <summary>Scratch floats <see cref="Orthogonalize{T}"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
     public static int ScratchLength(int rows, int cols)
     {
         int m = Math.Min(rows, cols), n = Math.Max(rows, cols);
         return 2 * m * n + 3 * m * m;
     }
 
-    /// <summary>Scratch floats <see cref="Step"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> parameter.</summary>
-    public static int StepScratchLength(int rows, int cols) => 2 * rows * cols + ScratchLength(rows, cols);
+    /// <summary>Scratch elements of the parameter's dtype <see cref="Step{T}"/> needs for a <paramref name="rows"/> × <paramref name="cols"/> parameter (U and O).</summary>
+    public static int UpdateScratchLength(int rows, int cols) => 2 * rows * cols;
 
     /// <summary>
     /// One Muon step, current PyTorch's <c>_single_tensor_muon</c>: B ← lerp(B, g, 1 − μ); U ← lerp(g, B, μ) (nesterov)
     /// or B; O ← NS(U); p ← p·(1 − lr·λ) − adjusted_lr·O. The elementwise parts are vectorised, bit-identical to
-    /// <see cref="StepReference"/>; the Newton–Schulz iteration is shared.
+    /// <see cref="StepReference{T}"/>; the Newton–Schulz iteration is shared. <paramref name="scratch"/> holds
+    /// <see cref="UpdateScratchLength"/> elements, <paramref name="nsScratch"/> <see cref="ScratchLength"/> floats.
     /// </summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> scratch,
-        int rows, int cols, in MuonHyper h)
+    public static void Step<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> momentumBuffer, Span<T> scratch, Span<float> nsScratch,
+        int rows, int cols, in MuonHyper h) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int n = rows * cols;
         if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
         var update = scratch[..n];
         var ortho = scratch.Slice(n, n);
-        Elementwise.Run(new MomentumOp(h), momentumBuffer, grad, update);
-        Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
-        Elementwise.Run(new UpdateOp(h), param, ortho);
+        Elementwise.Run(new MomentumOp<T>(h), momentumBuffer, grad, update);
+        Orthogonalize<T>(update, rows, cols, ortho, nsScratch, h.Ns);
+        Elementwise.Run(new UpdateOp<T>(h), param, ortho);
     }
 
-    /// <summary>One Muon step, loop by loop: the reference <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> momentumBuffer, Span<float> scratch,
-        int rows, int cols, in MuonHyper h)
+    /// <summary>One Muon step, loop by loop: the reference <see cref="Step{T}"/> reproduces.</summary>
+    public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> momentumBuffer, Span<T> scratch, Span<float> nsScratch,
+        int rows, int cols, in MuonHyper h) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int n = rows * cols;
         if (param.Length != n || grad.Length != n || momentumBuffer.Length != n) throw new ArgumentException("Muon state and param lengths differ");
         var update = scratch[..n];
         var ortho = scratch.Slice(n, n);
-        Elementwise.RunReference(new MomentumOp(h), momentumBuffer, grad, update);
-        Orthogonalize(update, rows, cols, ortho, scratch[(2 * n)..], h.Ns);
-        Elementwise.RunReference(new UpdateOp(h), param, ortho);
+        Elementwise.RunReference(new MomentumOp<T>(h), momentumBuffer, grad, update);
+        Orthogonalize<T>(update, rows, cols, ortho, nsScratch, h.Ns);
+        Elementwise.RunReference(new UpdateOp<T>(h), param, ortho);
     }
 
     // B ← lerp(B, g, 1 − μ); U ← lerp(g, B, μ) with nesterov, else B. Slots: param = B, grad = g, a = U.
-    private readonly struct MomentumOp(in MuonHyper h) : IElementwiseOp<MomentumOp>
+    private readonly struct MomentumOp<T>(in MuonHyper h) : IElementwiseOp<MomentumOp<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly MuonHyper H = h;
+        internal readonly T MomentumWeight = Fp.Of<T>(h.MomentumWeight), Momentum = Fp.Of<T>(h.Momentum);
+        internal readonly bool Nesterov = h.Nesterov;
 
         public static string Name => "Muon";
 
@@ -67,34 +72,36 @@ internal static class MuonKernel
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            s.Param[i] = Fp.Lerp(s.Param[i], s.Grad[i], H.MomentumWeight);
-            s.A[i] = H.Nesterov ? Fp.Lerp(s.Grad[i], s.Param[i], H.Momentum) : s.Param[i];
+            s.Param[i] = Fp.Lerp(s.Param[i], s.Grad[i], MomentumWeight);
+            s.A[i] = Nesterov ? Fp.Lerp(s.Grad[i], s.Param[i], Momentum) : s.Param[i];
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, MomentumLanes<TV, S>>(new MomentumLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, MomentumLanes<T, TV, S>>(new MomentumLanes<T, TV, S>(this), s);
     }
 
     // MomentumOp's vector form at one width (each Fp.Lerp's side chosen once per call).
-    private readonly struct MomentumLanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct MomentumLanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool lowW, lowMu, nesterov;
         private readonly TV w, mu;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public MomentumLanes(in MomentumOp op)
+        public MomentumLanes(in MomentumOp<T> op)
         {
-            var h = op.H;
-            (lowW, lowMu, nesterov) = (MathF.Abs(h.MomentumWeight) < 0.5f, MathF.Abs(h.Momentum) < 0.5f, h.Nesterov);
-            w = S.Splat(lowW ? h.MomentumWeight : h.MomentumWeight - 1f);
-            mu = S.Splat(lowMu ? h.Momentum : h.Momentum - 1f);
+            nesterov = op.Nesterov;
+            (lowW, T ww) = AdamMoments.LerpSide(op.MomentumWeight);
+            (lowMu, T mm) = AdamMoments.LerpSide(op.Momentum);
+            w = S.Splat(ww);
+            mu = S.Splat(mm);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float momentumBuffer, ref float grad, ref float update, ref float unusedB, ref float unusedC, nuint i)
+        public void Invoke(ref T momentumBuffer, ref T grad, ref T update, ref T unusedB, ref T unusedC, nuint i)
         {
             TV g = S.Load(ref grad, i), b0 = S.Load(ref momentumBuffer, i);
             TV b = S.Fma(w, S.Sub(g, b0), lowW ? b0 : g);
@@ -104,9 +111,9 @@ internal static class MuonKernel
     }
 
     // p ← O·(−lr) + p·decay. Slots: grad = O.
-    private readonly struct UpdateOp(in MuonHyper h) : IElementwiseOp<UpdateOp>
+    private readonly struct UpdateOp<T>(in MuonHyper h) : IElementwiseOp<UpdateOp<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly MuonHyper H = h;
+        internal readonly T NegLr = Fp.Of<T>(h.NegLr), Decay = Fp.Of<T>(h.Decay);
 
         public static string Name => "Muon";
 
@@ -115,26 +122,28 @@ internal static class MuonKernel
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i) => s.Param[i] = MathF.FusedMultiplyAdd(s.Grad[i], H.NegLr, s.Param[i] * H.Decay);
+        public void Element(scoped in ElementSpans<T> s, int i) => s.Param[i] = T.FusedMultiplyAdd(s.Grad[i], NegLr, s.Param[i] * Decay);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, UpdateLanes<TV, S>>(new UpdateLanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, UpdateLanes<T, TV, S>>(new UpdateLanes<T, TV, S>(this), s);
     }
 
     // UpdateOp's vector form at one width.
     [method: MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly struct UpdateLanes<TV, S>(in UpdateOp op) : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct UpdateLanes<T, TV, S>(in UpdateOp<T> op) : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
-        private readonly TV negLr = S.Splat(op.H.NegLr), decay = S.Splat(op.H.Decay);
+        private readonly TV negLr = S.Splat(op.NegLr), decay = S.Splat(op.Decay);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float ortho, ref float unusedA, ref float unusedB, ref float unusedC, nuint i) =>
+        public void Invoke(ref T param, ref T ortho, ref T unusedA, ref T unusedB, ref T unusedC, nuint i) =>
             S.Store(S.Fma(S.Load(ref ortho, i), negLr, S.Mul(S.Load(ref param, i), decay)), ref param, i);
     }
 
     /// <summary>Writes the orthogonalized <paramref name="g"/> (row-major, rows × cols) into <paramref name="output"/>.</summary>
-    public static void Orthogonalize(ReadOnlySpan<float> g, int rows, int cols, Span<float> output, Span<float> scratch, in NewtonSchulzHyper h)
+    public static void Orthogonalize<T>(ReadOnlySpan<T> g, int rows, int cols, Span<T> output, Span<float> scratch, in NewtonSchulzHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         bool tall = rows > cols;
         int m = tall ? cols : rows, n = tall ? rows : cols;
@@ -145,8 +154,8 @@ internal static class MuonKernel
         var c = scratch.Slice(2 * m * n + 2 * m * m, m * m);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
-                x[i * n + j] = Fp.Bf16(tall ? g[j * cols + i] : g[i * cols + j]);
-        float norm = MathF.Max(Fp.Bf16(Fp.Norm(x)), Fp.Bf16(h.Eps));
+                x[i * n + j] = Fp.Bf16(float.CreateTruncating(tall ? g[j * cols + i] : g[i * cols + j]));
+        float norm = MathF.Max(Fp.Bf16(Fp.Norm<float>(x)), Fp.Bf16(h.Eps));
         for (int i = 0; i < x.Length; i++) x[i] = Fp.Bf16(x[i] / norm);
         for (int step = 0; step < h.Steps; step++)
         {
@@ -168,8 +177,8 @@ internal static class MuonKernel
         }
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
-                if (tall) output[j * cols + i] = x[i * n + j];
-                else output[i * cols + j] = x[i * n + j];
+                if (tall) output[j * cols + i] = T.CreateTruncating(x[i * n + j]);
+                else output[i * cols + j] = T.CreateTruncating(x[i * n + j]);
     }
 
     // out (p×q) = bf16(beta·input + alpha·(l (p×k) · r (k×q))), products accumulated in float32.

@@ -1,81 +1,85 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
 
-/// <summary>Rprop's hyperparameters (float32, as PyTorch stores the factors into the sign tensor).</summary>
-internal readonly record struct RpropHyper(float EtaMinus, float EtaPlus, float StepSizeMin, float StepSizeMax, bool Maximize);
+/// <summary>Rprop's hyperparameters, as doubles; a kernel rounds them to its dtype, as PyTorch stores the factors into the sign tensor.</summary>
+internal readonly record struct RpropHyper(double EtaMinus, double EtaPlus, double StepSizeMin, double StepSizeMax, bool Maximize);
 
 /// <summary>
-/// Rprop's update rule over spans, PyTorch's <c>_single_tensor_rprop</c> in float32:
+/// Rprop's update rule over spans, PyTorch's <c>_single_tensor_rprop</c> in the tensor's dtype:
 /// s ← sign(g·g_prev) mapped to η₊ / η₋ / 1; Δ ← clamp(Δ·s, Δmin, Δmax); g ← 0 where s = η₋;
 /// p ← p − sign(g)·Δ; g_prev ← g.
 /// <c>torch.sign</c> is (0 &lt; x) − (x &lt; 0): 0 for NaN and +0 for −0. So a NaN product maps to 1 (the step size
 /// stays), and a NaN gradient moves nothing, though it is kept in <c>prev</c> (the next product is NaN again).
-/// <see cref="Step"/> is the vectorised kernel, bit-identical to <see cref="StepReference"/>: its branches become
+/// <see cref="Step{T}"/> is the vectorised kernel, bit-identical to <see cref="StepReference{T}"/>: its branches become
 /// lane selects in the same order, NaN included (Math.Clamp's two comparisons).
 /// </summary>
 internal static class RpropKernel
 {
     /// <summary>One step, vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h) =>
-        Elementwise.Run(new Op(h), param, grad, prev, stepSize);
+    public static void Step<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> prev, Span<T> stepSize, in RpropHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.Run(new Op<T>(h), param, grad, prev, stepSize);
 
-    /// <summary>One step, element by element: the reference the vectorised <see cref="Step"/> reproduces.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> prev, Span<float> stepSize, in RpropHyper h) =>
-        Elementwise.RunReference(new Op(h), param, grad, prev, stepSize);
+    /// <summary>One step, element by element: the reference the vectorised <see cref="Step{T}"/> reproduces.</summary>
+    public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> prev, Span<T> stepSize, in RpropHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.RunReference(new Op<T>(h), param, grad, prev, stepSize);
 
     // The rule; slots: a = prev, b = step_size.
-    private readonly struct Op(in RpropHyper h) : IElementwiseOp<Op>
+    private readonly struct Op<T>(in RpropHyper h) : IElementwiseOp<Op<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly RpropHyper H = h;
+        internal readonly T EtaMinus = Fp.Of<T>(h.EtaMinus), EtaPlus = Fp.Of<T>(h.EtaPlus), Min = Fp.Of<T>(h.StepSizeMin), Max = Fp.Of<T>(h.StepSizeMax);
+        internal readonly bool Maximize = h.Maximize;
 
         public static string Name => "Rprop";
 
         public ElementBuffers Buffers => ElementBuffers.Grad | ElementBuffers.A | ElementBuffers.B;
 
-        public bool Vectorizable => !(H.StepSizeMin > H.StepSizeMax); // Math.Clamp throws; let the reference raise it
+        public bool Vectorizable => !(Min > Max); // Math.Clamp throws; let the reference raise it
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
-            float prod = g * s.A[i];
-            float sign = prod > 0 ? H.EtaPlus : prod < 0 ? H.EtaMinus : 1f; // sign(NaN) is 0, so NaN maps to 1
-            float size = Math.Clamp(s.B[i] * sign, H.StepSizeMin, H.StepSizeMax);
+            T g = Maximize ? -s.Grad[i] : s.Grad[i];
+            T prod = g * s.A[i];
+            T sign = prod > T.Zero ? EtaPlus : prod < T.Zero ? EtaMinus : T.One; // sign(NaN) is 0, so NaN maps to 1
+            T size = T.Clamp(s.B[i] * sign, Min, Max);
             s.B[i] = size;
-            if (sign == H.EtaMinus) g = 0;
-            float sg = g > 0 ? 1f : g < 0 ? -1f : 0f; // torch.sign: 0 for NaN and ±0
-            s.Param[i] = s.Param[i] + -1f * sg * size;
+            if (sign == EtaMinus) g = T.Zero;
+            T sg = g > T.Zero ? T.One : g < T.Zero ? -T.One : T.Zero; // torch.sign: 0 for NaN and ±0
+            s.Param[i] = s.Param[i] + -T.One * sg * size;
             s.A[i] = g;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, Lanes<T, TV, S>>(new Lanes<T, TV, S>(this), s);
     }
 
     // The rule's vector form at one width: the branches become lane selects in the same order.
-    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct Lanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool maximize;
         private readonly TV zero, one, minusOne, etaPlus, etaMinus, min, max;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Lanes(in Op op)
+        public Lanes(in Op<T> op)
         {
-            var h = op.H;
-            maximize = h.Maximize;
-            zero = S.Splat(0f);
-            one = S.Splat(1f);
-            minusOne = S.Splat(-1f);
-            etaPlus = S.Splat(h.EtaPlus);
-            etaMinus = S.Splat(h.EtaMinus);
-            min = S.Splat(h.StepSizeMin);
-            max = S.Splat(h.StepSizeMax);
+            maximize = op.Maximize;
+            zero = S.Splat(T.Zero);
+            one = S.Splat(T.One);
+            minusOne = S.Splat(-T.One);
+            etaPlus = S.Splat(op.EtaPlus);
+            etaMinus = S.Splat(op.EtaMinus);
+            min = S.Splat(op.Min);
+            max = S.Splat(op.Max);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float grad, ref float prev, ref float stepSize, ref float unused, nuint i)
+        public void Invoke(ref T param, ref T grad, ref T prev, ref T stepSize, ref T unused, nuint i)
         {
             TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
@@ -92,10 +96,16 @@ internal static class RpropKernel
     }
 }
 
-/// <summary>One parameter's Rprop update as a job a <see cref="StepPlan{TJob}"/> can run in chunks.</summary>
-internal readonly struct RpropJob(FloatSlice param, FloatSlice grad, FloatSlice prev, FloatSlice stepSize, RpropHyper h) : IChunkJob
+/// <summary>One parameter's Rprop update as a job a <see cref="StepPlan{TJob}"/> can run in chunks, in the parameter's dtype.</summary>
+internal readonly struct RpropJob(TensorSlice param, TensorSlice grad, TensorSlice prev, TensorSlice stepSize, RpropHyper h) : IChunkJob
 {
     /// <inheritdoc/>
-    public void Run(int start, int length) =>
-        RpropKernel.Step(param.Span(start, length), grad.Span(start, length), prev.Span(start, length), stepSize.Span(start, length), h);
+    public void Run(int start, int length)
+    {
+        if (param.IsDouble) Run<double>(start, length);
+        else Run<float>(start, length);
+    }
+
+    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        RpropKernel.Step(param.Span<T>(start, length), grad.Span<T>(start, length), prev.Span<T>(start, length), stepSize.Span<T>(start, length), h);
 }

@@ -1,27 +1,28 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Descent.Optim.Kernels;
 
 /// <summary>SparseAdam's hyperparameters for one step (the bias-corrected step size already computed).</summary>
-internal readonly record struct SparseAdamHyper(float OneMinusBeta1, float OneMinusBeta2, float Eps, float NegStepSize, bool Maximize)
+internal readonly record struct SparseAdamHyper(double OneMinusBeta1, double OneMinusBeta2, double Eps, double NegStepSize, bool Maximize)
 {
     /// <summary>The hyperparameters for step number <paramref name="step"/> (1-based).</summary>
     public static SparseAdamHyper For(long step, double lr, double beta1, double beta2, double eps, bool maximize) =>
-        new((float)(1 - beta1), (float)(1 - beta2), (float)eps,
-            (float)-(lr * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step))), maximize);
+        new(1 - beta1, 1 - beta2, eps, -(lr * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step))), maximize);
 }
 
 /// <summary>
-/// SparseAdam's update rule over the rows a row-sparse gradient holds, PyTorch's <c>sparse_adam</c> in float32.
+/// SparseAdam's update rule over the rows a row-sparse gradient holds, PyTorch's <c>sparse_adam</c> in the tensor's dtype.
 /// Rows absent from the gradient are not touched, their moments included:
 /// m ← m + (g − m)(1−β₁); v ← v + (g² − v)(1−β₂); p ← p − s·m/(√v + ε), s = lr·√(1−β₂ᵗ)/(1−β₁ᵗ).
-/// <see cref="Step"/> and <see cref="StepPresentRows"/> vectorise each row, bit-identical to <see cref="StepReference"/>.
+/// <see cref="Step{T}"/> and <see cref="StepPresentRows{T}"/> vectorise each row, bit-identical to <see cref="StepReference{T}"/>.
 /// </summary>
 internal static class SparseAdamKernel
 {
     /// <summary>One step over <paramref name="rows"/> (each <paramref name="rowLength"/> elements long), vectorised.</summary>
-    public static void Step(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
+    public static void Step<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
         ReadOnlySpan<int> rows, int rowLength, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(param, grad, expAvg, expAvgSq);
         foreach (int r in rows)
@@ -36,8 +37,9 @@ internal static class SparseAdamKernel
     /// rows whose gradient is not all zero (PyTorch's <c>grad.to_sparse(1)</c>), vectorised. Each row that the range
     /// touches is checked whole, so any cut of a parameter into ranges updates exactly the present rows.
     /// </summary>
-    public static void StepPresentRows(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
+    public static void StepPresentRows<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
         int rowLength, int start, int length, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(param, grad, expAvg, expAvgSq);
         if (length == 0 || rowLength == 0) return;
@@ -45,15 +47,16 @@ internal static class SparseAdamKernel
         for (int r = start / rowLength; r * rowLength < end; r++)
         {
             int rowStart = r * rowLength;
-            if (!grad.Slice(rowStart, rowLength).ContainsAnyExcept(0f)) continue;
+            if (!grad.Slice(rowStart, rowLength).ContainsAnyExcept(T.Zero)) continue;
             int lo = Math.Max(start, rowStart), hi = Math.Min(end, rowStart + rowLength);
             Dense(param[lo..hi], grad[lo..hi], expAvg[lo..hi], expAvgSq[lo..hi], h);
         }
     }
 
     /// <summary>One step over <paramref name="rows"/>, element by element: the reference the vectorised kernels reproduce.</summary>
-    public static void StepReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
+    public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
         ReadOnlySpan<int> rows, int rowLength, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLengths(param, grad, expAvg, expAvgSq);
         foreach (int r in rows)
@@ -63,22 +66,27 @@ internal static class SparseAdamKernel
         }
     }
 
-    private static void CheckLengths(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq)
+    private static void CheckLengths<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (grad.Length != param.Length || expAvg.Length != param.Length || expAvgSq.Length != param.Length)
             throw new ArgumentException("SparseAdam state and param lengths differ");
     }
 
-    private static void Dense(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h) =>
-        Elementwise.Run(new Op(h), param, grad, expAvg, expAvgSq);
+    private static void Dense<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.Run(new Op<T>(h), param, grad, expAvg, expAvgSq);
 
-    private static void DenseReference(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq, in SparseAdamHyper h) =>
-        Elementwise.RunReference(new Op(h), param, grad, expAvg, expAvgSq);
+    private static void DenseReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Elementwise.RunReference(new Op<T>(h), param, grad, expAvg, expAvgSq);
 
     // The rule for the elements of present rows; slots: a = exp_avg, b = exp_avg_sq.
-    private readonly struct Op(in SparseAdamHyper h) : IElementwiseOp<Op>
+    private readonly struct Op<T>(in SparseAdamHyper h) : IElementwiseOp<Op<T>, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        internal readonly SparseAdamHyper H = h;
+        internal readonly T OneMinusBeta1 = Fp.Of<T>(h.OneMinusBeta1), OneMinusBeta2 = Fp.Of<T>(h.OneMinusBeta2), Eps = Fp.Of<T>(h.Eps),
+            NegStepSize = Fp.Of<T>(h.NegStepSize);
+        internal readonly bool Maximize = h.Maximize;
 
         public static string Name => "SparseAdam";
 
@@ -87,43 +95,43 @@ internal static class SparseAdamKernel
         public bool Vectorizable => true;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Element(scoped in ElementSpans s, int i)
+        public void Element(scoped in ElementSpans<T> s, int i)
         {
-            float g = H.Maximize ? -s.Grad[i] : s.Grad[i];
-            float oldM = s.A[i], oldV = s.B[i];
-            float updM = (g - oldM) * H.OneMinusBeta1;
-            float updV = (g * g - oldV) * H.OneMinusBeta2;
+            T g = Maximize ? -s.Grad[i] : s.Grad[i];
+            T oldM = s.A[i], oldV = s.B[i];
+            T updM = (g - oldM) * OneMinusBeta1;
+            T updV = (g * g - oldV) * OneMinusBeta2;
             s.A[i] = oldM + updM;
             s.B[i] = oldV + updV;
-            float numer = updM + oldM;
-            float denom = MathF.Sqrt(updV + oldV) + H.Eps;
-            s.Param[i] = s.Param[i] + H.NegStepSize * (numer / denom);
+            T numer = updM + oldM;
+            T denom = T.Sqrt(updV + oldV) + Eps;
+            s.Param[i] = s.Param[i] + NegStepSize * (numer / denom);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Vectorized<TV, S>(scoped in ElementSpans s) where TV : struct where S : struct, ISimd<TV> =>
-            Elementwise.Loop<TV, S, Lanes<TV, S>>(new Lanes<TV, S>(this), s);
+        public int Vectorized<TV, S>(scoped in ElementSpans<T> s) where TV : struct where S : struct, ISimd<TV, T> =>
+            Elementwise.Loop<T, TV, S, Lanes<T, TV, S>>(new Lanes<T, TV, S>(this), s);
     }
 
     // The rule's vector form at one width.
-    private readonly struct Lanes<TV, S> : IVectorLanes<TV> where TV : struct where S : struct, ISimd<TV>
+    private readonly struct Lanes<T, TV, S> : IVectorLanes<TV, T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> where TV : struct where S : struct, ISimd<TV, T>
     {
         private readonly bool maximize;
         private readonly TV oneMinusB1, oneMinusB2, eps, negStep;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Lanes(in Op op)
+        public Lanes(in Op<T> op)
         {
-            var h = op.H;
-            maximize = h.Maximize;
-            oneMinusB1 = S.Splat(h.OneMinusBeta1);
-            oneMinusB2 = S.Splat(h.OneMinusBeta2);
-            eps = S.Splat(h.Eps);
-            negStep = S.Splat(h.NegStepSize);
+            maximize = op.Maximize;
+            oneMinusB1 = S.Splat(op.OneMinusBeta1);
+            oneMinusB2 = S.Splat(op.OneMinusBeta2);
+            eps = S.Splat(op.Eps);
+            negStep = S.Splat(op.NegStepSize);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Invoke(ref float param, ref float grad, ref float expAvg, ref float expAvgSq, ref float unused, nuint i)
+        public void Invoke(ref T param, ref T grad, ref T expAvg, ref T expAvgSq, ref T unused, nuint i)
         {
             TV g = S.Load(ref grad, i);
             if (maximize) g = S.Neg(g);
@@ -140,13 +148,19 @@ internal static class SparseAdamKernel
 
 /// <summary>
 /// One parameter's SparseAdam update as a job a <see cref="StepPlan{TJob}"/> can run in chunks: each chunk updates
-/// the present rows' elements within it (see <see cref="SparseAdamKernel.StepPresentRows"/>).
+/// the present rows' elements within it (see <see cref="SparseAdamKernel.StepPresentRows{T}"/>).
 /// </summary>
-internal readonly struct SparseAdamJob(FloatSlice param, FloatSlice grad, FloatSlice expAvg, FloatSlice expAvgSq, int numel, int rowLength, SparseAdamHyper h)
+internal readonly struct SparseAdamJob(TensorSlice param, TensorSlice grad, TensorSlice expAvg, TensorSlice expAvgSq, int numel, int rowLength, SparseAdamHyper h)
     : IChunkJob
 {
     /// <inheritdoc/>
-    public void Run(int start, int length) =>
-        SparseAdamKernel.StepPresentRows(param.Span(0, numel), grad.Span(0, numel), expAvg.Span(0, numel), expAvgSq.Span(0, numel),
+    public void Run(int start, int length)
+    {
+        if (param.IsDouble) Run<double>(start, length);
+        else Run<float>(start, length);
+    }
+
+    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        SparseAdamKernel.StepPresentRows(param.Span<T>(0, numel), grad.Span<T>(0, numel), expAvg.Span<T>(0, numel), expAvgSq.Span<T>(0, numel),
             rowLength, start, length, h);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Descent.Tensors;
 using Xunit;
 
-namespace Descent.Tests;
+namespace Descent.Tests.Support;
 
 /// <summary>Reads the golden JSON files written by tests/golden/*.py and compares tensors with them.</summary>
 internal static class GoldenJson
@@ -26,14 +26,18 @@ internal static class GoldenJson
     }
 
     /// <summary>A number, where the generators write non-finite values as "inf", "-inf" or "nan".</summary>
-    public static double Number(JsonElement v) => v.ValueKind == JsonValueKind.String
-        ? v.GetString() switch
+    public static double Number(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.Number => v.GetDouble(),
+        JsonValueKind.String => v.GetString() switch
         {
+            "nan" => double.NaN,
             "inf" => double.PositiveInfinity,
             "-inf" => double.NegativeInfinity,
-            _ => double.NaN,
-        }
-        : v.GetDouble();
+            var s => throw new FormatException(s),
+        },
+        _ => throw new FormatException(v.ToString()),
+    };
 
     public static double[] Numbers(JsonElement array)
     {
@@ -51,19 +55,23 @@ internal static class GoldenJson
         return r;
     }
 
-    /// <summary>A tensor from <c>{"shape": [...], "dtype": "float32", "data": [...]}</c>.</summary>
+    /// <summary>
+    /// A tensor from <c>{"shape": [...], "dtype": "float32", "data": [...]}</c>, where the values may be under
+    /// "values" instead (the op and print goldens) and the dtype is float32 if not given.
+    /// </summary>
     public static Tensor Tensor(JsonElement e)
     {
         var shape = Ints(e.GetProperty("shape"));
-        var data = Numbers(e.GetProperty("data"));
-        var dtype = e.TryGetProperty("dtype", out var d) ? d.GetString() : "float32";
-        var t = dtype switch
+        var values = e.TryGetProperty("data", out var data) ? data : e.GetProperty("values");
+        var t = (e.TryGetProperty("dtype", out var d) ? d.GetString() : "float32") switch
         {
-            "int64" => global::Descent.Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (long)v)),
-            "float64" => global::Descent.Tensors.Tensor.FromArray(data),
-            _ => global::Descent.Tensors.Tensor.FromArray(Array.ConvertAll(data, v => (float)v)),
+            "float32" => global::Descent.Tensors.Tensor.FromArray(Array.ConvertAll(Numbers(values), v => (float)v)),
+            "float64" => global::Descent.Tensors.Tensor.FromArray(Numbers(values)),
+            "int64" => global::Descent.Tensors.Tensor.FromArray(values.EnumerateArray().Select(v => v.GetInt64()).ToArray()),
+            "bool" => global::Descent.Tensors.Tensor.FromArray(values.EnumerateArray().Select(v => v.GetBoolean()).ToArray()),
+            var name => throw new FormatException(name),
         };
-        return shape.Length == 0 ? t.Reshape() : t.Reshape(shape);
+        return t.Reshape(shape);
     }
 
     /// <summary>Asserts shape and values: |actual − expected| ≤ tol·(1 + |expected|); infinities must match exactly.</summary>
