@@ -31,9 +31,10 @@ internal static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d);
     }
 
+    /// <summary>tanh(x), accurate near 0 (<see cref="AccurateMath"/>).</summary>
     public readonly struct Tanh : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, d);
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorMap.Map(x, d, new AccurateMath.TanhOp<T>());
     }
 
     public readonly struct Sigmoid : IUnarySpanOp
@@ -60,16 +61,16 @@ internal static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d);
     }
 
-    /// <summary>log(1 + x), accurate near 0.</summary>
+    /// <summary>log(1 + x), accurate near 0 (<see cref="AccurateMath"/>).</summary>
     public readonly struct Log1p : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.LogP1(x, d);
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorMap.Map(x, d, new AccurateMath.Log1pOp<T>());
     }
 
-    /// <summary>e^x - 1, accurate near 0.</summary>
+    /// <summary>e^x - 1, accurate near 0 (<see cref="AccurateMath"/>).</summary>
     public readonly struct Expm1 : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d);
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorMap.Map(x, d, new AccurateMath.Expm1Op<T>());
     }
 
     /// <summary>1 / √x.</summary>
@@ -103,10 +104,12 @@ internal static class UnaryOps
         public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
         {
             T b = T.CreateTruncating(beta), th = T.CreateTruncating(threshold);
+            var log1p = new AccurateMath.Log1pOp<T>();
             for (int i = 0; i < x.Length; i++)
             {
+                // log1p, not T.LogP1 (log(1 + e^bx)), which is 0 once e^bx is below the dtype's epsilon.
                 T bx = x[i] * b;
-                d[i] = bx > th ? x[i] : T.LogP1(T.Exp(bx)) / b;
+                d[i] = bx > th ? x[i] : log1p.Invoke(T.Exp(bx)) / b;
             }
         }
     }
