@@ -1,4 +1,4 @@
-"""tanh, log1p, expm1 and softplus from PyTorch, in float32 and float64, where precision is easily lost: near 0
+"""tanh, log1p, expm1, softplus, sigmoid, exp, log, sin and sqrt from PyTorch, in float32 and float64, where precision is easily lost: near 0
 (down to 1e-30), around the switch points of the formulas (0.5, 0.625), far out, and at the special values.
 
 Usage: /usr/bin/python3 tests/golden/gen_unary_accuracy.py   (PyTorch 1.13; writes tests/Descent.Tests/Golden/unary_accuracy.json)
@@ -42,7 +42,12 @@ def main():
                      "tanh": [enc(v) for v in torch.tanh(x).tolist()],
                      "log1p": [enc(v) for v in torch.log1p(x).tolist()],
                      "expm1": [enc(v) for v in torch.expm1(x).tolist()],
-                     "softplus": [enc(v) for v in F.softplus(x).tolist()]}
+                     "softplus": [enc(v) for v in F.softplus(x).tolist()],
+                     "sigmoid": [enc(v) for v in torch.sigmoid(x).tolist()],
+                     "exp": [enc(v) for v in torch.exp(x).tolist()],
+                     "log": [enc(v) for v in torch.log(x).tolist()],
+                     "sin": [enc(v) for v in torch.sin(x).tolist()],
+                     "sqrt": [enc(v) for v in torch.sqrt(x).tolist()]}
     with open(OUT, "w") as f:
         json.dump(out, f)
         f.write("\n")

@@ -5,7 +5,7 @@ using Xunit;
 namespace Descent.Tests.Tensors;
 
 /// <summary>
-/// tanh, log1p, expm1 and softplus against PyTorch 1.13 where digits are easily lost: near 0 (to 1e-30), at the
+/// tanh, log1p, expm1, softplus and the other common unary functions against PyTorch 1.13 where digits are easily lost: near 0 (to 1e-30), at the
 /// points where the formulas switch, far out, and at ±∞ and NaN (Golden/unary_accuracy.json,
 /// tests/golden/gen_unary_accuracy.py). PyTorch's are within about one ulp of the true value; Descent's must be
 /// within <see cref="MaxUlps"/> of PyTorch's. The whole column runs as one tensor, so most points go through the
@@ -19,6 +19,8 @@ public class UnaryAccuracyTests
     {
         { "float32", "tanh" }, { "float32", "log1p" }, { "float32", "expm1" }, { "float32", "softplus" },
         { "float64", "tanh" }, { "float64", "log1p" }, { "float64", "expm1" }, { "float64", "softplus" },
+        { "float32", "sigmoid" }, { "float32", "exp" }, { "float32", "log" }, { "float32", "sin" }, { "float32", "sqrt" },
+        { "float64", "sigmoid" }, { "float64", "exp" }, { "float64", "log" }, { "float64", "sin" }, { "float64", "sqrt" },
     };
 
     [Theory]
@@ -37,7 +39,12 @@ public class UnaryAccuracyTests
                 "tanh" => x.Tanh(),
                 "log1p" => x.Log1p(),
                 "expm1" => x.Expm1(),
-                _ => x.Softplus(),
+                "softplus" => x.Softplus(),
+                "sigmoid" => x.Sigmoid(),
+                "exp" => x.Exp(),
+                "log" => x.Log(),
+                "sin" => x.Sin(),
+                _ => x.Sqrt(),
             };
             var actual = y.To(DType.Float64).ToArray<double>();
             for (int i = 0; i < actual.Length; i++)
