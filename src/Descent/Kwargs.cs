@@ -48,6 +48,8 @@ internal sealed class Kwargs
 
     public bool Bool(string name) => (bool)this[name]!;
 
+    public bool? NullableBool(string name) => (bool?)this[name];
+
     public string String(string name) => (string)this[name]!;
 
     public string? NullableString(string name) => (string?)this[name];

@@ -7,7 +7,6 @@ namespace Descent;
 /// <summary>An optimizer class as the registry knows it: PyTorch's class name and keyword arguments.</summary>
 public sealed class OptimizerInfo
 {
-    private static readonly HashSet<string> Switches = ["foreach", "differentiable", "capturable", "fused"];
     private readonly Func<IEnumerable<ParamGroup>, Kwargs, Optimizer> create;
 
     internal OptimizerInfo(string name, Func<IEnumerable<ParamGroup>, Kwargs, Optimizer> create, params OptionSpec[] options)
@@ -29,11 +28,11 @@ public sealed class OptimizerInfo
     /// <summary>
     /// Creates the optimizer over <paramref name="groups"/> from PyTorch keyword arguments (values as
     /// <see cref="OptionSpec.Convert"/> accepts them; options not given take their defaults). PyTorch's
-    /// implementation switches (<c>foreach</c>, and <c>differentiable</c>/<c>capturable</c>/<c>fused</c> when off)
-    /// are accepted and ignored: Descent has one CPU implementation, whose results they would not change.
+    /// implementation switches (<c>foreach</c>, <c>fused</c>, <c>capturable</c>, <c>differentiable</c>) are options of
+    /// the optimizers that have them in PyTorch, checked as the constructors check them.
     /// </summary>
     public Optimizer Create(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object?>? options = null) =>
-        create(groups, new Kwargs(Name, Options, options, CheckSwitch));
+        create(groups, new Kwargs(Name, Options, options));
 
     /// <summary>Creates the optimizer over one group of <paramref name="parameters"/>, like the class's list constructor.</summary>
     public Optimizer Create(IEnumerable<Descent.Tensors.Tensor> parameters, IReadOnlyDictionary<string, object?>? options = null) =>
@@ -47,20 +46,11 @@ public sealed class OptimizerInfo
     {
         if (FindOption(option) is { } spec) return spec.Convert(Name, value);
         if (option == "initial_lr") return OptionSpec.Optional("initial_lr", Float, 0.0).Convert(Name, value);
-        CheckSwitch(option, value);
-        return value;
+        throw ImplementationFlags.UnexpectedKeyword(Name, option);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Name;
-
-    private bool CheckSwitch(string key, object? value)
-    {
-        if (!Switches.Contains(key)) throw new ArgumentException($"{Name}.__init__() got an unexpected keyword argument '{key}'");
-        bool on = value is bool b && b || value is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.True };
-        if (key != "foreach" && on) throw new NotSupportedException($"{Name}: {key}=True is not supported by Descent");
-        return true;
-    }
 }
 
 /// <summary>A learning-rate scheduler class as the registry knows it: PyTorch's class name and keyword arguments.</summary>
@@ -115,6 +105,9 @@ public static class OptimizerRegistry
     private static OptionSpec P(string name, (double, double) value) => OptionSpec.Optional(name, FloatPair, value);
     private static OptionSpec G(string name, double value) => OptionSpec.Optional(name, FloatPerGroup, value);
     private static OptionSpec NoneInt(string name) => OptionSpec.Optional(name, Int, null);
+    // The implementation switches, after the other options (keyword-only in PyTorch), in one order for every optimizer.
+    private static readonly OptionSpec Foreach = OptionSpec.Optional("foreach", Bool, null), Fused = OptionSpec.Optional("fused", Bool, null),
+        Capturable = B("capturable", Optimizer.DefaultCapturable), Differentiable = B("differentiable", Optimizer.DefaultDifferentiable);
     private static OptionSpec Needed(string name, OptionKind kind) => OptionSpec.Needed(name, kind);
     private static readonly OptionSpec LastEpoch = I("last_epoch", LRScheduler.DefaultLastEpoch);
 
@@ -125,53 +118,64 @@ public static class OptimizerRegistry
     public static IReadOnlyList<OptimizerInfo> Optimizers { get; } =
     [
         new("SGD", (g, o) => new SGD(g, lr: o.Float("lr"), momentum: o.Float("momentum"), dampening: o.Float("dampening"),
-                weightDecay: o.Float("weight_decay"), nesterov: o.Bool("nesterov"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), nesterov: o.Bool("nesterov"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), differentiable: o.Bool("differentiable"), fused: o.NullableBool("fused")),
             F("lr", SGD.DefaultLr), F("momentum", SGD.DefaultMomentum), F("dampening", SGD.DefaultDampening),
-            F("weight_decay", SGD.DefaultWeightDecay), B("nesterov", SGD.DefaultNesterov), B("maximize", SGD.DefaultMaximize)),
+            F("weight_decay", SGD.DefaultWeightDecay), B("nesterov", SGD.DefaultNesterov), B("maximize", SGD.DefaultMaximize), Foreach, Differentiable, Fused),
         new("RMSprop", (g, o) => new RMSprop(g, lr: o.Float("lr"), alpha: o.Float("alpha"), eps: o.Float("eps"),
-                weightDecay: o.Float("weight_decay"), momentum: o.Float("momentum"), centered: o.Bool("centered"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), momentum: o.Float("momentum"), centered: o.Bool("centered"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", RMSprop.DefaultLr), F("alpha", RMSprop.DefaultAlpha), F("eps", RMSprop.DefaultEps),
             F("weight_decay", RMSprop.DefaultWeightDecay), F("momentum", RMSprop.DefaultMomentum), B("centered", RMSprop.DefaultCentered),
-            B("maximize", RMSprop.DefaultMaximize)),
+            B("maximize", RMSprop.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("Adam", (g, o) => new Adam(g, lr: o.Float("lr"), betas: o.FloatPair("betas"), eps: o.Float("eps"),
                 weightDecay: o.Float("weight_decay"), amsgrad: o.Bool("amsgrad"), maximize: o.Bool("maximize"),
-                decoupledWeightDecay: o.Bool("decoupled_weight_decay")),
+                decoupledWeightDecay: o.Bool("decoupled_weight_decay"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable"), fused: o.NullableBool("fused")),
             F("lr", Adam.DefaultLr), P("betas", Adam.DefaultBetas), F("eps", Adam.DefaultEps), F("weight_decay", Adam.DefaultWeightDecay),
-            B("amsgrad", Adam.DefaultAmsgrad), B("maximize", Adam.DefaultMaximize), B("decoupled_weight_decay", Adam.DefaultDecoupledWeightDecay)),
+            B("amsgrad", Adam.DefaultAmsgrad), B("maximize", Adam.DefaultMaximize), B("decoupled_weight_decay", Adam.DefaultDecoupledWeightDecay), Foreach, Capturable, Differentiable, Fused),
         new("Adagrad", (g, o) => new Adagrad(g, lr: o.Float("lr"), lrDecay: o.Float("lr_decay"), weightDecay: o.Float("weight_decay"),
-                initialAccumulatorValue: o.Float("initial_accumulator_value"), eps: o.Float("eps"), maximize: o.Bool("maximize")),
+                initialAccumulatorValue: o.Float("initial_accumulator_value"), eps: o.Float("eps"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), differentiable: o.Bool("differentiable"), fused: o.NullableBool("fused")),
             F("lr", Adagrad.DefaultLr), F("lr_decay", Adagrad.DefaultLrDecay), F("weight_decay", Adagrad.DefaultWeightDecay),
             F("initial_accumulator_value", Adagrad.DefaultInitialAccumulatorValue), F("eps", Adagrad.DefaultEps),
-            B("maximize", Adagrad.DefaultMaximize)),
+            B("maximize", Adagrad.DefaultMaximize), Foreach, Differentiable, Fused),
         new("Adadelta", (g, o) => new Adadelta(g, lr: o.Float("lr"), rho: o.Float("rho"), eps: o.Float("eps"),
-                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", Adadelta.DefaultLr), F("rho", Adadelta.DefaultRho), F("eps", Adadelta.DefaultEps),
-            F("weight_decay", Adadelta.DefaultWeightDecay), B("maximize", Adadelta.DefaultMaximize)),
+            F("weight_decay", Adadelta.DefaultWeightDecay), B("maximize", Adadelta.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("Adamax", (g, o) => new Adamax(g, lr: o.Float("lr"), betas: o.FloatPair("betas"), eps: o.Float("eps"),
-                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", Adamax.DefaultLr), P("betas", Adamax.DefaultBetas), F("eps", Adamax.DefaultEps),
-            F("weight_decay", Adamax.DefaultWeightDecay), B("maximize", Adamax.DefaultMaximize)),
+            F("weight_decay", Adamax.DefaultWeightDecay), B("maximize", Adamax.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("AdamW", (g, o) => new AdamW(g, lr: o.Float("lr"), betas: o.FloatPair("betas"), eps: o.Float("eps"),
-                weightDecay: o.Float("weight_decay"), amsgrad: o.Bool("amsgrad"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), amsgrad: o.Bool("amsgrad"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable"), fused: o.NullableBool("fused")),
             F("lr", AdamW.DefaultLr), P("betas", AdamW.DefaultBetas), F("eps", AdamW.DefaultEps), F("weight_decay", AdamW.DefaultWeightDecay),
-            B("amsgrad", AdamW.DefaultAmsgrad), B("maximize", AdamW.DefaultMaximize)),
+            B("amsgrad", AdamW.DefaultAmsgrad), B("maximize", AdamW.DefaultMaximize), Foreach, Capturable, Differentiable, Fused),
         new("NAdam", (g, o) => new NAdam(g, lr: o.Float("lr"), betas: o.FloatPair("betas"), eps: o.Float("eps"),
                 weightDecay: o.Float("weight_decay"), momentumDecay: o.Float("momentum_decay"),
-                decoupledWeightDecay: o.Bool("decoupled_weight_decay"), maximize: o.Bool("maximize")),
+                decoupledWeightDecay: o.Bool("decoupled_weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", NAdam.DefaultLr), P("betas", NAdam.DefaultBetas), F("eps", NAdam.DefaultEps), F("weight_decay", NAdam.DefaultWeightDecay),
             F("momentum_decay", NAdam.DefaultMomentumDecay), B("decoupled_weight_decay", NAdam.DefaultDecoupledWeightDecay),
-            B("maximize", NAdam.DefaultMaximize)),
+            B("maximize", NAdam.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("RAdam", (g, o) => new RAdam(g, lr: o.Float("lr"), betas: o.FloatPair("betas"), eps: o.Float("eps"),
-                weightDecay: o.Float("weight_decay"), decoupledWeightDecay: o.Bool("decoupled_weight_decay"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), decoupledWeightDecay: o.Bool("decoupled_weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", RAdam.DefaultLr), P("betas", RAdam.DefaultBetas), F("eps", RAdam.DefaultEps), F("weight_decay", RAdam.DefaultWeightDecay),
-            B("decoupled_weight_decay", RAdam.DefaultDecoupledWeightDecay), B("maximize", RAdam.DefaultMaximize)),
+            B("decoupled_weight_decay", RAdam.DefaultDecoupledWeightDecay), B("maximize", RAdam.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("ASGD", (g, o) => new ASGD(g, lr: o.Float("lr"), lambd: o.Float("lambd"), alpha: o.Float("alpha"), t0: o.Float("t0"),
-                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize")),
+                weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
             F("lr", ASGD.DefaultLr), F("lambd", ASGD.DefaultLambd), F("alpha", ASGD.DefaultAlpha), F("t0", ASGD.DefaultT0),
-            F("weight_decay", ASGD.DefaultWeightDecay), B("maximize", ASGD.DefaultMaximize)),
+            F("weight_decay", ASGD.DefaultWeightDecay), B("maximize", ASGD.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("Rprop", (g, o) => new Rprop(g, lr: o.Float("lr"), etas: o.FloatPair("etas"), stepSizes: o.FloatPair("step_sizes"),
-                maximize: o.Bool("maximize")),
-            F("lr", Rprop.DefaultLr), P("etas", Rprop.DefaultEtas), P("step_sizes", Rprop.DefaultStepSizes), B("maximize", Rprop.DefaultMaximize)),
+                maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach"), capturable: o.Bool("capturable"), differentiable: o.Bool("differentiable")),
+            F("lr", Rprop.DefaultLr), P("etas", Rprop.DefaultEtas), P("step_sizes", Rprop.DefaultStepSizes), B("maximize", Rprop.DefaultMaximize), Foreach, Capturable, Differentiable),
         new("LBFGS", (g, o) => new LBFGS(g, lr: o.Float("lr"), maxIter: o.Int("max_iter"), maxEval: o.NullableInt("max_eval"),
                 toleranceGrad: o.Float("tolerance_grad"), toleranceChange: o.Float("tolerance_change"), historySize: o.Int("history_size"),
                 lineSearchFn: o.NullableString("line_search_fn")),
@@ -183,10 +187,11 @@ public static class OptimizerRegistry
                 maximize: o.Bool("maximize")),
             F("lr", SparseAdam.DefaultLr), P("betas", SparseAdam.DefaultBetas), F("eps", SparseAdam.DefaultEps), B("maximize", SparseAdam.DefaultMaximize)),
         new("Adafactor", (g, o) => new Adafactor(g, lr: o.Float("lr"), beta2Decay: o.Float("beta2_decay"), eps: o.OptionalFloatPair("eps"),
-                d: o.Float("d"), weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize")),
+                d: o.Float("d"), weightDecay: o.Float("weight_decay"), maximize: o.Bool("maximize"),
+                forEach: o.NullableBool("foreach")),
             F("lr", Adafactor.DefaultLr), F("beta2_decay", Adafactor.DefaultBeta2Decay),
             OptionSpec.Optional("eps", OptionalFloatPair, Adafactor.DefaultEps), F("d", Adafactor.DefaultD),
-            F("weight_decay", Adafactor.DefaultWeightDecay), B("maximize", Adafactor.DefaultMaximize)),
+            F("weight_decay", Adafactor.DefaultWeightDecay), B("maximize", Adafactor.DefaultMaximize), Foreach),
         new("Muon", (g, o) => new Muon(g, lr: o.Float("lr"), weightDecay: o.Float("weight_decay"), momentum: o.Float("momentum"),
                 nesterov: o.Bool("nesterov"), nsCoefficients: o.FloatTriple("ns_coefficients"), eps: o.Float("eps"), nsSteps: o.Int("ns_steps"),
                 adjustLrFn: o.NullableString("adjust_lr_fn"), useAddmm: o.Bool("use_addmm")),
@@ -297,9 +302,14 @@ public static class OptimizerRegistry
         return GetScheduler(name).Create(optimizer, options);
     }
 
-    /// <summary><c>weightDecay</c> → <c>weight_decay</c>; snake_case names are returned unchanged.</summary>
+    /// <summary>
+    /// <c>weightDecay</c> → <c>weight_decay</c>; snake_case names are returned unchanged. <c>forEach</c>, the C# name of
+    /// PyTorch's <c>foreach</c> (a C# keyword), is <c>foreach</c>.
+    /// </summary>
     public static string SnakeCase(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name == "forEach") return "foreach";
         var sb = new System.Text.StringBuilder(name.Length + 4);
         foreach (char c in name)
         {

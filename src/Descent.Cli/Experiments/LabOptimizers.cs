@@ -89,7 +89,7 @@ public static class LabOptimizers
         {
             probe = lab.Info.Create([Tensor.Zeros(1, 1).RequiresGrad_()], merged);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw new CliException($"--opt '{source ?? lab.Name}': {e.Message.Split('\n')[0]}");
         }

@@ -24,14 +24,16 @@ public sealed class ASGD : Optimizer
     /// <summary>ASGD over one group of parameters.</summary>
     public ASGD(IEnumerable<Tensor> parameters, double lr = DefaultLr, double lambd = DefaultLambd,
         double alpha = DefaultAlpha, double t0 = DefaultT0, double weightDecay = DefaultWeightDecay,
-        bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>ASGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public ASGD(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double lambd = DefaultLambd,
         double alpha = DefaultAlpha, double t0 = DefaultT0, double weightDecay = DefaultWeightDecay,
-        bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, lambd, alpha, t0, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double lambd, double alpha, double t0, double weightDecay, bool maximize)
     {

@@ -21,13 +21,15 @@ public sealed class Adadelta : Optimizer
 
     /// <summary>Adadelta over one group of parameters.</summary>
     public Adadelta(IEnumerable<Tensor> parameters, double lr = DefaultLr, double rho = DefaultRho, double eps = DefaultEps,
-        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
+        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, rho, eps, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>Adadelta over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Adadelta(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double rho = DefaultRho, double eps = DefaultEps,
-        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, rho, eps, weightDecay, maximize)) { }
+        double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, rho, eps, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double rho, double eps, double weightDecay, bool maximize)
     {

@@ -32,14 +32,16 @@ public sealed class Adafactor : Optimizer
     /// <summary>Adafactor over one group of parameters; <paramref name="eps"/> is (ε₁, ε₂), ε₁ null for machine epsilon.</summary>
     public Adafactor(IEnumerable<Tensor> parameters, double lr = DefaultLr, double beta2Decay = DefaultBeta2Decay,
         (double? Eps1, double Eps2)? eps = null, double d = DefaultD, double weightDecay = DefaultWeightDecay,
-        bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null)
+        : base(parameters, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize).With(forEach, false, false, null)) { }
 
     /// <summary>Adafactor over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Adafactor(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double beta2Decay = DefaultBeta2Decay,
         (double? Eps1, double Eps2)? eps = null, double d = DefaultD, double weightDecay = DefaultWeightDecay,
-        bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null)
+        : base(groups, MakeDefaults(lr, beta2Decay, eps ?? DefaultEps, d, weightDecay, maximize).With(forEach, false, false, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double beta2Decay, (double? Eps1, double Eps2) eps,
         double d, double weightDecay, bool maximize)

@@ -24,14 +24,16 @@ public sealed class Adagrad : Optimizer
     /// <summary>Adagrad over one group of parameters.</summary>
     public Adagrad(IEnumerable<Tensor> parameters, double lr = DefaultLr, double lrDecay = DefaultLrDecay,
         double weightDecay = DefaultWeightDecay, double initialAccumulatorValue = DefaultInitialAccumulatorValue,
-        double eps = DefaultEps, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
+        double eps = DefaultEps, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(parameters, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize).With(forEach, false, differentiable, fused)) => InitAllState();
 
     /// <summary>Adagrad over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Adagrad(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double lrDecay = DefaultLrDecay,
         double weightDecay = DefaultWeightDecay, double initialAccumulatorValue = DefaultInitialAccumulatorValue,
-        double eps = DefaultEps, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) => InitAllState();
+        double eps = DefaultEps, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(groups, MakeDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize).With(forEach, false, differentiable, fused)) => InitAllState();
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double lrDecay, double weightDecay,
         double initialAccumulatorValue, double eps, bool maximize)

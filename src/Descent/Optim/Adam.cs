@@ -26,14 +26,16 @@ public class Adam : Optimizer
     /// <summary>Adam over one group of parameters.</summary>
     public Adam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
-        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay)
-        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay).With(forEach, capturable, differentiable, fused)) { }
 
     /// <summary>Adam over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Adam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
-        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay)
-        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay)) { }
+        bool maximize = DefaultMaximize, bool decoupledWeightDecay = DefaultDecoupledWeightDecay,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay).With(forEach, capturable, differentiable, fused)) { }
 
     private protected static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps,
         double weightDecay, bool amsgrad, bool maximize, bool decoupledWeightDecay)
@@ -54,7 +56,67 @@ public class Adam : Optimizer
     private readonly StepLoop<AdamState, AdamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    private protected override bool SupportsDifferentiable => true;
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_adam</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. As in PyTorch,
+    /// this path takes the capturable form of the update, whose bias corrections are float32 scalars (PyTorch's step
+    /// count is a float32 tensor there): p ← p + m / (√v / (√(1 − β₂ᵗ)·(−lr/(1 − β₁ᵗ))) + ε/(−lr/(1 − β₁ᵗ))).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");
+        bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
+        bool decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is not { } grad) continue;
+            Check.Floating(p, grad, GetType().Name);
+            var s = GetState(p, AdamState.Schema.Create);
+            if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
+            var g = maximize ? grad.Neg() : grad;
+            s.Step++;
+            if (weightDecay != 0)
+            {
+                if (decoupled) p.Mul_(1 - lr * weightDecay);
+                else g = g.Add(p, weightDecay);
+            }
+            s.ExpAvg.Lerp_(g, 1 - beta1);
+            s.ExpAvgSq.Mul_(beta2).Addcmul_(g, g, 1 - beta2);
+            var (scale, shift) = CapturableScalars(s.Step, lr, beta1, beta2, eps);
+            Tensor denom;
+            if (amsgrad)
+            {
+                var max = s.MaxExpAvgSq!;
+                max.Copy_(max.Clone().Maximum(s.ExpAvgSq));
+                denom = max.Sqrt().Div(scale).Add_(shift);
+            }
+            else denom = s.ExpAvgSq.Sqrt().Div(scale).Add_(shift);
+            p.Addcdiv_(s.ExpAvg.Clone(), denom);
+        }
+    }
+
+    /// <summary>
+    /// The capturable path's scalars as PyTorch computes them on its float32 step tensor, each operation rounded to
+    /// float32: bc₁ = 1 − β₁ᵗ, bc₂ = 1 − β₂ᵗ, step_size_neg = −(lr/bc₁) (Python's <c>lr / t</c> is
+    /// <c>t.reciprocal() * lr</c>); the divisor √bc₂·step_size_neg and the shift ε/step_size_neg.
+    /// </summary>
+    private static (float Scale, float Shift) CapturableScalars(long step, double lr, double beta1, double beta2, double eps)
+    {
+        float t = step;
+        float bc1 = 1f - MathF.Pow((float)beta1, t), bc2 = 1f - MathF.Pow((float)beta2, t);
+        float stepSizeNeg = -(1f / bc1 * (float)lr);
+        return (MathF.Sqrt(bc2) * stepSizeNeg, 1f / stepSizeNeg * (float)eps);
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private struct Rule : IStepRule<AdamState, AdamJob>

@@ -22,12 +22,14 @@ public sealed class AdamW : Adam
     /// <summary>AdamW over one group of parameters.</summary>
     public AdamW(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
-        bool maximize = DefaultMaximize)
-        : base(parameters, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true) { }
+        bool maximize = DefaultMaximize, bool? forEach = null, bool capturable = DefaultCapturable,
+        bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(parameters, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true, forEach, capturable, differentiable, fused) { }
 
     /// <summary>AdamW over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public AdamW(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool amsgrad = DefaultAmsgrad,
-        bool maximize = DefaultMaximize)
-        : base(groups, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true) { }
+        bool maximize = DefaultMaximize, bool? forEach = null, bool capturable = DefaultCapturable,
+        bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(groups, lr, betas, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: true, forEach, capturable, differentiable, fused) { }
 }

@@ -23,13 +23,15 @@ public sealed class Adamax : Optimizer
 
     /// <summary>Adamax over one group of parameters.</summary>
     public Adamax(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
-        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize)) { }
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>Adamax over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Adamax(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
-        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize)) { }
+        double eps = DefaultEps, double weightDecay = DefaultWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay, bool maximize)
     {

@@ -28,14 +28,16 @@ public sealed class NAdam : Optimizer
     /// <summary>NAdam over one group of parameters.</summary>
     public NAdam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentumDecay = DefaultMomentumDecay,
-        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>NAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public NAdam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentumDecay = DefaultMomentumDecay,
-        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize)) { }
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, momentumDecay, decoupledWeightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay,
         double momentumDecay, bool decoupledWeightDecay, bool maximize)

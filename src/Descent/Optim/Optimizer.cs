@@ -28,6 +28,7 @@ public abstract class Optimizer
     protected Optimizer(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object?> defaults)
     {
         this.defaults = new Dictionary<string, object?>(defaults);
+        ImplementationFlags.Check(GetType().Name, this.defaults, this.defaults, SupportsDifferentiable);
         var list = groups.ToList();
         if (list.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
         foreach (var g in list) AddParamGroup(g);
@@ -47,6 +48,18 @@ public abstract class Optimizer
                 "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.");
     }
 
+    /// <summary>PyTorch's default of <c>capturable</c> and <c>differentiable</c>, for the optimizers that have them.</summary>
+    public const bool DefaultCapturable = false, DefaultDifferentiable = false;
+
+    /// <summary>
+    /// Whether the optimizer has a step made of recorded tensor operations, which <c>differentiable=True</c> runs
+    /// (the others refuse that switch).
+    /// </summary>
+    private protected virtual bool SupportsDifferentiable => false;
+
+    /// <summary>Whether the defaults ask for a differentiable step: the step then runs with gradients enabled, as PyTorch's does.</summary>
+    private bool DifferentiableDefault => defaults.TryGetValue(ImplementationFlags.Differentiable, out var d) && d is true;
+
     /// <summary>The default options, by PyTorch name.</summary>
     public IReadOnlyDictionary<string, object?> Defaults => defaults;
 
@@ -58,7 +71,9 @@ public abstract class Optimizer
 
     /// <summary>
     /// Adds a group, filling unset options from the defaults, like <c>add_param_group</c>. Refuses an empty
-    /// group, non-leaf tensors and parameters that already belong to another group.
+    /// group, non-leaf tensors (unless the optimizer was made with <c>differentiable</c>, or they retain their
+    /// gradient), parameters that already belong to another group, and implementation switches the optimizer does not
+    /// have or combines as PyTorch refuses (see the constructors).
     /// </summary>
     public void AddParamGroup(ParamGroup group)
     {
@@ -66,7 +81,7 @@ public abstract class Optimizer
         if (group.Params.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
         foreach (var p in group.Params)
         {
-            if (!p.IsLeaf) throw new ArgumentException("can't optimize a non-leaf Tensor");
+            if (!DifferentiableDefault && !(p.IsLeaf || p.RetainsGrad)) throw new ArgumentException("can't optimize a non-leaf Tensor");
             if (!p.DType.IsFloatingPoint()) throw new ArgumentException($"optimizer can only optimize Tensors of floating point dtype, but one of the params is {p.DType.TorchName()}");
         }
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
@@ -79,6 +94,7 @@ public abstract class Optimizer
                 throw new ArgumentException("optimizer contains a parameter group with duplicate parameters");
         foreach (var (k, v) in defaults)
             if (!group.Has(k)) group[k] = v;
+        ImplementationFlags.Check(GetType().Name, group.Options, defaults, SupportsDifferentiable);
         ValidateGroup(group);
         group.OptimizerName = GetType().Name;
         paramGroups.Add(group);
@@ -119,13 +135,18 @@ public abstract class Optimizer
         return loss;
     }
 
-    /// <summary>The step itself: by default, evaluate the closure, then update each group without recording gradients.</summary>
+    /// <summary>
+    /// The step itself: by default, check what PyTorch refuses only when stepping (before anything changes), evaluate
+    /// the closure, then update each group without recording gradients, or recording them when the optimizer was made
+    /// with <c>differentiable</c> (PyTorch's <c>_use_grad_for_differentiable</c> reads the defaults, not the groups).
+    /// </summary>
     protected virtual Tensor? StepCore(Func<Tensor>? closure)
     {
+        foreach (var g in paramGroups) ImplementationFlags.CheckStep(GetType().Name, g);
         Tensor? loss = null;
         if (closure is not null)
             using (GradMode.Set(true)) loss = closure();
-        using (GradMode.Set(false))
+        using (GradMode.Set(DifferentiableDefault))
             foreach (var g in paramGroups) StepGroup(g);
         return loss;
     }

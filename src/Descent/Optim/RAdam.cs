@@ -27,14 +27,16 @@ public sealed class RAdam : Optimizer
     /// <summary>RAdam over one group of parameters.</summary>
     public RAdam(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay,
-        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, decoupledWeightDecay, maximize)) { }
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, decoupledWeightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>RAdam over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public RAdam(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? betas = null,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay,
-        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, decoupledWeightDecay, maximize)) { }
+        bool decoupledWeightDecay = DefaultDecoupledWeightDecay, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, betas ?? DefaultBetas, eps, weightDecay, decoupledWeightDecay, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) betas, double eps, double weightDecay,
         bool decoupledWeightDecay, bool maximize)

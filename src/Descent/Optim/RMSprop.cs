@@ -24,14 +24,16 @@ public sealed class RMSprop : Optimizer
     /// <summary>RMSprop over one group of parameters.</summary>
     public RMSprop(IEnumerable<Tensor> parameters, double lr = DefaultLr, double alpha = DefaultAlpha,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentum = DefaultMomentum,
-        bool centered = DefaultCentered, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
+        bool centered = DefaultCentered, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>RMSprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public RMSprop(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double alpha = DefaultAlpha,
         double eps = DefaultEps, double weightDecay = DefaultWeightDecay, double momentum = DefaultMomentum,
-        bool centered = DefaultCentered, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize)) { }
+        bool centered = DefaultCentered, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, alpha, eps, weightDecay, momentum, centered, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, double alpha, double eps, double weightDecay,
         double momentum, bool centered, bool maximize)

@@ -27,13 +27,15 @@ public sealed class Rprop : Optimizer
 
     /// <summary>Rprop over one group of parameters.</summary>
     public Rprop(IEnumerable<Tensor> parameters, double lr = DefaultLr, (double, double)? etas = null,
-        (double, double)? stepSizes = null, bool maximize = DefaultMaximize)
-        : base(parameters, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize)) { }
+        (double, double)? stepSizes = null, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(parameters, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize).With(forEach, capturable, differentiable, null)) { }
 
     /// <summary>Rprop over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public Rprop(IEnumerable<ParamGroup> groups, double lr = DefaultLr, (double, double)? etas = null,
-        (double, double)? stepSizes = null, bool maximize = DefaultMaximize)
-        : base(groups, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize)) { }
+        (double, double)? stepSizes = null, bool maximize = DefaultMaximize,
+        bool? forEach = null, bool capturable = DefaultCapturable, bool differentiable = DefaultDifferentiable)
+        : base(groups, MakeDefaults(lr, etas ?? DefaultEtas, stepSizes ?? DefaultStepSizes, maximize).With(forEach, capturable, differentiable, null)) { }
 
     private static Dictionary<string, object?> MakeDefaults(double lr, (double, double) etas, (double, double) stepSizes, bool maximize)
     {

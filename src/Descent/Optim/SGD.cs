@@ -24,14 +24,16 @@ public sealed class SGD : Optimizer
     /// <summary>SGD over one group of parameters.</summary>
     public SGD(IEnumerable<Tensor> parameters, double lr = DefaultLr, double momentum = DefaultMomentum,
         double dampening = DefaultDampening, double weightDecay = DefaultWeightDecay, bool nesterov = DefaultNesterov,
-        bool maximize = DefaultMaximize)
-        : base(parameters, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(parameters, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize).With(forEach, false, differentiable, fused)) { }
 
     /// <summary>SGD over several groups; the named arguments are the defaults for options a group does not set.</summary>
     public SGD(IEnumerable<ParamGroup> groups, double lr = DefaultLr, double momentum = DefaultMomentum,
         double dampening = DefaultDampening, double weightDecay = DefaultWeightDecay, bool nesterov = DefaultNesterov,
-        bool maximize = DefaultMaximize)
-        : base(groups, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize)) { }
+        bool maximize = DefaultMaximize,
+        bool? forEach = null, bool differentiable = DefaultDifferentiable, bool? fused = null)
+        : base(groups, Defaults_(lr, momentum, dampening, weightDecay, nesterov, maximize).With(forEach, false, differentiable, fused)) { }
 
     private static Dictionary<string, object?> Defaults_(double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool maximize)
     {
@@ -59,7 +61,41 @@ public sealed class SGD : Optimizer
     private readonly StepLoop<SgdState, SgdJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    private protected override bool SupportsDifferentiable => true;
+
+    /// <inheritdoc/>
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_sgd</c> line for line: with <c>differentiable</c>
+    /// the optimizer steps with gradients enabled, so autograd records the update (the first momentum buffer is a
+    /// detached copy of the gradient, as in PyTorch).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        double lr = group.Lr, momentum = group.GetDouble("momentum"), dampening = group.GetDouble("dampening"),
+            weightDecay = group.GetDouble("weight_decay");
+        bool nesterov = group.GetBool("nesterov"), maximize = group.GetBool("maximize");
+        foreach (var p in group.Params)
+        {
+            if (p.Grad is not { } grad) continue;
+            Check.Floating(p, grad, nameof(SGD));
+            var s = GetState(p, SgdState.Schema.Create);
+            var g = maximize ? grad.Neg() : grad;
+            if (weightDecay != 0) g = g.Add(p, weightDecay);
+            if (momentum != 0)
+            {
+                if (s.MomentumBuffer is not { } buf) s.MomentumBuffer = buf = g.Clone().Detach();
+                else buf.Mul_(momentum).Add_(g, 1 - dampening);
+                g = nesterov ? g.Add(buf, momentum) : buf;
+            }
+            p.Add_(g, -lr);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule(ParamGroup group) : IStepRule<SgdState, SgdJob>

@@ -48,8 +48,8 @@ public class LabOptimizersTests
         var lbfgs = Make("lbfgs:line_search_fn=strong_wolfe,max_eval=none");
         Assert.Equal("strong_wolfe", lbfgs.Defaults["line_search_fn"]);
         Assert.Equal(25, lbfgs.Defaults["max_eval"]);
-        Assert.Equal(["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"], LabOptimizers.OptionNames(LabOptimizers.Find("sgd")!.Info));
-        Assert.Equal("lr=0.001, betas=0.9/0.999, eps=1e-8, weight_decay=0, amsgrad=false, maximize=false, decoupled_weight_decay=false",
+        Assert.Equal(["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach", "differentiable", "fused"], LabOptimizers.OptionNames(LabOptimizers.Find("sgd")!.Info));
+        Assert.Equal("lr=0.001, betas=0.9/0.999, eps=1e-8, weight_decay=0, amsgrad=false, maximize=false, decoupled_weight_decay=false, foreach=none, capturable=false, differentiable=false, fused=none",
             LabOptimizers.Defaults(LabOptimizers.Find("adam")!.Info));
         Assert.Equal("lr=1, max_iter=20, max_eval=none, tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100, line_search_fn=none",
             LabOptimizers.Defaults(LabOptimizers.Find("lbfgs")!.Info));

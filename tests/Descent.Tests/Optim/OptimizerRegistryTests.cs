@@ -89,7 +89,10 @@ public class OptimizerRegistryTests
         Assert.Equal("LBFGS: option 'max_iter' must be an integer, got 2.5", e.Message);
         e = Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create("SGD", [new ParamGroup(ps)], new Dictionary<string, object?> { ["lr"] = "0.1" }));
         Assert.Equal("SGD: option 'lr' must be a number, got '0.1'", e.Message);
-        Assert.Throws<NotSupportedException>(() => OptimizerRegistry.Create("SGD", [new ParamGroup(ps)], new Dictionary<string, object?> { ["fused"] = true }));
+        var refused = Assert.Throws<InvalidOperationException>(() => OptimizerRegistry.Create("SGD", [new ParamGroup(ps)], new Dictionary<string, object?> { ["fused"] = true, ["foreach"] = true }));
+        Assert.Equal("`fused` and `foreach` cannot be `True` together.", refused.Message);
+        e = Assert.Throws<ArgumentException>(() => OptimizerRegistry.Create("LBFGS", [new ParamGroup(ps)], new Dictionary<string, object?> { ["foreach"] = false }));
+        Assert.Equal("LBFGS.__init__() got an unexpected keyword argument 'foreach'", e.Message);
         var sgd = OptimizerRegistry.Create("SGD", [new ParamGroup(ps)], new Dictionary<string, object?> { ["foreach"] = true, ["lr"] = "inf", ["momentum"] = 1L });
         Assert.Equal(double.PositiveInfinity, sgd.ParamGroups[0].Lr);
         Assert.Equal(1.0, sgd.Defaults["momentum"]);
