@@ -38,6 +38,13 @@ public class DefaultDtypeTests
     }
 
     [Fact]
+    public void Int32TensorsPrintTheirDtype()
+    {
+        Assert.Equal("tensor([ 1, -2], dtype=torch.int32)", Tensor.FromArray(new[] { 1, -2 }).ToString());
+        Assert.Equal("tensor([], dtype=torch.int32)", Tensor.FromArray(Array.Empty<int>()).ToString());
+    }
+
+    [Fact]
     public void TheDefaultDrivesFactoriesAndIntegerToFloatPromotion()
     {
         Torch.SetDefaultDtype(DType.Float64);
@@ -60,6 +67,9 @@ public class DefaultDtypeTests
             Assert.Equal(DType.Float32, (Tensor.Ones([2], DType.Float32) + 1.5).DType);
             Assert.Equal(DType.Float32, (Tensor.Ones([1], DType.Float32) + Torch.Tensor(1.5)).DType);
             Assert.Equal(3.5f, (Tensor.Full([1], 2, DType.Float32) + Torch.Tensor(1.5)).Item<float>());
+            // Printing names the dtype unless it is the default (or int64 or bool).
+            Assert.Equal("tensor([1.5000], dtype=torch.float32)", Tensor.Full([1], 1.5, DType.Float32).ToString());
+            Assert.Equal("tensor([1.5000])", Tensor.Full([1], 1.5).ToString());
         }
         finally
         {
