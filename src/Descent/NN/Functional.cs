@@ -9,10 +9,23 @@ public static partial class Functional
     /// <summary>x·Wᵀ + b, like <c>F.linear</c>; a 2-D input takes one fused node, as PyTorch's addmm.</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        CheckLinearDTypes(input, weight, bias);
         if (Tensor.LinearFused(input, weight, bias) is { } fused) return fused;
         if (input.Dim == 2 && bias is not null) return Tensor.Addmm(bias, input, weight.T());
         var r = input.Matmul(weight.T());
         return bias is null ? r : r.Add(bias);
+    }
+
+    // PyTorch 1.13 runs addmm for a 1-D, 2-D or contiguous 3-D input with a bias (bias and weight checked first), mm
+    // or matmul otherwise; each refuses mixed dtypes in its own words. The bias of the matmul path is added in place.
+    private static void CheckLinearDTypes(Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (bias is not null && (input.Dim <= 2 || (input.Dim == 3 && input.IsContiguous)))
+        {
+            if (bias.DType != weight.DType) throw new ArgumentException("self and mat2 must have the same dtype");
+            if (input.DType != weight.DType) throw new ArgumentException("mat1 and mat2 must have the same dtype");
+        }
+        else Tensor.CheckSameScalarType(input, weight);
     }
 
     /// <summary>max(x, 0), like <c>F.relu</c>; <paramref name="inplace"/> overwrites the input.</summary>

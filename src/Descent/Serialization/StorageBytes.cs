@@ -15,6 +15,7 @@ internal static class StorageBytes
             case DType.Float32: return new Storage<float>(MemoryMarshal.Cast<byte, float>(bytes).ToArray());
             case DType.Float64: return new Storage<double>(MemoryMarshal.Cast<byte, double>(bytes).ToArray());
             case DType.Int64: return new Storage<long>(MemoryMarshal.Cast<byte, long>(bytes).ToArray());
+            case DType.Int32: return new Storage<int>(MemoryMarshal.Cast<byte, int>(bytes).ToArray());
             default:
                 // A bool byte other than 0 or 1 would be an invalid CLR bool; normalise as PyTorch reads nonzero as True.
                 var b = new bool[bytes.Length];
@@ -32,6 +33,7 @@ internal static class StorageBytes
             Storage<float> f => MemoryMarshal.AsBytes(f.Data.AsSpan()).ToArray(),
             Storage<double> d => MemoryMarshal.AsBytes(d.Data.AsSpan()).ToArray(),
             Storage<long> l => MemoryMarshal.AsBytes(l.Data.AsSpan()).ToArray(),
+            Storage<int> n => MemoryMarshal.AsBytes(n.Data.AsSpan()).ToArray(),
             Storage<bool> b => MemoryMarshal.AsBytes(b.Data.AsSpan()).ToArray(),
             _ => throw new NotSupportedException($"cannot save a storage of {storage.DType}"),
         };

@@ -40,6 +40,7 @@ internal static class StorageTypes
         Tensors.DType.Float32 => ByName["FloatStorage"],
         Tensors.DType.Float64 => ByName["DoubleStorage"],
         Tensors.DType.Int64 => ByName["LongStorage"],
+        Tensors.DType.Int32 => ByName["IntStorage"],
         _ => ByName["BoolStorage"],
     };
 }

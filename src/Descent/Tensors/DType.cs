@@ -11,6 +11,8 @@ public enum DType
     Int64,
     /// <summary><c>torch.bool</c>: comparison results and masks.</summary>
     Bool,
+    /// <summary><c>torch.int32</c>.</summary>
+    Int32,
 }
 
 /// <summary>Helpers over <see cref="DType"/>.</summary>
@@ -22,6 +24,7 @@ public static class DTypeExtensions
         DType.Float32 => "torch.float32",
         DType.Float64 => "torch.float64",
         DType.Int64 => "torch.int64",
+        DType.Int32 => "torch.int32",
         _ => "torch.bool",
     };
 
@@ -31,6 +34,7 @@ public static class DTypeExtensions
         DType.Float32 => "Float",
         DType.Float64 => "Double",
         DType.Int64 => "Long",
+        DType.Int32 => "Int",
         _ => "Bool",
     };
 
@@ -40,6 +44,7 @@ public static class DTypeExtensions
         DType.Float32 => "torch.FloatTensor",
         DType.Float64 => "torch.DoubleTensor",
         DType.Int64 => "torch.LongTensor",
+        DType.Int32 => "torch.IntTensor",
         _ => "torch.BoolTensor",
     };
 
@@ -52,15 +57,23 @@ public static class DTypeExtensions
         DType.Float32 => 4,
         DType.Float64 => 8,
         DType.Int64 => 8,
+        DType.Int32 => 4,
         _ => 1,
     };
 
-    /// <summary>The type of a binary op's result, by PyTorch's promotion rules for tensors of these types.</summary>
+    /// <summary>Whether the type is an integral type (bool excluded), like <c>is_integral(include_bool=False)</c>.</summary>
+    public static bool IsIntegral(this DType d) => d is DType.Int64 or DType.Int32;
+
+    /// <summary>
+    /// The type two tensors of these types promote to, like <c>torch.promote_types</c>: bool &lt; int32 &lt; int64 &lt;
+    /// float32 &lt; float64. It ignores dimensions; <c>Torch.ResultType</c> applies the rules for zero-dim tensors and numbers.
+    /// </summary>
     public static DType Promote(DType a, DType b)
     {
         if (a == b) return a;
         if (a == DType.Float64 || b == DType.Float64) return DType.Float64;
         if (a == DType.Float32 || b == DType.Float32) return DType.Float32;
-        return DType.Int64;
+        if (a == DType.Int64 || b == DType.Int64) return DType.Int64;
+        return DType.Int32;
     }
 }

@@ -26,6 +26,7 @@ public abstract class Storage
         DType.Float32 => new Storage<float>(new float[length]),
         DType.Float64 => new Storage<double>(new double[length]),
         DType.Int64 => new Storage<long>(new long[length]),
+        DType.Int32 => new Storage<int>(new int[length]),
         _ => new Storage<bool>(new bool[length]),
     };
 
@@ -64,6 +65,7 @@ internal static class TypeOf<T>
         typeof(T) == typeof(float) ? DType.Float32 :
         typeof(T) == typeof(double) ? DType.Float64 :
         typeof(T) == typeof(long) ? DType.Int64 :
+        typeof(T) == typeof(int) ? DType.Int32 :
         typeof(T) == typeof(bool) ? DType.Bool :
         throw new NotSupportedException($"No tensor dtype for {typeof(T)}.");
 }

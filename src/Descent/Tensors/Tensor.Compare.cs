@@ -31,31 +31,92 @@ public sealed partial class Tensor
 
     private Tensor ScalarTensor(double v) => Scalar(v, DType == DType.Float64 ? DType.Float64 : DType == DType.Float32 ? DType.Float32 : DType.Float64);
 
-    /// <summary>Elementwise ==, like <c>torch.eq</c>.</summary>
-    public Tensor Eq(Tensor other) => CompareNoGrad(other, static (a, b) => a == b);
-    /// <summary>Elementwise !=, like <c>torch.ne</c>.</summary>
-    public Tensor Ne(Tensor other) => CompareNoGrad(other, static (a, b) => a != b);
-    /// <summary>Elementwise &lt;, like <c>torch.lt</c>.</summary>
-    public Tensor Lt(Tensor other) => CompareNoGrad(other, static (a, b) => a < b);
-    /// <summary>Elementwise ≤, like <c>torch.le</c>.</summary>
-    public Tensor Le(Tensor other) => CompareNoGrad(other, static (a, b) => a <= b);
-    /// <summary>Elementwise &gt;, like <c>torch.gt</c>.</summary>
-    public Tensor Gt(Tensor other) => CompareNoGrad(other, static (a, b) => a > b);
-    /// <summary>Elementwise ≥, like <c>torch.ge</c>.</summary>
-    public Tensor Ge(Tensor other) => CompareNoGrad(other, static (a, b) => a >= b);
+    private enum Relation { Eq, Ne, Lt, Le, Gt, Ge }
 
-    /// <summary>Elementwise == scalar.</summary>
-    public Tensor Eq(double v) => Eq(ScalarTensor(v));
-    /// <summary>Elementwise != scalar.</summary>
-    public Tensor Ne(double v) => Ne(ScalarTensor(v));
-    /// <summary>Elementwise &lt; scalar.</summary>
-    public Tensor Lt(double v) => Lt(ScalarTensor(v));
-    /// <summary>Elementwise ≤ scalar.</summary>
-    public Tensor Le(double v) => Le(ScalarTensor(v));
-    /// <summary>Elementwise &gt; scalar.</summary>
-    public Tensor Gt(double v) => Gt(ScalarTensor(v));
-    /// <summary>Elementwise ≥ scalar.</summary>
-    public Tensor Ge(double v) => Ge(ScalarTensor(v));
+    // Both operands are converted to their promoted dtype first, as PyTorch compares: int64 and float32 compare as float32.
+    private Tensor Relate(Tensor other, Relation rel)
+    {
+        var dtype = ResultType(this, other);
+        var outShape = ShapeHelper.Broadcast(shape, other.shape);
+        var a = Detach().To(dtype).Expand(outShape).Contiguous();
+        var b = other.Detach().To(dtype).Expand(outShape).Contiguous();
+        var r = Allocate(DType.Bool, outShape);
+        var rd = r.AsSpan<bool>();
+        int n = rd.Length;
+        switch (dtype)
+        {
+            case DType.Float32: RelateLoop(a.Data<float>().AsSpan(a.offset, n), b.Data<float>().AsSpan(b.offset, n), rd, rel); break;
+            case DType.Float64: RelateLoop(a.Data<double>().AsSpan(a.offset, n), b.Data<double>().AsSpan(b.offset, n), rd, rel); break;
+            case DType.Int64: RelateLoop(a.Data<long>().AsSpan(a.offset, n), b.Data<long>().AsSpan(b.offset, n), rd, rel); break;
+            case DType.Int32: RelateLoop(a.Data<int>().AsSpan(a.offset, n), b.Data<int>().AsSpan(b.offset, n), rd, rel); break;
+            default:
+                var ai = a.To(DType.Int32);
+                var bi = b.To(DType.Int32);
+                RelateLoop(ai.AsSpan<int>(), bi.AsSpan<int>(), rd, rel);
+                break;
+        }
+        return r;
+    }
+
+    private static void RelateLoop<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<bool> r, Relation rel)
+        where T : System.Numerics.IComparisonOperators<T, T, bool>
+    {
+        switch (rel)
+        {
+            case Relation.Eq: for (int i = 0; i < r.Length; i++) r[i] = a[i] == b[i]; break;
+            case Relation.Ne: for (int i = 0; i < r.Length; i++) r[i] = a[i] != b[i]; break;
+            case Relation.Lt: for (int i = 0; i < r.Length; i++) r[i] = a[i] < b[i]; break;
+            case Relation.Le: for (int i = 0; i < r.Length; i++) r[i] = a[i] <= b[i]; break;
+            case Relation.Gt: for (int i = 0; i < r.Length; i++) r[i] = a[i] > b[i]; break;
+            default: for (int i = 0; i < r.Length; i++) r[i] = a[i] >= b[i]; break;
+        }
+    }
+
+    /// <summary>Elementwise ==, like <c>torch.eq</c>.</summary>
+    public Tensor Eq(Tensor other) => Relate(other, Relation.Eq);
+    /// <summary>Elementwise !=, like <c>torch.ne</c>.</summary>
+    public Tensor Ne(Tensor other) => Relate(other, Relation.Ne);
+    /// <summary>Elementwise &lt;, like <c>torch.lt</c>.</summary>
+    public Tensor Lt(Tensor other) => Relate(other, Relation.Lt);
+    /// <summary>Elementwise ≤, like <c>torch.le</c>.</summary>
+    public Tensor Le(Tensor other) => Relate(other, Relation.Le);
+    /// <summary>Elementwise &gt;, like <c>torch.gt</c>.</summary>
+    public Tensor Gt(Tensor other) => Relate(other, Relation.Gt);
+    /// <summary>Elementwise ≥, like <c>torch.ge</c>.</summary>
+    public Tensor Ge(Tensor other) => Relate(other, Relation.Ge);
+
+    /// <summary>Elementwise == a C# double (a Python float).</summary>
+    public Tensor Eq(double v) => Eq(Wrap(v));
+    /// <summary>Elementwise != a C# double.</summary>
+    public Tensor Ne(double v) => Ne(Wrap(v));
+    /// <summary>Elementwise &lt; a C# double.</summary>
+    public Tensor Lt(double v) => Lt(Wrap(v));
+    /// <summary>Elementwise ≤ a C# double.</summary>
+    public Tensor Le(double v) => Le(Wrap(v));
+    /// <summary>Elementwise &gt; a C# double.</summary>
+    public Tensor Gt(double v) => Gt(Wrap(v));
+    /// <summary>Elementwise ≥ a C# double.</summary>
+    public Tensor Ge(double v) => Ge(Wrap(v));
+
+    /// <summary>Elementwise == a C# integer (a Python int).</summary>
+    public Tensor Eq(long v) => Eq(Wrap(v));
+    /// <summary>Elementwise != a C# integer.</summary>
+    public Tensor Ne(long v) => Ne(Wrap(v));
+    /// <summary>Elementwise &lt; a C# integer.</summary>
+    public Tensor Lt(long v) => Lt(Wrap(v));
+    /// <summary>Elementwise ≤ a C# integer.</summary>
+    public Tensor Le(long v) => Le(Wrap(v));
+    /// <summary>Elementwise &gt; a C# integer.</summary>
+    public Tensor Gt(long v) => Gt(Wrap(v));
+    /// <summary>Elementwise ≥ a C# integer.</summary>
+    public Tensor Ge(long v) => Ge(Wrap(v));
+
+    /// <summary>Elementwise == a C# bool (a Python bool).</summary>
+    public Tensor Eq(bool v) => Eq(Wrap(v));
+    /// <summary>Elementwise != a C# bool.</summary>
+    public Tensor Ne(bool v) => Ne(Wrap(v));
+    /// <summary>Elementwise &lt; a C# bool.</summary>
+    public Tensor Lt(bool v) => Lt(Wrap(v));
 
     /// <summary>Elementwise and of truth values, like <c>torch.logical_and</c>.</summary>
     public Tensor LogicalAnd(Tensor other) => CompareNoGrad(other, static (a, b) => a != 0 && b != 0);
@@ -126,4 +187,12 @@ public sealed partial class Tensor
     public static Tensor operator <=(Tensor a, double b) => a.Le(b);
     /// <summary><c>a &gt;= b</c> with a number.</summary>
     public static Tensor operator >=(Tensor a, double b) => a.Ge(b);
+    /// <summary><c>a &lt; b</c> with a C# integer.</summary>
+    public static Tensor operator <(Tensor a, long b) => a.Lt(b);
+    /// <summary><c>a &gt; b</c> with a C# integer.</summary>
+    public static Tensor operator >(Tensor a, long b) => a.Gt(b);
+    /// <summary><c>a &lt;= b</c> with a C# integer.</summary>
+    public static Tensor operator <=(Tensor a, long b) => a.Le(b);
+    /// <summary><c>a &gt;= b</c> with a C# integer.</summary>
+    public static Tensor operator >=(Tensor a, long b) => a.Ge(b);
 }

@@ -73,9 +73,11 @@ public sealed partial class Tensor
         return t;
     }
 
-    internal static Tensor MapBinary<TOp>(Tensor a, Tensor b, TOp op, string name) where TOp : struct, IBinarySpanOp
+    internal static Tensor MapBinary<TOp>(Tensor a, Tensor b, TOp op, string name, DType? resultType = null) where TOp : struct, IBinarySpanOp
     {
-        var dtype = FloatResultType(a, b, name);
+        var dtype = resultType ?? ResultType(a, b);
+        if (!dtype.IsFloatingPoint())
+            throw new NotSupportedException($"\"{name}\" not implemented for '{dtype.TorchName()}'; convert with To(DType.Float32) first.");
         a = a.To(dtype);
         b = b.To(dtype);
         var r = AllocateForOverwrite(dtype, ShapeHelper.Broadcast(a.shape, b.shape));
@@ -156,6 +158,7 @@ public sealed partial class Tensor
             case Storage<float>: CopyStrided<float>(src, this); break;
             case Storage<double>: CopyStrided<double>(src, this); break;
             case Storage<long>: CopyStrided<long>(src, this); break;
+            case Storage<int>: CopyStrided<int>(src, this); break;
             default: CopyStrided<bool>(src, this); break;
         }
     }

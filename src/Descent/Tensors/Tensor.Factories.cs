@@ -13,13 +13,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>An uninitialised (here: zeroed) tensor, like <c>torch.empty</c>.</summary>
-    public static Tensor Empty(params ReadOnlySpan<int> shape) => Make(DType.Float32, shape, false);
+    public static Tensor Empty(params ReadOnlySpan<int> shape) => Make(DefaultDType, shape, false);
 
     /// <summary>Like <c>torch.empty(shape, dtype=..., requires_grad=...)</c>.</summary>
     public static Tensor Empty(int[] shape, DType dtype, bool requiresGrad = false) => Make(dtype, shape, requiresGrad);
 
     /// <summary>A tensor of zeros, like <c>torch.zeros</c>.</summary>
-    public static Tensor Zeros(params ReadOnlySpan<int> shape) => Make(DType.Float32, shape, false);
+    public static Tensor Zeros(params ReadOnlySpan<int> shape) => Make(DefaultDType, shape, false);
 
     /// <summary>Like <c>torch.zeros(shape, dtype=..., requires_grad=...)</c>.</summary>
     public static Tensor Zeros(int[] shape, DType dtype, bool requiresGrad = false) => Make(dtype, shape, requiresGrad);
@@ -31,9 +31,9 @@ public sealed partial class Tensor
     public static Tensor Ones(int[] shape, DType dtype, bool requiresGrad = false) => Full(shape, 1.0, dtype, requiresGrad);
 
     /// <summary>A tensor filled with <paramref name="value"/>, like <c>torch.full</c>.</summary>
-    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false)
     {
-        var t = Make(dtype, shape, false);
+        var t = Make(dtype ?? DefaultDType, shape, false);
         t.FillUnchecked(value);
         if (requiresGrad) t.RequiresGrad = true;
         return t;
@@ -58,7 +58,7 @@ public sealed partial class Tensor
     public static Tensor RandnLike(Tensor t, Generator? generator = null) => Empty(t.shape, t.DType).Normal_(0, 1, generator);
 
     /// <summary>A 0-dimensional tensor holding one value, like <c>torch.tensor(3.0)</c>.</summary>
-    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+    public static Tensor Scalar(double value, DType? dtype = null) => Full([], value, dtype);
 
     /// <summary>A tensor over a copy of <paramref name="data"/> with the given shape (default: 1-D).</summary>
     public static Tensor FromArray<T>(T[] data, params int[] shape) where T : unmanaged
@@ -92,7 +92,7 @@ public sealed partial class Tensor
     };
 
     /// <summary>Values start, start+step, … below end, like <c>torch.arange</c> with float arguments (float32).</summary>
-    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
+    public static Tensor Arange(double start, double end, double step = 1, DType? dtype = null)
     {
         // PyTorch's checks and messages (RangeFactories.cpp), in its order; a NaN step is not nonzero.
         if (!(step > 0 || step < 0)) throw new ArgumentException("step must be nonzero");
@@ -106,7 +106,7 @@ public sealed partial class Tensor
             throw new ArgumentException(
                 $"Storage of {size:F0} elements for sizes=[{size:F0}] is larger than a .NET array can hold ({Array.MaxLength} elements)");
         int n = (int)size;
-        var t = Allocate(dtype, [n]);
+        var t = Allocate(dtype ?? DefaultDType, [n]);
         for (int i = 0; i < n; i++) t.SetFlat(i, start + step * i);
         return t;
     }
@@ -124,18 +124,18 @@ public sealed partial class Tensor
     /// CPU kernel bit for bit: the first half counts up from start, the second half down from end, in blocks
     /// of 8 as its AVX2 loop does.
     /// </summary>
-    public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32)
+    public static Tensor Linspace(double start, double end, int steps, DType? dtype = null)
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var t = Allocate(dtype, [steps]);
+        var t = Allocate(dtype ?? DefaultDType, [steps]);
         if (steps == 0) return t;
         if (steps == 1)
         {
             t.SetFlat(0, start);
             return t;
         }
-        if (dtype == DType.Float32) LinspaceKernel.Fill(t.AsSpan<float>(), (float)start, (float)end);
-        else if (dtype == DType.Float64) LinspaceKernel.Fill(t.AsSpan<double>(), start, end);
+        if (t.DType == DType.Float32) LinspaceKernel.Fill(t.AsSpan<float>(), (float)start, (float)end);
+        else if (t.DType == DType.Float64) LinspaceKernel.Fill(t.AsSpan<double>(), start, end);
         else
         {
             double step = (end - start) / (steps - 1);
@@ -145,12 +145,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>An identity matrix, like <c>torch.eye</c>.</summary>
-    public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32)
+    public static Tensor Eye(int n, int? m = null, DType? dtype = null)
     {
         if (n < 0) throw new ArgumentException($"n must be greater or equal to 0, got {n}");
         int cols = m ?? n;
         if (cols < 0) throw new ArgumentException($"m must be greater or equal to 0, got {cols}");
-        var t = Zeros([n, cols], dtype);
+        var t = Zeros([n, cols], dtype ?? DefaultDType);
         for (int i = 0; i < Math.Min(n, cols); i++) t.SetFlat(i * cols + i, 1);
         return t;
     }
@@ -159,13 +159,13 @@ public sealed partial class Tensor
     public static Tensor Rand(params ReadOnlySpan<int> shape) => Empty(shape).Uniform_(0, 1);
 
     /// <summary>Like <c>torch.rand(shape, generator=..., dtype=...)</c>.</summary>
-    public static Tensor Rand(int[] shape, Generator? generator, DType dtype = DType.Float32) => Empty(shape, dtype).Uniform_(0, 1, generator);
+    public static Tensor Rand(int[] shape, Generator? generator, DType? dtype = null) => Empty(shape, dtype ?? DefaultDType).Uniform_(0, 1, generator);
 
     /// <summary>Standard normal samples, like <c>torch.randn</c>.</summary>
     public static Tensor Randn(params ReadOnlySpan<int> shape) => Empty(shape).Normal_(0, 1);
 
     /// <summary>Like <c>torch.randn(shape, generator=..., dtype=...)</c>.</summary>
-    public static Tensor Randn(int[] shape, Generator? generator, DType dtype = DType.Float32) => Empty(shape, dtype).Normal_(0, 1, generator);
+    public static Tensor Randn(int[] shape, Generator? generator, DType? dtype = null) => Empty(shape, dtype ?? DefaultDType).Normal_(0, 1, generator);
 
     /// <summary>Normal samples with per-element means, like <c>torch.normal(mean, std)</c>.</summary>
     public static Tensor Normal(Tensor mean, double std = 1.0, Generator? generator = null)
@@ -240,6 +240,7 @@ public sealed partial class Tensor
             case Storage<float> f: f.Data[offset + i] = (float)v; break;
             case Storage<double> d: d.Data[offset + i] = v; break;
             case Storage<long> l: l.Data[offset + i] = (long)v; break;
+            case Storage<int> n: n.Data[offset + i] = (int)(long)v; break;
             case Storage<bool> b: b.Data[offset + i] = v != 0; break;
         }
     }
@@ -251,6 +252,7 @@ public sealed partial class Tensor
             case Storage<float> f: FillView(f.Data, (float)v); break;
             case Storage<double> d: FillView(d.Data, v); break;
             case Storage<long> l: FillView(l.Data, (long)v); break;
+            case Storage<int> n: FillView(n.Data, (int)(long)v); break;
             case Storage<bool> b: FillView(b.Data, v != 0); break;
         }
     }

@@ -71,6 +71,7 @@ public sealed partial class Tensor
     /// <summary>this += alpha · other.</summary>
     public Tensor Add_(Tensor other, double alpha = 1)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Add(other, alpha));
         if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Add(other, alpha));
         MapBinaryInPlace(this, alpha == 1 ? other : other.MulNoGrad(alpha), new BinaryOps.Add(), "add_");
         return this;
@@ -79,10 +80,20 @@ public sealed partial class Tensor
     /// <summary>this += scalar.</summary>
     public Tensor Add_(double scalar)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Add(scalar));
         if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Add(scalar));
         MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Add(), "add_");
         return this;
     }
+
+    /// <summary>this += scalar with a C# integer (a Python int): integer tensors stay integers.</summary>
+    public Tensor Add_(long scalar) => DType.IsFloatingPoint() ? Add_((double)scalar) : AssignResult(Add(scalar));
+
+    /// <summary>this -= scalar with a C# integer.</summary>
+    public Tensor Sub_(long scalar) => DType.IsFloatingPoint() ? Sub_((double)scalar) : AssignResult(Sub(scalar));
+
+    /// <summary>this *= scalar with a C# integer.</summary>
+    public Tensor Mul_(long scalar) => DType.IsFloatingPoint() ? Mul_((double)scalar) : AssignResult(Mul(scalar));
 
     /// <summary>this -= alpha · other.</summary>
     public Tensor Sub_(Tensor other, double alpha = 1) => Add_(other, -alpha);
@@ -93,6 +104,7 @@ public sealed partial class Tensor
     /// <summary>this *= other.</summary>
     public Tensor Mul_(Tensor other)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Mul(other));
         if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Mul(other));
         MapBinaryInPlace(this, other, new BinaryOps.Mul(), "mul_");
         return this;
@@ -101,6 +113,7 @@ public sealed partial class Tensor
     /// <summary>this *= scalar.</summary>
     public Tensor Mul_(double scalar)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Mul(scalar));
         if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Mul(scalar));
         MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Mul(), "mul_");
         return this;
@@ -109,6 +122,7 @@ public sealed partial class Tensor
     /// <summary>this /= other.</summary>
     public Tensor Div_(Tensor other)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Div(other));
         if (InPlaceNeedsGraph(other)) return RebaseHistory(x => x.Div(other));
         MapBinaryInPlace(this, other, new BinaryOps.Div(), "div_");
         return this;
@@ -117,6 +131,7 @@ public sealed partial class Tensor
     /// <summary>this /= scalar.</summary>
     public Tensor Div_(double scalar)
     {
+        if (!DType.IsFloatingPoint()) return AssignResult(Div(scalar));
         if (InPlaceNeedsGraph()) return RebaseHistory(x => x.Div(scalar));
         MapBinaryInPlace(this, ScalarTensor(scalar), new BinaryOps.Div(), "div_");
         return this;

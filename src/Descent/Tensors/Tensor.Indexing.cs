@@ -131,6 +131,7 @@ public sealed partial class Tensor
             case Storage<float> f: CopyRows(f.Data, r.Data<float>(), ix, width); break;
             case Storage<double> dd: CopyRows(dd.Data, r.Data<double>(), ix, width); break;
             case Storage<long> l: CopyRows(l.Data, r.Data<long>(), ix, width); break;
+            case Storage<int> n: CopyRows(n.Data, r.Data<int>(), ix, width); break;
             default: CopyRows(((Storage<bool>)storage).Data, r.Data<bool>(), ix, width); break;
         }
         return true;
@@ -183,6 +184,7 @@ public sealed partial class Tensor
             case Storage<float> f: f.Data[at] = (float)v; break;
             case Storage<double> dd: dd.Data[at] = v; break;
             case Storage<long> l: l.Data[at] = (long)v; break;
+            case Storage<int> n: n.Data[at] = (int)(long)v; break;
             case Storage<bool> b: b.Data[at] = v != 0; break;
         }
     }

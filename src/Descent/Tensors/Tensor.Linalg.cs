@@ -13,8 +13,16 @@ public sealed partial class Tensor
         if (Dim != 2) throw new ArgumentException($"self must be a matrix, got {Dim}-D tensor of shape {ShapeHelper.Format(shape)}");
         if (other.Dim != 2) throw new ArgumentException($"mat2 must be a matrix, got {other.Dim}-D tensor of shape {ShapeHelper.Format(other.shape)}");
         if (shape[1] != other.shape[0]) throw new ArgumentException(MmMismatch(shape, other.shape));
+        CheckSameScalarType(this, other);
         var r = MmRaw(this, other, null, 1, 0);
         return Graph.Needs(this, other) ? Graph.Attach(r, new MmBackward(this, other, 1), this, other) : r;
+    }
+
+    // PyTorch 1.13's refusal of mixed dtypes in mm, mv and bmm (its CPU BLAS wrappers), first operand first.
+    internal static void CheckSameScalarType(Tensor a, Tensor b)
+    {
+        if (a.DType != b.DType)
+            throw new ArgumentException($"expected scalar type {a.DType.ScalarTypeName()} but found {b.DType.ScalarTypeName()}");
     }
 
     // PyTorch's text, which names both shapes as rows x cols.
@@ -29,6 +37,8 @@ public sealed partial class Tensor
         if (mat1.Dim != 2) throw new ArgumentException($"mat1 must be a matrix, got {mat1.Dim}-D tensor");
         if (mat2.Dim != 2) throw new ArgumentException($"mat2 must be a matrix, got {mat2.Dim}-D tensor");
         if (mat1.shape[1] != mat2.shape[0]) throw new ArgumentException(MmMismatch(mat1.shape, mat2.shape));
+        if (input.DType != mat2.DType) throw new ArgumentException("self and mat2 must have the same dtype");
+        if (mat1.DType != mat2.DType) throw new ArgumentException("mat1 and mat2 must have the same dtype");
         Tensor bias;
         // The input is expanded (not broadcast both ways), so an input larger than the product is an error.
         using (GradMode.Set(false)) bias = input.Detach().Expand(mat1.shape[0], mat2.shape[1]);
@@ -45,7 +55,8 @@ public sealed partial class Tensor
         if (other.Dim != 3) throw new ArgumentException("batch2 must be a 3D tensor");
         if (other.shape[0] != shape[0] || other.shape[1] != shape[2])
             throw new ArgumentException(BmmMismatch(shape[0], shape[2], other.shape[0], other.shape[1], shape, other.shape));
-        var r = Allocate(FloatResultType(this, other, "bmm"), [shape[0], shape[1], other.shape[2]]);
+        CheckSameScalarType(this, other);
+        var r = Allocate(DType, [shape[0], shape[1], other.shape[2]]);
         using (GradMode.Set(false))
             for (int i = 0; i < shape[0]; i++)
                 r.Select(0, i).CopyFromUnchecked(MmRaw(Select(0, i), other.Select(0, i), null, 1, 0));
@@ -70,6 +81,8 @@ public sealed partial class Tensor
             if (shape[0] != other.shape[0])
                 throw new ArgumentException(
                     $"inconsistent tensor size, expected tensor [{shape[0]}] and src [{other.shape[0]}] to have the same number of elements, but got {shape[0]} and {other.shape[0]} elements respectively");
+            if (DType != other.DType)
+                throw new ArgumentException($"dot : expected both vectors to have same dtype, but found {DType.ScalarTypeName()} and {other.DType.ScalarTypeName()}");
             return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape();
         }
         if (Dim == 2 && other.Dim == 1)
@@ -86,7 +99,10 @@ public sealed partial class Tensor
         }
         if (Dim == 2 && other.Dim == 2) return Mm(other);
 
-        // Batched: promote vectors to matrices, broadcast the batch dimensions, run bmm, drop the added dims.
+        // Batched. PyTorch folds a ≤2-D first operand by transposing both (bᵀ·aᵀ), so its dtype error names them reversed.
+        if (Dim <= 2) CheckSameScalarType(other, this);
+        else CheckSameScalarType(this, other);
+        // Promote vectors to matrices, broadcast the batch dimensions, run bmm, drop the added dims.
         var a = Dim == 1 ? Unsqueeze(0) : this;
         var b = other.Dim == 1 ? other.Unsqueeze(1) : other;
         int n = a.shape[^2], k = a.shape[^1], k2 = b.shape[^2], p = b.shape[^1];
@@ -112,7 +128,7 @@ public sealed partial class Tensor
     /// <summary>mat1 @ mat2 (+ beta·bias) without autograd; operands may be transposed views.</summary>
     internal static Tensor MmRaw(Tensor a, Tensor b, Tensor? bias, double alpha, double beta)
     {
-        var dtype = FloatResultType(a, b, "mm");
+        var dtype = ResultType(a, b);
         a = a.To(dtype);
         b = b.To(dtype);
         int m = a.shape[0], k = a.shape[1], n = b.shape[1];
@@ -120,8 +136,25 @@ public sealed partial class Tensor
         if (bias is not null && beta != 0) r.CopyFromUnchecked(bias);
         else beta = 0;
         if (dtype == DType.Float32) MmInto<float>(a, b, r, (float)alpha, (float)beta);
-        else MmInto<double>(a, b, r, alpha, beta);
+        else if (dtype == DType.Float64) MmInto<double>(a, b, r, alpha, beta);
+        else if (dtype == DType.Bool) throw new ArgumentException("\"addmm_impl_cpu_\" not implemented for 'Bool'");
+        else IntegerMmInto(a, b, r, (long)alpha, (long)beta);
         return r;
+    }
+
+    // Integer products (PyTorch computes them without BLAS too): exact, wrapping on overflow as C++ does.
+    private static void IntegerMmInto(Tensor a, Tensor b, Tensor r, long alpha, long beta)
+    {
+        int m = a.shape[0], k = a.shape[1], n = b.shape[1];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                long acc = 0;
+                for (int p = 0; p < k; p++)
+                    acc = unchecked(acc + a.GetAsLong(a.offset + i * a.strides[0] + p * a.strides[1]) * b.GetAsLong(b.offset + p * b.strides[0] + j * b.strides[1]));
+                int at = i * n + j;
+                r.SetFlat(at, unchecked((beta == 0 ? 0 : beta * r.GetAsLong(at)) + alpha * acc));
+            }
     }
 
     private static void MmInto<T>(Tensor a, Tensor b, Tensor r, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>

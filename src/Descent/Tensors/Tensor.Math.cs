@@ -9,30 +9,35 @@ public sealed partial class Tensor
     /// <summary>this + alpha · other, like <c>torch.add(input, other, alpha=alpha)</c>.</summary>
     public Tensor Add(Tensor other, double alpha = 1)
     {
-        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Add(), "add") : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Add(), "add");
+        var dtype = ResultType(this, other);
+        if (!dtype.IsFloatingPoint()) return ElementBinary(this, ScaledIntegral(other, alpha, dtype), dtype, ElementOp.Add, "add");
+        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Add(), "add", dtype) : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Add(), "add", dtype);
         return Graph.Needs(this, other) ? Graph.Attach(r, new AddBackward(shape, other.shape, alpha, false), this, other) : r;
     }
 
     /// <summary>this - alpha · other, like <c>torch.sub</c>.</summary>
     public Tensor Sub(Tensor other, double alpha = 1)
     {
-        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Sub(), "sub") : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Sub(), "sub");
+        CheckSub(this, other);
+        var dtype = ResultType(this, other);
+        if (!dtype.IsFloatingPoint()) return ElementBinary(this, ScaledIntegral(other, alpha, dtype), dtype, ElementOp.Sub, "sub");
+        var r = alpha == 1 ? MapBinary(this, other, new BinaryOps.Sub(), "sub", dtype) : MapBinary(this, other.MulNoGrad(alpha), new BinaryOps.Sub(), "sub", dtype);
         return Graph.Needs(this, other) ? Graph.Attach(r, new AddBackward(shape, other.shape, alpha, true), this, other) : r;
     }
 
     /// <summary>Elementwise product, like <c>torch.mul</c>.</summary>
     public Tensor Mul(Tensor other)
     {
-        var r = MapBinary(this, other, new BinaryOps.Mul(), "mul");
+        var dtype = ResultType(this, other);
+        if (!dtype.IsFloatingPoint()) return ElementBinary(this, other, dtype, ElementOp.Mul, "mul");
+        var r = MapBinary(this, other, new BinaryOps.Mul(), "mul", dtype);
         return Graph.Needs(this, other) ? Graph.Attach(r, new MulBackward(this, other), this, other) : r;
     }
 
-    /// <summary>Elementwise quotient, like <c>torch.div</c>.</summary>
+    /// <summary>Elementwise quotient, like <c>torch.div</c>: true division, so integers divide in the default dtype.</summary>
     public Tensor Div(Tensor other)
     {
-        // True division: integer operands give float32, as in PyTorch.
-        if (!DType.IsFloatingPoint() && !other.DType.IsFloatingPoint()) return To(DType.Float32).Div(other);
-        var r = MapBinary(this, other, new BinaryOps.Div(), "div");
+        var r = MapBinary(this, other, new BinaryOps.Div(), "div", TrueDivideType(this, other));
         return Graph.Needs(this, other) ? Graph.Attach(r, new DivBackward(this, other), this, other) : r;
     }
 
@@ -57,10 +62,10 @@ public sealed partial class Tensor
         return Graph.Needs(this, other) ? Graph.Attach(r, new MinMaxBackward(this, other, false), this, other) : r;
     }
 
-    /// <summary>this + scalar.</summary>
+    /// <summary>this + scalar; an integer or bool tensor gives the default dtype, as with a Python float.</summary>
     public Tensor Add(double scalar)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Add(scalar);
+        if (!DType.IsFloatingPoint()) return Add(Wrap(scalar));
         var r = MapScalar(this, scalar, new BinaryOps.Add());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "AddBackward0"), this) : r;
     }
@@ -68,7 +73,7 @@ public sealed partial class Tensor
     /// <summary>this - scalar.</summary>
     public Tensor Sub(double scalar)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sub(scalar);
+        if (!DType.IsFloatingPoint()) return Sub(Wrap(scalar));
         var r = MapScalar(this, scalar, new BinaryOps.Sub());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(1, "SubBackward0"), this) : r;
     }
@@ -76,7 +81,7 @@ public sealed partial class Tensor
     /// <summary>scalar - this, like <c>torch.rsub</c> (what <c>2 - x</c> runs).</summary>
     public Tensor Rsub(double scalar)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsub(scalar);
+        if (!DType.IsFloatingPoint()) return Wrap(scalar).Sub(this);
         var r = MapScalar(this, scalar, new BinaryOps.Sub(), scalarFirst: true);
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(-1, "RsubBackward1"), this) : r;
     }
@@ -84,7 +89,7 @@ public sealed partial class Tensor
     /// <summary>this · scalar.</summary>
     public Tensor Mul(double scalar)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Mul(scalar);
+        if (!DType.IsFloatingPoint()) return Mul(Wrap(scalar));
         var r = MapScalar(this, scalar, new BinaryOps.Mul());
         return Graph.Needs(this) ? Graph.Attach(r, new ScaleBackward(scalar, "MulBackward0"), this) : r;
     }
@@ -92,7 +97,7 @@ public sealed partial class Tensor
     /// <summary>this / scalar.</summary>
     public Tensor Div(double scalar)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Div(scalar);
+        if (!DType.IsFloatingPoint()) return Div(Wrap(scalar));
         var r = MapScalar(this, scalar, new BinaryOps.Div());
         return Graph.Needs(this) ? Graph.Attach(r, new DivScalarBackward(scalar), this) : r;
     }
@@ -100,7 +105,7 @@ public sealed partial class Tensor
     /// <summary>this ^ exponent, like <c>torch.pow(input, exponent)</c> with a number.</summary>
     public Tensor Pow(double exponent)
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Pow(exponent);
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Pow(exponent);
         var r = MapScalar(this, exponent, new BinaryOps.Pow());
         return Graph.Needs(this) ? Graph.Attach(r, new PowBackward(this, exponent), this) : r;
     }
@@ -111,35 +116,35 @@ public sealed partial class Tensor
     /// <summary>e^this.</summary>
     public Tensor Exp()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Exp();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Exp();
         var r = MapUnary(this, new UnaryOps.Exp());
         return Graph.Needs(this) ? Graph.Attach(r, new ExpBackward(r), this) : r;
     }
 
     /// <summary>Sine, like <c>torch.sin</c>.</summary>
-    public Tensor Sin() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Sin(), "sin", x => new SinBackward(x)) : To(DType.Float32).Sin();
+    public Tensor Sin() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Sin(), "sin", x => new SinBackward(x)) : To(DefaultDType).Sin();
 
     /// <summary>Cosine, like <c>torch.cos</c>.</summary>
-    public Tensor Cos() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Cos(), "cos", x => new CosBackward(x)) : To(DType.Float32).Cos();
+    public Tensor Cos() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Cos(), "cos", x => new CosBackward(x)) : To(DefaultDType).Cos();
 
     /// <summary>log(1 + this), accurate for small values, like <c>torch.log1p</c>.</summary>
-    public Tensor Log1p() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log1p(), "log1p", x => new Log1pBackward(x)) : To(DType.Float32).Log1p();
+    public Tensor Log1p() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log1p(), "log1p", x => new Log1pBackward(x)) : To(DefaultDType).Log1p();
 
     /// <summary>e^this - 1, accurate for small values, like <c>torch.expm1</c>.</summary>
     public Tensor Expm1()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Expm1();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Expm1();
         var r = MapUnary(this, new UnaryOps.Expm1());
         return Graph.Needs(this) ? Graph.Attach(r, new Expm1Backward(r), this) : r;
     }
 
     /// <summary>Natural logarithm.</summary>
-    public Tensor Log() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log(), "log", x => new LogBackward(x)) : To(DType.Float32).Log();
+    public Tensor Log() => DType.IsFloatingPoint() ? Unary(new UnaryOps.Log(), "log", x => new LogBackward(x)) : To(DefaultDType).Log();
 
     /// <summary>Square root.</summary>
     public Tensor Sqrt()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sqrt();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Sqrt();
         var r = MapUnary(this, new UnaryOps.Sqrt());
         return Graph.Needs(this) ? Graph.Attach(r, new SqrtBackward(r), this) : r;
     }
@@ -156,7 +161,7 @@ public sealed partial class Tensor
     /// <summary>1 / this (integers give float32).</summary>
     public Tensor Reciprocal()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Reciprocal();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Reciprocal();
         var r = MapUnary(this, new UnaryOps.Reciprocal());
         return Graph.Needs(this) ? Graph.Attach(r, new ReciprocalBackward(r), this) : r;
     }
@@ -164,7 +169,7 @@ public sealed partial class Tensor
     /// <summary>1 / sqrt(this), like <c>torch.rsqrt</c>.</summary>
     public Tensor Rsqrt()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Rsqrt();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Rsqrt();
         var r = MapUnary(this, new UnaryOps.Rsqrt());
         return Graph.Needs(this) ? Graph.Attach(r, new RsqrtBackward(r), this) : r;
     }
@@ -188,7 +193,7 @@ public sealed partial class Tensor
     /// <summary>1 / (1 + e^-this), like <c>torch.sigmoid</c>.</summary>
     public Tensor Sigmoid()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Sigmoid();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Sigmoid();
         var r = MapUnary(this, new UnaryOps.Sigmoid());
         return Graph.Needs(this) ? Graph.Attach(r, new SigmoidBackward(r), this) : r;
     }
@@ -196,7 +201,7 @@ public sealed partial class Tensor
     /// <summary>Hyperbolic tangent, like <c>torch.tanh</c>.</summary>
     public Tensor Tanh()
     {
-        if (!DType.IsFloatingPoint()) return To(DType.Float32).Tanh();
+        if (!DType.IsFloatingPoint()) return To(DefaultDType).Tanh();
         var r = MapUnary(this, new UnaryOps.Tanh());
         return Graph.Needs(this) ? Graph.Attach(r, new TanhBackward(r), this) : r;
     }
@@ -234,6 +239,7 @@ public sealed partial class Tensor
             case Storage<float>: Select<float>(cs, xs, ys, r); break;
             case Storage<double>: Select<double>(cs, xs, ys, r); break;
             case Storage<long>: Select<long>(cs, xs, ys, r); break;
+            case Storage<int>: Select<int>(cs, xs, ys, r); break;
             default: Select<bool>(cs, xs, ys, r); break;
         }
         return Graph.Needs(x, y) ? Graph.Attach(r, new WhereBackward(condition, x.shape, y.shape), x, y) : r;

@@ -342,7 +342,8 @@ public sealed partial class Tensor
             {
                 case Storage<float> f: f.Data[i] = src.storage is Storage<double> sd ? (float)sd.Data[si] : (float)src.GetAsDouble(si); break;
                 case Storage<double> d: d.Data[i] = src.GetAsDouble(si); break;
-                case Storage<long> l: l.Data[i] = (long)src.GetAsDouble(si); break;
+                case Storage<long> l: l.Data[i] = src.GetAsLong(si); break;
+                case Storage<int> i32: i32.Data[i] = (int)src.GetAsLong(si); break;
                 case Storage<bool> b: b.Data[i] = src.GetAsDouble(si) != 0; break;
             }
         }

@@ -248,8 +248,18 @@ public sealed partial class Tensor
         Storage<float> f => f.Data[storageIndex],
         Storage<double> d => d.Data[storageIndex],
         Storage<long> l => l.Data[storageIndex],
+        Storage<int> n => n.Data[storageIndex],
         Storage<bool> b => b.Data[storageIndex] ? 1 : 0,
         _ => throw new NotSupportedException(),
+    };
+
+    /// <summary>An integral or bool element exactly (a double cannot hold every int64).</summary>
+    internal long GetAsLong(int storageIndex) => storage switch
+    {
+        Storage<long> l => l.Data[storageIndex],
+        Storage<int> n => n.Data[storageIndex],
+        Storage<bool> b => b.Data[storageIndex] ? 1 : 0,
+        _ => (long)GetAsDouble(storageIndex),
     };
 
     /// <summary>Copies the elements, in row-major order, into a new array.</summary>

@@ -21,15 +21,16 @@ internal static class TensorFormatter
         var data = t.Detach().Contiguous();
         if (data.Numel == 0)
         {
-            // An empty tensor shows its shape unless it is 1-D, and its dtype unless float32 (nothing to infer it from).
+            // An empty tensor shows its shape unless it is 1-D, and its dtype unless the default (nothing to infer it from).
             if (data.Dim != 1) suffixes.Add("size=" + PythonTuple(data.shape));
-            if (data.DType != DType.Float32) suffixes.Add("dtype=" + data.DType.TorchName());
+            if (data.DType != Tensor.DefaultDType) suffixes.Add("dtype=" + data.DType.TorchName());
             body = "[]";
         }
         else
         {
-            // float32 is the default dtype; int64 and bool are recognisable from their printed values.
-            if (data.DType == DType.Float64) suffixes.Add("dtype=" + data.DType.TorchName());
+            // The default dtype is implied; int64 and bool are recognisable from their printed values.
+            if (data.DType != Tensor.DefaultDType && data.DType is not (DType.Int64 or DType.Bool))
+                suffixes.Add("dtype=" + data.DType.TorchName());
             body = TensorStr(data, indent);
         }
         if (t.GradFn is { } fn) suffixes.Add($"grad_fn=<{fn.Name}>");
@@ -157,10 +158,10 @@ internal static class TensorFormatter
 
         public double Double(int i) => t.GetAsDouble(t.offset + i);
 
-        /// <summary>Python's <c>str()</c> of an int64 or bool element.</summary>
+        /// <summary>Python's <c>str()</c> of an integer or bool element.</summary>
         public string Text(int i) => DType == DType.Bool
             ? (t.Data<bool>()[t.offset + i] ? "True" : "False")
-            : t.Data<long>()[t.offset + i].ToString(CultureInfo.InvariantCulture);
+            : t.GetAsLong(t.offset + i).ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary><c>_Formatter</c>: picks integer, fixed or scientific notation and a common width from the shown values.</summary>
