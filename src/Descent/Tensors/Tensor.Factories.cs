@@ -120,6 +120,13 @@ public sealed partial class Tensor
     public static Tensor Arange(long end) => Arange(0, end, 1, DType.Int64);
 
     /// <summary>
+    /// start, start+step, … below end, like <c>torch.arange</c> with integer arguments: int64 unless a dtype is given
+    /// (C# integer literals pick this overload, as Python ints do; <c>Arange(0.0, 5)</c> gives the default dtype).
+    /// </summary>
+    public static Tensor Arange(long start, long end, long step = 1, DType? dtype = null) =>
+        Arange((double)start, end, step, dtype ?? DType.Int64);
+
+    /// <summary>
     /// <paramref name="steps"/> evenly spaced values from start to end, like <c>torch.linspace</c>. Reproduces PyTorch's
     /// CPU kernel bit for bit: the first half counts up from start, the second half down from end, in blocks
     /// of 8 as its AVX2 loop does.

@@ -33,6 +33,7 @@ public class DefaultDtypeTests
         Assert.Equal([2, 2], Torch.Tensor(new double[,] { { 1, 2 }, { 3, 4 } }).Shape);
         Assert.Equal(long.MaxValue, Torch.Tensor(long.MaxValue).Item<long>());
         Assert.Equal(DType.Float32, Tensor.Zeros(2).DType);
+        Assert.Equal(DType.Int64, Tensor.Arange(0, 3).DType);   // torch.arange(0, 3): Python ints give int64
         Assert.Equal(DType.Float32, Tensor.Arange(0.0, 3).DType);
         Assert.Equal(DType.Int64, Tensor.Arange(3).DType);
     }

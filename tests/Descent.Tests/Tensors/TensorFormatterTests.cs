@@ -62,7 +62,7 @@ public class TensorFormatterTests
     [Fact]
     public void NonContiguousViewsPrintTheirLogicalOrder()
     {
-        var x = Tensor.Arange(0, 6).Reshape(2, 3);
+        var x = Tensor.Arange(0.0, 6).Reshape(2, 3);
         Assert.Equal("tensor([[0., 3.],\n        [1., 4.],\n        [2., 5.]])", x.T().ToString());
         Assert.Equal("tensor([0., 2., 4.])", x.Reshape(6).Slice(0, 0, 6, 2).ToString());
         Assert.Equal("tensor([[1., 1., 1.],\n        [1., 1., 1.]])", Tensor.Ones(3).Expand(2, 3).ToString());
