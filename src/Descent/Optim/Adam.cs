@@ -56,9 +56,6 @@ public class Adam : Optimizer
     private readonly StepLoop<AdamState, AdamJob> steps = new();
 
     /// <inheritdoc/>
-    private protected override bool SupportsDifferentiable => true;
-
-    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);

@@ -61,9 +61,6 @@ public sealed class SGD : Optimizer
     private readonly StepLoop<SgdState, SgdJob> steps = new();
 
     /// <inheritdoc/>
-    private protected override bool SupportsDifferentiable => true;
-
-    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
