@@ -50,7 +50,35 @@ public sealed class ASGD : Optimizer
     private readonly StepLoop<AsgdState, AsgdJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_asgd</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update and the average.
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        double lr = group.Lr, lambd = group.GetDouble("lambd"), alpha = group.GetDouble("alpha"), t0 = group.GetDouble("t0"),
+            weightDecay = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        var rule = new Rule(group);
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(ASGD)))
+        {
+            var s = GetState(p, rule.NewState);
+            s.Step++;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
+            p.Mul_(1 - lambd * s.Eta);
+            p.Add_(g, -s.Eta);
+            if (s.Mu != 1) s.Ax.Add_(p.Sub(s.Ax).Mul_(s.Mu));
+            else s.Ax.Copy_(p);
+            s.Eta = (float)(lr / Math.Pow(1 + lambd * lr * s.Step, alpha));
+            s.Mu = (float)(1 / Math.Max(1, s.Step - t0));
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IStepRule<AsgdState, AsgdJob>

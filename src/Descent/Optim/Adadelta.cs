@@ -48,7 +48,35 @@ public sealed class Adadelta : Optimizer
     private readonly StepLoop<AdadeltaState, AdadeltaJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_adadelta</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update (δ is cloned
+    /// before it is scaled in place, so the square root's saved result is left alone).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        double lr = group.Lr, rho = group.GetDouble("rho"), eps = group.GetDouble("eps"),
+            weightDecay = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(Adadelta)))
+        {
+            var s = GetState(p, AdadeltaState.Schema.Create);
+            s.Step++;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
+            s.SquareAvg.Mul_(rho).Addcmul_(g, g, 1 - rho);
+            var std = s.SquareAvg.Add(eps).Sqrt_();
+            var delta = s.AccDelta.Add(eps).Sqrt_().Clone();
+            delta.Div_(std).Mul_(g);
+            s.AccDelta.Mul_(rho).Addcmul_(delta, delta, 1 - rho);
+            p.Add_(delta, -lr);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule(ParamGroup group) : IStepRule<AdadeltaState, AdadeltaJob>

@@ -66,7 +66,32 @@ public sealed class Adagrad : Optimizer
     private readonly StepLoop<AdagradState, AdagradJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_adagrad</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update.
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), eps = group.GetDouble("eps"),
+            weightDecay = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(Adagrad)))
+        {
+            var s = GetState(p, q => NewState(q, group));
+            s.Step++;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
+            double clr = lr / (1 + (s.Step - 1) * lrDecay);
+            s.Sum.Addcmul_(g, g, 1);
+            var std = s.Sum.Sqrt().Add(eps);
+            p.Addcdiv_(g, std, -clr);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private struct Rule : IStepRule<AdagradState, AdagradJob>

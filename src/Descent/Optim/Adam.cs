@@ -56,9 +56,6 @@ public class Adam : Optimizer
     private readonly StepLoop<AdamState, AdamJob> steps = new();
 
     /// <inheritdoc/>
-    private protected override bool SupportsDifferentiable => true;
-
-    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
@@ -77,19 +74,12 @@ public class Adam : Optimizer
         double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");
         bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
         bool decoupled = group.Has("decoupled_weight_decay") && group.GetBool("decoupled_weight_decay");
-        foreach (var p in group.Params)
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, GetType().Name))
         {
-            if (p.Grad is not { } grad) continue;
-            Check.Floating(p, grad, GetType().Name);
             var s = GetState(p, AdamState.Schema.Create);
             if (amsgrad) s.MaxExpAvgSq ??= Tensor.ZerosLike(p);
-            var g = maximize ? grad.Neg() : grad;
             s.Step++;
-            if (weightDecay != 0)
-            {
-                if (decoupled) p.Mul_(1 - lr * weightDecay);
-                else g = g.Add(p, weightDecay);
-            }
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay, decoupled, lr);
             s.ExpAvg.Lerp_(g, 1 - beta1);
             s.ExpAvgSq.Mul_(beta2).Addcmul_(g, g, 1 - beta2);
             var (scale, shift) = CapturableScalars(s.Step, lr, beta1, beta2, eps);

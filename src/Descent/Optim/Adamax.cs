@@ -50,7 +50,34 @@ public sealed class Adamax : Optimizer
     private readonly StepLoop<AdamaxState, AdamaxJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_adamax</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. The infinity
+    /// norm is PyTorch's differentiable form, the amax of the two candidates stacked (a tie shares the gradient).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");
+        bool maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(Adamax)))
+        {
+            var s = GetState(p, AdamaxState.Schema.Create);
+            s.Step++;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
+            s.ExpAvg.Lerp_(g, 1 - beta1);
+            var normBuf = Tensor.Cat([s.ExpInf.Mul_(beta2).Unsqueeze(0), g.Abs().Add_(eps).Unsqueeze(0)], 0);
+            s.ExpInf.Copy_(normBuf.Amax(0));
+            double clr = lr / (1 - Math.Pow(beta1, s.Step));
+            p.Addcdiv_(s.ExpAvg, s.ExpInf, -clr);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private struct Rule : IStepRule<AdamaxState, AdamaxJob>

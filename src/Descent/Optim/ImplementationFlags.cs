@@ -9,7 +9,7 @@ namespace Descent.Optim;
 /// whose keys its defaults hold, as PyTorch's class has those constructor arguments. Descent has one implementation,
 /// so <c>foreach</c> and <c>fused</c> choose nothing and change no number; the combinations PyTorch refuses are refused
 /// with its messages; <c>capturable</c> is refused when stepped, as PyTorch refuses it on CPU tensors;
-/// <c>differentiable</c> runs the step as recorded tensor operations where the optimizer has that form.
+/// <c>differentiable</c> runs the step as recorded tensor operations (every optimizer that has the switch has that form).
 /// </summary>
 internal static class ImplementationFlags
 {
@@ -42,13 +42,11 @@ internal static class ImplementationFlags
     /// <summary>
     /// Checks the switches of <paramref name="options"/> (the constructor's defaults, or a group with its overrides):
     /// each must be one the optimizer has (a key of <paramref name="defaults"/>), a bool (None too for foreach and fused);
-    /// then PyTorch's refusals, in its order; then <c>differentiable</c> where the optimizer has no recorded form.
+    /// then PyTorch's refusals, in its order.
     /// </summary>
     /// <exception cref="ArgumentException">A switch the optimizer lacks, or a value that is not a bool.</exception>
     /// <exception cref="InvalidOperationException">A combination PyTorch refuses (its RuntimeError).</exception>
-    /// <exception cref="NotSupportedException"><c>differentiable</c> on an optimizer without a differentiable step.</exception>
-    public static void Check(string optimizer, IEnumerable<KeyValuePair<string, object?>> options, IReadOnlyDictionary<string, object?> defaults,
-        bool supportsDifferentiable)
+    public static void Check(string optimizer, IEnumerable<KeyValuePair<string, object?>> options, IReadOnlyDictionary<string, object?> defaults)
     {
         bool forEach = false, fused = false, differentiable = false;
         foreach (var (key, value) in options)
@@ -70,9 +68,6 @@ internal static class ImplementationFlags
             if (differentiable) throw new InvalidOperationException("`fused` does not support `differentiable`");
             if (forEach) throw new InvalidOperationException("`fused` and `foreach` cannot be `True` together.");
         }
-        if (differentiable && !supportsDifferentiable)
-            throw new NotSupportedException(
-                $"{optimizer}: differentiable=True is not supported yet: Descent has no recorded (autograd) form of its step; SGD, Adam and AdamW have one.");
     }
 
     /// <summary>Python's message for a keyword argument the class does not take.</summary>

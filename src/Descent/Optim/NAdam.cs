@@ -59,7 +59,43 @@ public sealed class NAdam : Optimizer
     private readonly StepLoop<NadamState, NadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_nadam</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. PyTorch scales
+    /// the gradient and the first moment by tensors there, computed from its float32 <c>mu_product</c>, so both factors
+    /// are float32 numbers (Python's <c>x / t</c> is <c>t.reciprocal() * x</c>).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay"),
+            psi = group.GetDouble("momentum_decay");
+        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(NAdam)))
+        {
+            var s = GetState(p, NadamState.Schema.Create);
+            long t = ++s.Step;
+            double bc2 = 1 - Math.Pow(beta2, t);
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay, decoupled, lr);
+            double mu = beta1 * (1.0 - 0.5 * Math.Pow(0.96, t * psi));
+            double muNext = beta1 * (1.0 - 0.5 * Math.Pow(0.96, (t + 1) * psi));
+            s.MuProduct *= (float)mu;
+            float muProductNext = s.MuProduct * (float)muNext;
+            float gradScale = 1f / (1f - s.MuProduct) * (float)(-lr * (1.0 - mu));
+            float avgScale = 1f / (1f - muProductNext) * (float)(-lr * muNext);
+            s.ExpAvg.Lerp_(g, 1 - beta1);
+            s.ExpAvgSq.Mul_(beta2).Addcmul_(g, g, 1 - beta2);
+            var denom = s.ExpAvgSq.Div(bc2).Sqrt().Add(eps);
+            p.Addcdiv_(g.Mul(gradScale), denom);
+            p.Addcdiv_(s.ExpAvg.Mul(avgScale), denom);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IStepRule<NadamState, NadamJob>

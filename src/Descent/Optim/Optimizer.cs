@@ -28,7 +28,7 @@ public abstract class Optimizer
     protected Optimizer(IEnumerable<ParamGroup> groups, IReadOnlyDictionary<string, object?> defaults)
     {
         this.defaults = new Dictionary<string, object?>(defaults);
-        ImplementationFlags.Check(GetType().Name, this.defaults, this.defaults, SupportsDifferentiable);
+        ImplementationFlags.Check(GetType().Name, this.defaults, this.defaults);
         var list = groups.ToList();
         if (list.Count == 0) throw new ArgumentException("optimizer got an empty parameter list");
         foreach (var g in list) AddParamGroup(g);
@@ -50,12 +50,6 @@ public abstract class Optimizer
 
     /// <summary>PyTorch's default of <c>capturable</c> and <c>differentiable</c>, for the optimizers that have them.</summary>
     public const bool DefaultCapturable = false, DefaultDifferentiable = false;
-
-    /// <summary>
-    /// Whether the optimizer has a step made of recorded tensor operations, which <c>differentiable=True</c> runs
-    /// (the others refuse that switch).
-    /// </summary>
-    private protected virtual bool SupportsDifferentiable => false;
 
     /// <summary>Whether the defaults ask for a differentiable step: the step then runs with gradients enabled, as PyTorch's does.</summary>
     private bool DifferentiableDefault => defaults.TryGetValue(ImplementationFlags.Differentiable, out var d) && d is true;
@@ -94,7 +88,7 @@ public abstract class Optimizer
                 throw new ArgumentException("optimizer contains a parameter group with duplicate parameters");
         foreach (var (k, v) in defaults)
             if (!group.Has(k)) group[k] = v;
-        ImplementationFlags.Check(GetType().Name, group.Options, defaults, SupportsDifferentiable);
+        ImplementationFlags.Check(GetType().Name, group.Options, defaults);
         ValidateGroup(group);
         group.OptimizerName = GetType().Name;
         paramGroups.Add(group);

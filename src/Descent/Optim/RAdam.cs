@@ -56,7 +56,42 @@ public sealed class RAdam : Optimizer
     private readonly StepLoop<RadamState, RadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_radam</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update
+    /// (p ← p − (m/bc₁)·lr·(√bc₂ / (√v + ε))·r once the rectification r applies, p ← p − (m/bc₁)·lr before).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        var (beta1, beta2) = group.GetPair("betas");
+        double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");
+        bool decoupled = group.GetBool("decoupled_weight_decay"), maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(RAdam)))
+        {
+            var s = GetState(p, RadamState.Schema.Create);
+            long t = ++s.Step;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay, decoupled, lr);
+            s.ExpAvg.Lerp_(g, 1 - beta1);
+            s.ExpAvgSq.Mul_(beta2).Addcmul_(g, g, 1 - beta2);
+            double bc1 = 1 - Math.Pow(beta1, t), bc2 = 1 - Math.Pow(beta2, t);
+            var corrected = s.ExpAvg.Div(bc1);
+            double rhoInf = 2 / (1 - beta2) - 1;
+            double rhoT = rhoInf - 2 * t * Math.Pow(beta2, t) / bc2;
+            if (rhoT > 5.0)
+            {
+                double rect = Math.Pow((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT), 0.5);
+                var adaptiveLr = s.ExpAvgSq.Sqrt().Add(eps).Reciprocal().Mul(Math.Pow(bc2, 0.5));
+                p.Add_(corrected.Mul(lr).Mul(adaptiveLr).Mul(rect), -1.0);
+            }
+            else p.Add_(corrected.Mul(lr), -1.0);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IStepRule<RadamState, RadamJob>

@@ -55,7 +55,46 @@ public sealed class RMSprop : Optimizer
     private readonly StepLoop<RmspropState, RmspropJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_rmsprop</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update (ε is added out
+    /// of place, so the square root's saved result is left alone).
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        double lr = group.Lr, alpha = group.GetDouble("alpha"), eps = group.GetDouble("eps"),
+            weightDecay = group.GetDouble("weight_decay"), momentum = group.GetDouble("momentum");
+        bool centered = group.GetBool("centered"), maximize = group.GetBool("maximize");
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(RMSprop)))
+        {
+            var s = GetState(p, RmspropState.Schema.Create);
+            s.Step++;
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
+            s.SquareAvg.Mul_(alpha).Addcmul_(g, g, 1 - alpha);
+            Tensor avg;
+            if (centered)
+            {
+                var gradAvg = s.GradAvg ??= Tensor.ZerosLike(p);
+                gradAvg.Lerp_(g, 1 - alpha);
+                avg = s.SquareAvg.Addcmul(gradAvg, gradAvg, -1).Sqrt_();
+            }
+            else avg = s.SquareAvg.Sqrt();
+            avg = avg.Add(eps);
+            if (momentum > 0)
+            {
+                var buf = s.MomentumBuffer ??= Tensor.ZerosLike(p);
+                buf.Mul_(momentum).Addcdiv_(g, avg);
+                p.Add_(buf, -lr);
+            }
+            else p.Addcdiv_(g, avg, -lr);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IStepRule<RmspropState, RmspropJob>

@@ -53,7 +53,39 @@ public sealed class Rprop : Optimizer
     private readonly StepLoop<RpropState, RpropJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
+    protected override void StepGroup(ParamGroup group)
+    {
+        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
+        else steps.Run(this, group, new Rule(group));
+    }
+
+    /// <summary>
+    /// The step as tensor operations, PyTorch's <c>_single_tensor_rprop</c> with <c>differentiable=True</c>: with
+    /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. The step
+    /// depends on the gradient only through signs, so no gradient flows back to it; it flows to the parameter.
+    /// </summary>
+    private void DifferentiableStep(ParamGroup group)
+    {
+        var (etaMinus, etaPlus) = group.GetPair("etas");
+        var (min, max) = group.GetPair("step_sizes");
+        bool maximize = group.GetBool("maximize");
+        var rule = new Rule(group);
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(Rprop)))
+        {
+            var s = GetState(p, rule.NewState);
+            s.Step++;
+            var g = maximize ? grad.Neg() : grad;
+            var sign = g.Mul(s.Prev.Clone()).Sign();
+            sign.MaskedFill_(sign.Gt(0), etaPlus);
+            sign.MaskedFill_(sign.Lt(0), etaMinus);
+            sign.MaskedFill_(sign.Eq(0), 1);
+            s.StepSize.Mul_(sign).Clamp_(min, max);
+            g = g.Clone();
+            g.MaskedFill_(sign.Eq(etaMinus), 0); // where the sign flipped, skip this step and forget the gradient
+            p.Addcmul_(g.Sign(), s.StepSize, -1);
+            s.Prev.Copy_(g);
+        }
+    }
 
     // One group's step: its hyperparameters, and each parameter's state and update.
     private readonly struct Rule : IStepRule<RpropState, RpropJob>

@@ -61,9 +61,6 @@ public sealed class SGD : Optimizer
     private readonly StepLoop<SgdState, SgdJob> steps = new();
 
     /// <inheritdoc/>
-    private protected override bool SupportsDifferentiable => true;
-
-    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
@@ -80,13 +77,10 @@ public sealed class SGD : Optimizer
         double lr = group.Lr, momentum = group.GetDouble("momentum"), dampening = group.GetDouble("dampening"),
             weightDecay = group.GetDouble("weight_decay");
         bool nesterov = group.GetBool("nesterov"), maximize = group.GetBool("maximize");
-        foreach (var p in group.Params)
+        foreach (var (p, grad) in RecordedStep.WithGrads(group, nameof(SGD)))
         {
-            if (p.Grad is not { } grad) continue;
-            Check.Floating(p, grad, nameof(SGD));
             var s = GetState(p, SgdState.Schema.Create);
-            var g = maximize ? grad.Neg() : grad;
-            if (weightDecay != 0) g = g.Add(p, weightDecay);
+            var g = RecordedStep.Grad(p, grad, maximize, weightDecay);
             if (momentum != 0)
             {
                 if (s.MomentumBuffer is not { } buf) s.MomentumBuffer = buf = g.Clone().Detach();

@@ -122,8 +122,6 @@ public class ImplementationFlagsTests
         { "Muon", "fused=true", typeof(ArgumentException), "Muon.__init__() got an unexpected keyword argument 'fused'" },
         { "Adamax", "fused=true", typeof(ArgumentException), "Adamax.__init__() got an unexpected keyword argument 'fused'" },
         { "Adafactor", "differentiable=false", typeof(ArgumentException), "Adafactor.__init__() got an unexpected keyword argument 'differentiable'" },
-        { "RMSprop", "differentiable=true", typeof(NotSupportedException),
-            "RMSprop: differentiable=True is not supported yet: Descent has no recorded (autograd) form of its step; SGD, Adam and AdamW have one." },
     };
 
     private static Dictionary<string, object?> Parse(string switches) =>
