@@ -8,7 +8,7 @@ Writes, into that folder:
       Sigmoid, Identity, LogSoftmax, a nested Sequential), saved in eval mode.
   losses.pt: torch.save of a dict of loss modules (with weight buffers, ignore_index, label_smoothing, reduction).
   custom_class.pt: torch.save of a user-defined nn.Module subclass (__main__.Net), which must be refused.
-  conv.pt: torch.save of a Sequential holding a Conv2d, a torch.nn class Descent does not have, which must be refused.
+  conv.pt: torch.save of a Sequential holding a Conv2d, which Descent refused before it had Conv2d and now loads.
   modules.json: inputs and PyTorch's outputs for each (the MLP and zoo in eval mode, each loss on fixed inputs).
 """
 import collections, json, os, sys

@@ -36,6 +36,8 @@ public static partial class ModuleClasses
         Register(Loss + "BCELoss", s => new BCELoss(s.GetBuffer("weight"), s.GetString("reduction")), m => [("reduction", m.Reduction)]);
         Register(Loss + "BCEWithLogitsLoss", s => new BCEWithLogitsLoss(s.GetBuffer("weight"), s.GetString("reduction"), s.GetBuffer("pos_weight")),
             m => [("reduction", m.Reduction)]);
+        RegisterLayers();
+        RegisterActivations();
     }
 
     private static Linear LoadLinear(SavedModule s)

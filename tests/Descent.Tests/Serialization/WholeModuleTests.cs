@@ -115,10 +115,31 @@ public class WholeModuleTests
         Assert.Contains("'__main__.Net'", e.Message, StringComparison.Ordinal);
         Assert.Contains("state_dict", e.Message, StringComparison.Ordinal);
         Assert.Contains("refused without running it", e.Message, StringComparison.Ordinal);
-        var conv = Assert.Throws<InvalidDataException>(() => Torch.Load(PathOf("conv.pt")));
-        Assert.Contains("'torch.nn.modules.conv.Conv2d'", conv.Message, StringComparison.Ordinal);
-        Assert.Contains("Descent has no torch.nn class of that name", conv.Message, StringComparison.Ordinal);
-        Assert.Contains("state_dict", conv.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATorchNNClassOnTheAllowListSinceLoads()
+    {
+        // conv.pt was the example of a torch.nn class Descent lacked; Conv2d is on the allow-list now.
+        var net = Assert.IsType<Sequential>((Module)Torch.Load(PathOf("conv.pt")));
+        var conv = Assert.IsType<Conv2d>(net[0]);
+        Assert.Equal("Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1))", conv.ToString());
+    }
+
+    [Fact]
+    public void ATorchNNClassDescentLacksIsRefusedByName()
+    {
+        var pkl = System.Text.Encoding.Latin1.GetBytes("\u0080\u0002ctorch.nn.modules.batchnorm\nBatchNorm2d\n)\u0081}b.");
+        var path = Path.Combine(Path.GetTempPath(), $"descent-bn-{Guid.NewGuid():N}.pt");
+        File.WriteAllBytes(path, HostileCorpus.Zip(pkl, []));
+        try
+        {
+            var e = Assert.Throws<InvalidDataException>(() => Torch.Load(path));
+            Assert.Contains("'torch.nn.modules.batchnorm.BatchNorm2d'", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Descent has no torch.nn class of that name", e.Message, StringComparison.Ordinal);
+            Assert.Contains("state_dict", e.Message, StringComparison.Ordinal);
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]

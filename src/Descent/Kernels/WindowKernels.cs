@@ -1,0 +1,166 @@
+using System.Numerics;
+
+namespace Descent.Kernels;
+
+/// <summary>
+/// A sliding window over [H, W] planes, as convolution and pooling use it (1-D ops take H = 1, KH = 1): kernel,
+/// stride, padding, dilation and the output size, which the caller computes (ceil_mode may add a window that
+/// starts in the padding; reads outside the input are zeros).
+/// </summary>
+internal readonly record struct Window(int H, int W, int KH, int KW, int SH, int SW, int PH, int PW, int DH, int DW, int OH, int OW)
+{
+    /// <summary>Output positions per plane.</summary>
+    public int L => OH * OW;
+
+    /// <summary>Kernel taps.</summary>
+    public int K => KH * KW;
+
+    /// <summary>Input elements per plane.</summary>
+    public int Plane => H * W;
+}
+
+/// <summary>
+/// The loops behind convolution (im2col / col2im, so that the product runs on the GEMM) and max pooling. Columns are
+/// laid out [C·KH·KW, B·L]: row (c, ki, kj), column (b, oh, ow), so a convolution of the whole batch is one GEMM.
+/// Work is split over channels, which write disjoint rows (im2col) or planes (col2im), on the worker pool.
+/// </summary>
+internal static class WindowKernels
+{
+    /// <summary>Below this many elements a call stays on one thread.</summary>
+    private const int ParallelElements = 1 << 15;
+
+    public static void Im2Col<T>(T[] x, int xOffset, T[] cols, int batch, int channels, Window w) where T : unmanaged, INumberBase<T>
+    {
+        var job = new Im2ColJob<T>(x, xOffset, cols, batch, channels, w);
+        Dispatch(job, channels, (long)cols.Length);
+    }
+
+    public static void Col2Im<T>(T[] cols, int colsOffset, T[] x, int batch, int channels, Window w) where T : unmanaged, INumberBase<T>
+    {
+        var job = new Col2ImJob<T>(cols, colsOffset, x, batch, channels, w);
+        Dispatch(job, channels, (long)batch * channels * w.K * w.L);
+    }
+
+    private static void Dispatch(ChunkWork job, int channels, long elements)
+    {
+        int threads = elements < ParallelElements ? 1 : WorkerPool.NumThreads;
+        WorkerPool.Run(job, channels, threads);
+    }
+
+    private sealed class Im2ColJob<T>(T[] x, int xOffset, T[] cols, int batch, int channels, Window w) : ChunkWork where T : unmanaged, INumberBase<T>
+    {
+        public override void RunChunk(int c)
+        {
+            int bl = batch * w.L;
+            for (int b = 0; b < batch; b++)
+            {
+                var src = x.AsSpan(xOffset + (b * channels + c) * w.Plane, w.Plane);
+                for (int ki = 0; ki < w.KH; ki++)
+                    for (int kj = 0; kj < w.KW; kj++)
+                    {
+                        var dst = cols.AsSpan(((c * w.KH + ki) * w.KW + kj) * bl + b * w.L, w.L);
+                        int iw0 = kj * w.DW - w.PW;
+                        // A unit-stride tap whose row lies inside the input is one copy per output row.
+                        bool inside = w.SW == 1 && iw0 >= 0 && iw0 + w.OW <= w.W;
+                        for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
+                        {
+                            int ih = oh * w.SH - w.PH + ki * w.DH;
+                            var d = dst.Slice(l, w.OW);
+                            if ((uint)ih >= (uint)w.H) { d.Clear(); continue; }
+                            var row = src.Slice(ih * w.W, w.W);
+                            if (inside) { row.Slice(iw0, w.OW).CopyTo(d); continue; }
+                            for (int ow = 0; ow < d.Length; ow++)
+                            {
+                                int iw = iw0 + ow * w.SW;
+                                d[ow] = (uint)iw < (uint)w.W ? row[iw] : T.Zero;
+                            }
+                        }
+                    }
+            }
+        }
+    }
+
+    private sealed class Col2ImJob<T>(T[] cols, int colsOffset, T[] x, int batch, int channels, Window w) : ChunkWork where T : unmanaged, INumberBase<T>
+    {
+        public override void RunChunk(int c)
+        {
+            int bl = batch * w.L;
+            for (int b = 0; b < batch; b++)
+            {
+                var dst = x.AsSpan((b * channels + c) * w.Plane, w.Plane);
+                for (int ki = 0; ki < w.KH; ki++)
+                    for (int kj = 0; kj < w.KW; kj++)
+                    {
+                        var src = cols.AsSpan(colsOffset + ((c * w.KH + ki) * w.KW + kj) * bl + b * w.L, w.L);
+                        int iw0 = kj * w.DW - w.PW;
+                        for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
+                        {
+                            int ih = oh * w.SH - w.PH + ki * w.DH;
+                            if ((uint)ih >= (uint)w.H) continue;
+                            var row = dst.Slice(ih * w.W, w.W);
+                            for (int ow = 0; ow < w.OW; ow++)
+                            {
+                                int iw = iw0 + ow * w.SW;
+                                if ((uint)iw < (uint)w.W) row[iw] += src[l + ow];
+                            }
+                        }
+                    }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Max pooling of <paramref name="planes"/> planes: each output is its window's maximum (NaN wins, the first of
+    /// equal values wins) and its index in the plane, PyTorch's CPU kernel rule, which also gives an all -inf window
+    /// its first element.
+    /// </summary>
+    public static void MaxPool<T>(ReadOnlySpan<T> x, Span<T> y, Span<long> indices, int planes, Window w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            var src = x.Slice(p * w.Plane, w.Plane);
+            int o = p * w.L;
+            for (int oh = 0; oh < w.OH; oh++)
+            {
+                int h0 = oh * w.SH - w.PH, h1 = Math.Min(h0 + (w.KH - 1) * w.DH + 1, w.H);
+                while (h0 < 0) h0 += w.DH;
+                for (int ow = 0; ow < w.OW; ow++, o++)
+                {
+                    int w0 = ow * w.SW - w.PW, w1 = Math.Min(w0 + (w.KW - 1) * w.DW + 1, w.W);
+                    while (w0 < 0) w0 += w.DW;
+                    int best = h0 * w.W + w0;
+                    T max = T.NegativeInfinity;
+                    for (int ih = h0; ih < h1; ih += w.DH)
+                        for (int iw = w0; iw < w1; iw += w.DW)
+                        {
+                            int i = ih * w.W + iw;
+                            T v = src[i];
+                            if (v > max || T.IsNaN(v)) { max = v; best = i; }
+                        }
+                    y[o] = max;
+                    indices[o] = best;
+                }
+            }
+        }
+    }
+
+    /// <summary>y[p, l] = x[p, indices[p, l]]: max pooling's gradient of its gradient.</summary>
+    public static void Gather<T>(ReadOnlySpan<T> x, ReadOnlySpan<long> indices, Span<T> y, int planes, int plane, int l) where T : unmanaged
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            var src = x.Slice(p * plane, plane);
+            for (int o = p * l, end = o + l; o < end; o++) y[o] = src[(int)indices[o]];
+        }
+    }
+
+    /// <summary>x[p, indices[p, l]] += g[p, l] into a zeroed x: max pooling's input gradient.</summary>
+    public static void Scatter<T>(ReadOnlySpan<T> g, ReadOnlySpan<long> indices, Span<T> x, int planes, int plane, int l) where T : unmanaged, INumberBase<T>
+    {
+        for (int p = 0; p < planes; p++)
+        {
+            var dst = x.Slice(p * plane, plane);
+            for (int o = p * l, end = o + l; o < end; o++) dst[(int)indices[o]] += g[o];
+        }
+    }
+}
