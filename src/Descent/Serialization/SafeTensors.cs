@@ -21,14 +21,14 @@ public static class SafeTensors
 
     private static readonly Dictionary<DType, string> Names = new()
     {
-        [DType.Float32] = "F32", [DType.Float64] = "F64", [DType.Int64] = "I64", [DType.Bool] = "BOOL",
+        [DType.Float32] = "F32", [DType.Float64] = "F64", [DType.Int64] = "I64", [DType.Int32] = "I32", [DType.Bool] = "BOOL",
     };
 
     // Raw: the torch storage class of a dtype Descent widens on request (F16, BF16).
     private static readonly Dictionary<string, (int Size, DType? DType, string? Raw)> DTypes = new(StringComparer.Ordinal)
     {
         ["F32"] = (4, DType.Float32, null), ["F64"] = (8, DType.Float64, null), ["I64"] = (8, DType.Int64, null), ["BOOL"] = (1, DType.Bool, null),
-        ["F16"] = (2, null, "HalfStorage"), ["BF16"] = (2, null, "BFloat16Storage"), ["I32"] = (4, null, null), ["I16"] = (2, null, null),
+        ["F16"] = (2, null, "HalfStorage"), ["BF16"] = (2, null, "BFloat16Storage"), ["I32"] = (4, DType.Int32, null), ["I16"] = (2, null, null),
         ["I8"] = (1, null, null), ["U8"] = (1, null, null), ["U16"] = (2, null, null), ["U32"] = (4, null, null), ["U64"] = (8, null, null),
         ["F8_E4M3"] = (1, null, null), ["F8_E5M2"] = (1, null, null),
     };

@@ -23,7 +23,7 @@ internal static class StorageTypes
         ["BoolStorage"] = new("BoolStorage", 1, "torch.bool", Tensors.DType.Bool),
         ["HalfStorage"] = new("HalfStorage", 2, "torch.float16", null),
         ["BFloat16Storage"] = new("BFloat16Storage", 2, "torch.bfloat16", null),
-        ["IntStorage"] = new("IntStorage", 4, "torch.int32", null),
+        ["IntStorage"] = new("IntStorage", 4, "torch.int32", Tensors.DType.Int32),
         ["ShortStorage"] = new("ShortStorage", 2, "torch.int16", null),
         ["CharStorage"] = new("CharStorage", 1, "torch.int8", null),
         ["ByteStorage"] = new("ByteStorage", 1, "torch.uint8", null),
