@@ -20,7 +20,7 @@ public sealed record GradCase(string Op, Func<Random, Tensor[]> Inputs, OpArgs A
 /// inputs that stay away from kinks (|x|, relu, clamp bounds) and ties (max, maximum) with probability one, and
 /// the NN functions with nodes of their own (fused linear, losses, dropout).
 /// </summary>
-public static class GradCases
+public static partial class GradCases
 {
     internal static OpArgs A(params (string Key, object? Value)[] kv) => new(kv.ToDictionary(p => p.Key, p => p.Value));
 
@@ -182,6 +182,7 @@ public static class GradCases
         Add("select_mul_", "select_mul_", In(N(3, 4), N(4)), A(("dim", 0), ("index", 1)));
         Add("buffer_copy_", "buffer_copy_", In(N(2, 3), N(4, 3)), A(("shape", new[] { 4, 3 }), ("dim", 0), ("start", 1)));
         NNCases(Fn);
+        NormCases(Fn);
         return c;
     }
 
