@@ -101,7 +101,7 @@ groupnorm = []
 for name, shape, groups, kw, dtype in [
     ("gn_2g", (2, 4, 3), 2, {}, torch.float32),
     ("gn_4d", (2, 6, 2, 2), 3, {"eps": 1e-3}, torch.float32),
-    ("gn_noaffine", (3, 4), 4, {"affine": False}, torch.float32),
+    ("gn_noaffine", (2, 4, 4), 4, {"affine": False}, torch.float32),
     ("gn_f64", (2, 4, 5), 1, {}, torch.float64),
 ]:
     c = shape[1]
