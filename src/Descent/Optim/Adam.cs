@@ -59,6 +59,10 @@ public class Adam : Optimizer
     private protected override bool SupportsDifferentiable => true;
 
     /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => GetType() == typeof(Adam)
+        ? "Adam does not support sparse gradients, please consider SparseAdam instead" : base.SparseGradientError(group);
+
+    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);

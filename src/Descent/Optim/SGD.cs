@@ -63,6 +63,10 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     private protected override bool SupportsDifferentiable => true;
 
+    // A row-sparse gradient's absent rows are zeros, so the dense update gives PyTorch's sparse one exactly.
+    /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => null;
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {

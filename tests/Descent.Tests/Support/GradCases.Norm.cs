@@ -19,5 +19,10 @@ public static partial class GradCases
         fn("layer_norm_two_dims_noaffine", "layer_norm", In(N(2, 3, 2)), x => [F.LayerNorm(x[0], [3, 2], eps: 1e-3)]);
         fn("group_norm", "group_norm", In(N(2, 4, 3), N(4), N(4)), x => [F.GroupNorm(x[0], 2, x[1], x[2])]);
         fn("group_norm_4d_noaffine", "group_norm", In(N(2, 3, 2, 2)), x => [F.GroupNorm(x[0], 3)]);
+        // The weight is the differentiable input; the indices repeat so rows accumulate.
+        var idx = Tensor.FromArray([1L, 3L, 1L, 0L, 3L, 3L], 2, 3);
+        fn("embedding", "embedding", In(N(4, 2)), x => [F.Embedding(idx, x[0])]);
+        // Padding and frequency scaling change the gradient on purpose (it is not the derivative), so they are checked
+        // against the plain pass instead (EmbeddingGoldenTests).
     }
 }
