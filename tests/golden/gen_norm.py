@@ -1,10 +1,13 @@
 """Normalisation layers, Embedding and SparseAdam on sparse embedding gradients, from PyTorch.
 
-Usage: /usr/bin/python3 tests/golden/gen_norm.py > tests/Descent.Tests/Golden/norm.json
+Usage: /usr/bin/python3 tests/golden/gen_norm.py tests/Descent.Tests/Golden > tests/Descent.Tests/Golden/norm.json
+(the directory argument also receives norm_net.pt, a whole module saved with torch.save, and its outputs in the JSON)
 Every case stores its inputs and parameters, so the C# tests need no random numbers (but the init cases, which
 compare seeded default initialisation). Gradients are taken through sum(output * upstream) with a fixed upstream.
 """
 import json
+import os
+import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -177,5 +180,16 @@ for seed, n_emb, dim, pad in [(0, 5, 3, None), (3, 6, 4, 2), (7, 4, 2, -1)]:
     m = nn.Embedding(n_emb, dim, padding_idx=pad)
     init.append({"seed": seed, "num_embeddings": n_emb, "embedding_dim": dim, "padding_idx": pad, "weight": enc(m.weight)})
 
-print(json.dumps({"batchnorm": batchnorm, "layernorm": layernorm, "groupnorm": groupnorm, "embedding": embedding,
+# A whole module with every new class, trained a step so the running statistics are not the initial ones.
+torch.manual_seed(5)
+net = nn.Sequential(nn.BatchNorm1d(3, momentum=None), nn.LayerNorm(3), nn.GroupNorm(1, 3, eps=1e-3), nn.BatchNorm2d(2, affine=False))
+net[0](torch.randn(6, 3) * 2 + 1)
+emb = nn.Embedding(5, 3, padding_idx=-2, max_norm=2.0, norm_type=3.0, scale_grad_by_freq=True)
+xs = torch.randn(4, 3)
+net.eval()
+saved = {"x": enc(xs), "y": enc(net[2](net[1](net[0](xs)))), "emb_weight": enc(emb.weight), "net_repr": repr(net), "emb_repr": repr(emb)}
+if len(sys.argv) > 1:
+    torch.save(nn.Sequential(*net, emb), os.path.join(sys.argv[1], "norm_net.pt"))
+
+print(json.dumps({"saved": saved, "batchnorm": batchnorm, "layernorm": layernorm, "groupnorm": groupnorm, "embedding": embedding,
                   "sparse_adam": sparse_adam, "sparse_sgd": sparse_sgd, "init": init}, indent=1))

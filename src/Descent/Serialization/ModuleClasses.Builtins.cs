@@ -36,6 +36,7 @@ public static partial class ModuleClasses
         Register(Loss + "BCELoss", s => new BCELoss(s.GetBuffer("weight"), s.GetString("reduction")), m => [("reduction", m.Reduction)]);
         Register(Loss + "BCEWithLogitsLoss", s => new BCEWithLogitsLoss(s.GetBuffer("weight"), s.GetString("reduction"), s.GetBuffer("pos_weight")),
             m => [("reduction", m.Reduction)]);
+        RegisterNorm();
     }
 
     private static Linear LoadLinear(SavedModule s)
