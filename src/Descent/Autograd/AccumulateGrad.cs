@@ -50,12 +50,15 @@ public sealed class AccumulateGrad : Node
                 g.freshGrad = false;
                 Leaf.Grad = g;
             }
-            else Leaf.Grad = g.Detach().Clone();
+            else Leaf.Grad = g.Detach().Clone().MarkRowSparse(g.sparseRows);
         }
         else
         {
             // Later gradients accumulate in place, so the grad tensor keeps its identity (optimizers rely on it).
+            // Sparse plus sparse stays sparse with the union of rows; anything plus dense is dense, as in PyTorch.
+            var rows = Leaf.Grad.sparseRows is { } a && g.sparseRows is { } b ? Tensor.UnionRows(a, b) : null;
             Leaf.Grad.Add_(g);
+            Leaf.Grad.sparseRows = rows;
         }
     }
 

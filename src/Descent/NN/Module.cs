@@ -196,7 +196,11 @@ public abstract partial class Module
         {
             if (p.Grad is null) continue;
             if (setToNone) p.Grad = null;
-            else p.Grad.Detach_().Zero_();
+            else
+            {
+                p.Grad.Detach_().Zero_();
+                if (p.Grad.IsSparse) p.Grad.sparseRows = [];
+            }
         }
     }
 

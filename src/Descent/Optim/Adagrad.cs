@@ -65,6 +65,11 @@ public sealed class Adagrad : Optimizer
     // Reused every step: the step loop and its plan of per-parameter updates.
     private readonly StepLoop<AdagradState, AdagradJob> steps = new();
 
+    // As PyTorch: sparse gradients are taken without weight decay; the dense update equals its sparse one there.
+    /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) =>
+        group.GetDouble("weight_decay") != 0 ? "weight_decay option is not compatible with sparse gradients" : null;
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {

@@ -56,6 +56,10 @@ public class Adam : Optimizer
     private readonly StepLoop<AdamState, AdamJob> steps = new();
 
     /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => GetType() == typeof(Adam)
+        ? "Adam does not support sparse gradients, please consider SparseAdam instead" : base.SparseGradientError(group);
+
+    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {
         if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);

@@ -66,6 +66,10 @@ public sealed class LBFGS : Optimizer
 
     private List<Tensor> Params => ParamGroups[0].Params;
 
+    // PyTorch reads a sparse gradient densely (to_dense), as Descent stores it.
+    /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => null;
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group) =>
         throw new InvalidOperationException("LBFGS steps through its closure; call Step(closure)");

@@ -111,6 +111,8 @@ public abstract class Optimizer
                 {
                     p.Grad.Detach_();
                     p.Grad.FillUnchecked(0);
+                    // A zeroed sparse gradient has no rows, as PyTorch's zero_() of a sparse tensor.
+                    if (p.Grad.IsSparse) p.Grad.sparseRows = [];
                 }
             }
     }
@@ -123,10 +125,26 @@ public abstract class Optimizer
     {
         GlobalStepPreHooks.Invoke(static (h, o) => h(o), this);
         stepPreHooks.Invoke(static (h, o) => h(o), this);
+        CheckSparseGradients();
         var loss = StepCore(closure);
         stepPostHooks.Invoke(static (h, o) => h(o), this);
         GlobalStepPostHooks.Invoke(static (h, o) => h(o), this);
         return loss;
+    }
+
+    /// <summary>
+    /// PyTorch's refusal of a row-sparse gradient (an <c>Embedding(sparse: true)</c>'s), e.g. "Adam does not support
+    /// sparse gradients, please consider SparseAdam instead"; null where the optimizer takes them (SGD, Adagrad,
+    /// SparseAdam, LBFGS).
+    /// </summary>
+    private protected virtual string? SparseGradientError(ParamGroup group) => $"{GetType().Name} does not support sparse gradients";
+
+    private void CheckSparseGradients()
+    {
+        foreach (var g in paramGroups)
+            foreach (var p in g.Params)
+                if (p.Grad is { IsSparse: true } && SparseGradientError(g) is { } message)
+                    throw new InvalidOperationException(message);
     }
 
     /// <summary>

@@ -60,6 +60,10 @@ public sealed class SGD : Optimizer
     // Reused every step: the step loop and its plan of per-parameter updates.
     private readonly StepLoop<SgdState, SgdJob> steps = new();
 
+    // A row-sparse gradient's absent rows are zeros, so the dense update gives PyTorch's sparse one exactly.
+    /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => null;
+
     /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group)
     {

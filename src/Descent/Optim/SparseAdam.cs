@@ -13,7 +13,9 @@ namespace Descent.Optim;
 /// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, maximize false.
 /// State per parameter: <c>step</c> (a plain integer, as in PyTorch), <c>exp_avg</c>, <c>exp_avg_sq</c>.
 /// <para>
-/// Row-sparse gradients: Descent has no sparse layout, so a gradient is read as row-sparse along dimension 0 —
+/// Row-sparse gradients: a sparse gradient (an <c>Embedding</c> with <c>sparse: true</c>, see <see cref="Tensor.IsSparse"/>)
+/// updates exactly the rows it lists, as PyTorch's coalesced sparse gradient. A dense gradient, which PyTorch refuses,
+/// is read as row-sparse along dimension 0 —
 /// a row (slice <c>p[i]</c>) whose gradient is all zeros is absent, any other row is present. This is exactly
 /// PyTorch's <c>grad.to_sparse(1)</c> of the dense gradient; the one difference from a hand-built sparse gradient
 /// is that an explicitly stored all-zero row, which PyTorch would count as present (decaying its moments), is absent here.
@@ -61,6 +63,9 @@ public sealed class SparseAdam : Optimizer
     private readonly StepLoop<SparseAdamState, SparseAdamJob> steps = new();
 
     /// <inheritdoc/>
+    private protected override string? SparseGradientError(ParamGroup group) => null;
+
+    /// <inheritdoc/>
     protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     // One group's step: its hyperparameters, and each parameter's state and update.
@@ -81,15 +86,21 @@ public sealed class SparseAdam : Optimizer
         {
             s.Step++;
             var grad = g.Contiguous();
-            // An all-zero gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
-            if (grad.DType == DType.Float64 ? !grad.AsSpan<double>().ContainsAnyExcept(0.0) : !grad.AsSpan().ContainsAnyExcept(0f))
+            var listed = g.sparseRows;
+            if (listed is { Length: 0 })
+            {
+                job = default;
+                return false;
+            }
+            // An all-zero dense gradient has no rows: nothing changes (the rows themselves are found by the kernel, per chunk).
+            if (listed is null && (grad.DType == DType.Float64 ? !grad.AsSpan<double>().ContainsAnyExcept(0.0) : !grad.AsSpan().ContainsAnyExcept(0f)))
             {
                 job = default;
                 return false;
             }
             int rows = p.Dim == 0 ? 1 : p.Size(0), numel = p.Numel;
             job = new SparseAdamJob(TensorSlice.Of(p), TensorSlice.Of(grad), TensorSlice.Of(s.ExpAvg), TensorSlice.Of(s.ExpAvgSq), numel, numel / rows,
-                SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize));
+                SparseAdamHyper.For(s.Step, lr, beta1, beta2, eps, maximize), listed);
             return true;
         }
     }

@@ -38,6 +38,7 @@ public static partial class ModuleClasses
             m => [("reduction", m.Reduction)]);
         RegisterLayers();
         RegisterActivations();
+        RegisterNorm();
     }
 
     private static Linear LoadLinear(SavedModule s)

@@ -13,7 +13,9 @@ namespace Descent.Serialization;
 /// Built in: <c>Sequential</c>, <c>Linear</c>, <c>Identity</c>, <c>ReLU</c>, <c>Tanh</c>, <c>Sigmoid</c>,
 /// <c>Softmax</c>, <c>LogSoftmax</c>, <c>Softplus</c>, <c>Dropout</c>, <c>Flatten</c> and the losses
 /// (<c>MSELoss</c>, <c>L1Loss</c>, <c>NLLLoss</c>, <c>CrossEntropyLoss</c>, <c>BCELoss</c>,
-/// <c>BCEWithLogitsLoss</c>), the convolutions, poolings, activations and losses of ModuleClasses.Layers.cs. A layer added later joins with one <see cref="Register{TModule}"/> call.
+/// <c>BCEWithLogitsLoss</c>), the convolutions, poolings, activations and losses of ModuleClasses.Layers.cs, and
+/// <c>BatchNorm1d</c>, <c>BatchNorm2d</c>, <c>LayerNorm</c>, <c>GroupNorm</c> and <c>Embedding</c>. A layer added later
+/// joins with one <see cref="Register{TModule}"/> call.
 /// </remarks>
 public static partial class ModuleClasses
 {

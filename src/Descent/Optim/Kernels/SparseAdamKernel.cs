@@ -53,6 +53,26 @@ internal static class SparseAdamKernel
         }
     }
 
+    /// <summary>
+    /// One step over elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of the
+    /// rows a row-sparse gradient lists (sorted), zero or not: PyTorch's step on a coalesced sparse gradient.
+    /// </summary>
+    public static void StepListedRows<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
+        ReadOnlySpan<long> rows, int rowLength, int start, int length, in SparseAdamHyper h)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLengths(param, grad, expAvg, expAvgSq);
+        if (length == 0 || rowLength == 0) return;
+        int end = start + length;
+        foreach (long row in rows)
+        {
+            long rowStart = row * rowLength;
+            if (rowStart >= end) break;
+            int lo = (int)Math.Max(start, rowStart), hi = (int)Math.Min(end, rowStart + rowLength);
+            if (lo < hi) Dense(param[lo..hi], grad[lo..hi], expAvg[lo..hi], expAvgSq[lo..hi], h);
+        }
+    }
+
     /// <summary>One step over <paramref name="rows"/>, element by element: the reference the vectorised kernels reproduce.</summary>
     public static void StepReference<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> expAvg, Span<T> expAvgSq,
         ReadOnlySpan<int> rows, int rowLength, in SparseAdamHyper h)
@@ -150,7 +170,8 @@ internal static class SparseAdamKernel
 /// One parameter's SparseAdam update as a job a <see cref="StepPlan{TJob}"/> can run in chunks: each chunk updates
 /// the present rows' elements within it (see <see cref="SparseAdamKernel.StepPresentRows{T}"/>).
 /// </summary>
-internal readonly struct SparseAdamJob(TensorSlice param, TensorSlice grad, TensorSlice expAvg, TensorSlice expAvgSq, int numel, int rowLength, SparseAdamHyper h)
+internal readonly struct SparseAdamJob(TensorSlice param, TensorSlice grad, TensorSlice expAvg, TensorSlice expAvgSq, int numel, int rowLength, SparseAdamHyper h,
+    long[]? rows = null)
     : IChunkJob
 {
     /// <inheritdoc/>
@@ -160,7 +181,13 @@ internal readonly struct SparseAdamJob(TensorSlice param, TensorSlice grad, Tens
         else Run<float>(start, length);
     }
 
-    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
-        SparseAdamKernel.StepPresentRows(param.Span<T>(0, numel), grad.Span<T>(0, numel), expAvg.Span<T>(0, numel), expAvgSq.Span<T>(0, numel),
+    // A row-sparse gradient lists its rows; a dense one's present rows are those not all zero.
+    private void Run<T>(int start, int length) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (rows is not null)
+            SparseAdamKernel.StepListedRows(param.Span<T>(0, numel), grad.Span<T>(0, numel), expAvg.Span<T>(0, numel), expAvgSq.Span<T>(0, numel),
+                rows, rowLength, start, length, h);
+        else SparseAdamKernel.StepPresentRows(param.Span<T>(0, numel), grad.Span<T>(0, numel), expAvg.Span<T>(0, numel), expAvgSq.Span<T>(0, numel),
             rowLength, start, length, h);
+    }
 }
