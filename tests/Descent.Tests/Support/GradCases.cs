@@ -183,6 +183,7 @@ public static partial class GradCases
         Add("buffer_copy_", "buffer_copy_", In(N(2, 3), N(4, 3)), A(("shape", new[] { 4, 3 }), ("dim", 0), ("start", 1)));
         NNCases(Fn);
         LayerCases(Fn);
+        RecurrentCases(Fn);
         return c;
     }
 
