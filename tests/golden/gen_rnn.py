@@ -122,7 +122,7 @@ def message(fn):
         warnings.simplefilter("always")
         try:
             fn()
-        except (ValueError, RuntimeError) as e:
+        except (ValueError, RuntimeError, AssertionError) as e:
             return "error", str(e)
         return "warning", str(w[0].message)
 
@@ -145,6 +145,13 @@ for op, args, fn in [
     ("LSTM", dict(input=[5, 2, 3], h0=[1, 3, 4], c0=[1, 2, 4]), lambda: nn.LSTM(3, 4)(torch.randn(5, 2, 3), (torch.randn(1, 3, 4), torch.randn(1, 2, 4)))),
     ("LSTM", dict(input=[5, 3], h0=[1, 1, 4], c0=[1, 4]), lambda: nn.LSTM(3, 4)(torch.randn(5, 3), (torch.randn(1, 1, 4), torch.randn(1, 4)))),
     ("LSTM", dict(input=[5, 2, 3], h0=[2, 4], c0=[1, 2, 4]), lambda: nn.LSTM(3, 4)(torch.randn(5, 2, 3), (torch.randn(2, 4), torch.randn(1, 2, 4)))),
+    ("RNNCell", dict(input=[2, 5]), lambda: nn.RNNCell(3, 4)(torch.randn(2, 5))),
+    ("RNNCell", dict(input=[2, 3, 3]), lambda: nn.RNNCell(3, 4)(torch.randn(2, 3, 3))),
+    ("RNNCell", dict(input=[2, 3], nonlinearity="sigmoid"), lambda: nn.RNNCell(3, 4, nonlinearity="sigmoid")(torch.randn(2, 3))),
+    ("GRUCell", dict(input=[2, 3], h0=[3, 4]), lambda: nn.GRUCell(3, 4)(torch.randn(2, 3), torch.randn(3, 4))),
+    ("GRUCell", dict(input=[2, 3], h0=[2, 3]), lambda: nn.GRUCell(3, 4)(torch.randn(2, 3), torch.randn(2, 3))),
+    ("LSTMCell", dict(input=[2, 3], h0=[2, 4], c0=[2, 5]), lambda: nn.LSTMCell(3, 4)(torch.randn(2, 3), (torch.randn(2, 4), torch.randn(2, 5)))),
+    ("LSTMCell", dict(input=[3], h0=[4], c0=[3]), lambda: nn.LSTMCell(3, 4)(torch.randn(3), (torch.randn(4), torch.randn(3)))),
 ]:
     kind, msg = message(fn)
     errors.append({"op": op, "args": args, "kind": kind, "message": msg})

@@ -21,5 +21,11 @@ public static partial class GradCases
             var (output, h) = new GRU(2, 2, x[2..], numLayers: 2, batchFirst: true).Forward(x[0], x[1]);
             return [output, h];
         });
+        // LSTMCell(2, 3) on [2, 2] with states [2, 3]; w_ih, w_hh, b_ih, b_hh.
+        fn("lstm_cell", "lstm_cell", In(N(2, 2), N(2, 3), N(2, 3), N(12, 2), N(12, 3), N(12), N(12)), x =>
+        {
+            var (h, c) = new LSTMCell(2, 3, x[3..]).Forward(x[0], (x[1], x[2]));
+            return [h, c];
+        });
     }
 }
