@@ -184,6 +184,7 @@ public static partial class GradCases
         NNCases(Fn);
         LayerCases(Fn);
         NormCases(Fn);
+        RecurrentCases(Fn);
         return c;
     }
 
