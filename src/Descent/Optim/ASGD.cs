@@ -50,17 +50,13 @@ public sealed class ASGD : Optimizer
     private readonly StepLoop<AsgdState, AsgdJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_asgd</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update and the average.
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         double lr = group.Lr, lambd = group.GetDouble("lambd"), alpha = group.GetDouble("alpha"), t0 = group.GetDouble("t0"),
             weightDecay = group.GetDouble("weight_decay");

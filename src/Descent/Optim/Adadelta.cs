@@ -48,18 +48,14 @@ public sealed class Adadelta : Optimizer
     private readonly StepLoop<AdadeltaState, AdadeltaJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_adadelta</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update (δ is cloned
     /// before it is scaled in place, so the square root's saved result is left alone).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         double lr = group.Lr, rho = group.GetDouble("rho"), eps = group.GetDouble("eps"),
             weightDecay = group.GetDouble("weight_decay");

@@ -71,17 +71,13 @@ public sealed class Adagrad : Optimizer
         group.GetDouble("weight_decay") != 0 ? "weight_decay option is not compatible with sparse gradients" : null;
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_adagrad</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update.
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), eps = group.GetDouble("eps"),
             weightDecay = group.GetDouble("weight_decay");

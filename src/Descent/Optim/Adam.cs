@@ -60,11 +60,7 @@ public class Adam : Optimizer
         ? "Adam does not support sparse gradients, please consider SparseAdam instead" : base.SparseGradientError(group);
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_adam</c> with <c>differentiable=True</c>: with
@@ -72,7 +68,7 @@ public class Adam : Optimizer
     /// this path takes the capturable form of the update, whose bias corrections are float32 scalars (PyTorch's step
     /// count is a float32 tensor there): p ← p + m / (√v / (√(1 − β₂ᵗ)·(−lr/(1 − β₁ᵗ))) + ε/(−lr/(1 − β₁ᵗ))).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");

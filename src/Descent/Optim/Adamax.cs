@@ -50,18 +50,14 @@ public sealed class Adamax : Optimizer
     private readonly StepLoop<AdamaxState, AdamaxJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_adamax</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. The infinity
     /// norm is PyTorch's differentiable form, the amax of the two candidates stacked (a tie shares the gradient).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");

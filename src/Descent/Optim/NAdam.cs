@@ -59,11 +59,7 @@ public sealed class NAdam : Optimizer
     private readonly StepLoop<NadamState, NadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_nadam</c> with <c>differentiable=True</c>: with
@@ -71,7 +67,7 @@ public sealed class NAdam : Optimizer
     /// the gradient and the first moment by tensors there, computed from its float32 <c>mu_product</c>, so both factors
     /// are float32 numbers (Python's <c>x / t</c> is <c>t.reciprocal() * x</c>).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay"),

@@ -159,9 +159,21 @@ public abstract class Optimizer
         if (closure is not null)
             using (GradMode.Set(true)) loss = closure();
         using (GradMode.Set(DifferentiableDefault))
-            foreach (var g in paramGroups) StepGroup(g);
+            foreach (var g in paramGroups)
+            {
+                if (ImplementationFlags.On(g, ImplementationFlags.Differentiable)) DifferentiableStep(g);
+                else StepGroup(g);
+            }
         return loss;
     }
+
+    /// <summary>
+    /// The update of a group with <c>differentiable</c> on, as recorded tensor operations (PyTorch's
+    /// <c>_single_tensor_*</c> with <c>differentiable=True</c>). Every optimizer that accepts the switch overrides it;
+    /// the others refuse the switch before a step, so this default is never reached through them.
+    /// </summary>
+    private protected virtual void DifferentiableStep(ParamGroup group) =>
+        throw new NotSupportedException($"{GetType().Name} has no differentiable step");
 
     /// <summary>
     /// Applies the update rule to every parameter of <paramref name="group"/> that has a gradient: the elementwise

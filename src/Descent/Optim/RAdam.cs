@@ -56,18 +56,14 @@ public sealed class RAdam : Optimizer
     private readonly StepLoop<RadamState, RadamJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_radam</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update
     /// (p ← p − (m/bc₁)·lr·(√bc₂ / (√v + ε))·r once the rectification r applies, p ← p − (m/bc₁)·lr before).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         var (beta1, beta2) = group.GetPair("betas");
         double lr = group.Lr, eps = group.GetDouble("eps"), weightDecay = group.GetDouble("weight_decay");

@@ -53,18 +53,14 @@ public sealed class Rprop : Optimizer
     private readonly StepLoop<RpropState, RpropJob> steps = new();
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_rprop</c> with <c>differentiable=True</c>: with
     /// <c>differentiable</c> the optimizer steps with gradients enabled, so autograd records the update. The step
     /// depends on the gradient only through signs, so no gradient flows back to it; it flows to the parameter.
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         var (etaMinus, etaPlus) = group.GetPair("etas");
         var (min, max) = group.GetPair("step_sizes");

@@ -65,18 +65,14 @@ public sealed class SGD : Optimizer
     private protected override string? SparseGradientError(ParamGroup group) => null;
 
     /// <inheritdoc/>
-    protected override void StepGroup(ParamGroup group)
-    {
-        if (ImplementationFlags.On(group, ImplementationFlags.Differentiable)) DifferentiableStep(group);
-        else steps.Run(this, group, new Rule(group));
-    }
+    protected override void StepGroup(ParamGroup group) => steps.Run(this, group, new Rule(group));
 
     /// <summary>
     /// The step as tensor operations, PyTorch's <c>_single_tensor_sgd</c> line for line: with <c>differentiable</c>
     /// the optimizer steps with gradients enabled, so autograd records the update (the first momentum buffer is a
     /// detached copy of the gradient, as in PyTorch).
     /// </summary>
-    private void DifferentiableStep(ParamGroup group)
+    private protected override void DifferentiableStep(ParamGroup group)
     {
         double lr = group.Lr, momentum = group.GetDouble("momentum"), dampening = group.GetDouble("dampening"),
             weightDecay = group.GetDouble("weight_decay");
