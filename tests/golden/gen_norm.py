@@ -12,16 +12,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from golden_json import enc
+
 torch.manual_seed(0)
-
-
-def num(v):
-    return v if v == v and abs(v) != float("inf") else str(v)
-
-
-def enc(t):
-    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""),
-            "data": [num(v) for v in t.detach().reshape(-1).tolist()]}
 
 
 def upstream_like(out):
