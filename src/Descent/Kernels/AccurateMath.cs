@@ -63,6 +63,23 @@ internal static class AccurateMath
         }
     }
 
+    /// <summary>
+    /// softplus(x) = log1p(e^{βx})/β, and x itself where βx is above the threshold, as <c>F.softplus</c>; log1p, not
+    /// log(1 + ·), which is 0 once e^{βx} is below the dtype's epsilon.
+    /// </summary>
+    internal readonly struct SoftplusOp<T>(T beta, T threshold) : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Invoke(T x) => Invoke(new Vector<T>(x))[0];
+
+        public Vector<T> Invoke(Vector<T> x)
+        {
+            var b = new Vector<T>(beta);
+            var bx = x * b;
+            var soft = new Log1pOp<T>().Invoke(V<T>.Exp(bx)) / b;
+            return Vector.ConditionalSelect(Vector.GreaterThan(bx, new Vector<T>(threshold)), x, soft);
+        }
+    }
+
     // The constants and the vector exp and log of the element type.
     private static class V<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -101,17 +101,8 @@ internal static class UnaryOps
     /// <summary>log(1 + exp(beta x)) / beta, linear above the threshold, like <c>torch.nn.functional.softplus</c>.</summary>
     public readonly struct Softplus(double beta, double threshold) : IUnarySpanOp
     {
-        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            T b = T.CreateTruncating(beta), th = T.CreateTruncating(threshold);
-            var log1p = new AccurateMath.Log1pOp<T>();
-            for (int i = 0; i < x.Length; i++)
-            {
-                // log1p, not T.LogP1 (log(1 + e^bx)), which is 0 once e^bx is below the dtype's epsilon.
-                T bx = x[i] * b;
-                d[i] = bx > th ? x[i] : log1p.Invoke(T.Exp(bx)) / b;
-            }
-        }
+        public void Invoke<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
+            VectorMap.Map(x, d, new AccurateMath.SoftplusOp<T>(T.CreateTruncating(beta), T.CreateTruncating(threshold)));
     }
 
     internal readonly struct SignOp<T> : IUnaryOperator<T> where T : unmanaged, IFloatingPointIeee754<T>
