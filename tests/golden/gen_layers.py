@@ -4,6 +4,7 @@ Usage: /usr/bin/python3 tests/golden/gen_layers.py > tests/Descent.Tests/Golden/
 Every case stores its inputs and parameters, so the C# tests need no random numbers; gradients are taken through
 sum(output * upstream) with a fixed upstream tensor. Error cases store PyTorch's message for bad arguments.
 """
+import copy
 import json
 import warnings
 import torch
@@ -58,10 +59,17 @@ for (name, dims, batch, cin, cout, size, kernel, stride, padding, dilation, grou
                                                 groups=groups, bias=bias)
     out = m(x)
     up, g = grads(out, {"input": x, "weight": m.weight, **({"bias": m.bias} if bias else {})})
+    # The same gradients in float64: float32 gradients that sum many products are checked against these, within
+    # PyTorch's own float32 error (its summation order is not part of the contract).
+    m64 = copy.deepcopy(m).double()
+    x64 = x.detach().double().requires_grad_(True)
+    (m64(x64) * up.double()).sum().backward()
+    g64 = {"input": enc(x64.grad), "weight": enc(m64.weight.grad), "bias": enc(m64.bias.grad) if bias else None}
     convs.append({"name": name, "dims": dims, "repr": repr(m), "stride": stride, "padding": padding, "dilation": dilation,
                   "groups": groups, "input": enc(x), "weight": enc(m.weight), "bias": enc(m.bias) if bias else None,
                   "output": enc(out), "upstream": enc(up), "grad_input": g["input"], "grad_weight": g["weight"],
-                  "grad_bias": g.get("bias")})
+                  "grad_bias": g.get("bias"), "grad_input_f64": g64["input"], "grad_weight_f64": g64["weight"],
+                  "grad_bias_f64": g64.get("bias")})
 
 # --- pooling: (name, kind, input shape, kwargs)
 pool_table = [

@@ -10,9 +10,9 @@ namespace Descent.Cli.Experiments;
 public sealed record EpochResult(int Epoch, double Seconds, double TestAccuracy, double MeanLoss);
 
 /// <summary>
-/// The Fashion-MNIST benchmark: an MLP 784-256-128-10 with ReLU, Adam(lr 1e-3), cross-entropy, batch 128, shuffled,
-/// <c>ManualSeed(seed)</c> (0 by default) — the same program as bench/torch_fashion_mnist.py, so epochs can be compared
-/// side by side.
+/// The Fashion-MNIST benchmark: one of <see cref="FashionMnistModels"/> (the MLP 784-256-128-10 by default, LeNet-5 or
+/// an LSTM classifier), Adam(lr 1e-3), cross-entropy, batch 128, shuffled, <c>ManualSeed(seed)</c> (0 by default) —
+/// the same program as bench/torch_fashion_mnist.py, so epochs can be compared side by side.
 /// </summary>
 public static class FashionMnistTraining
 {
@@ -38,19 +38,16 @@ public static class FashionMnistTraining
         return (x.Reshape(x.Size(0), -1), ds.Tensors[1]);
     }
 
-    /// <summary>The network, created in PyTorch's order so the same seed gives the same weights.</summary>
-    public static Sequential Network() => new(
-        new Linear(784, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, 10));
-
-    /// <summary>Trains for <paramref name="epochs"/> epochs, evaluating on the test set after each.</summary>
-    public static List<EpochResult> Run(string dataDir, int epochs, Action<int, double>? progress = null, int? trainLimit = null, long seed = 0)
+    /// <summary>Trains <paramref name="model"/> for <paramref name="epochs"/> epochs, evaluating on the test set after each.</summary>
+    public static List<EpochResult> Run(string dataDir, int epochs, Action<int, double>? progress = null, int? trainLimit = null, long seed = 0,
+        string model = "mlp")
     {
         var files = Locate(dataDir);
         var (x, y) = Load(files.TrainImages, files.TrainLabels);
         if (trainLimit is int n && n < x.Size(0)) (x, y) = (x[..n].Contiguous(), y[..n].Contiguous());
         var (tx, ty) = Load(files.TestImages, files.TestLabels);
         Torch.ManualSeed(seed);
-        var net = Network();
+        var net = FashionMnistModels.Create(model);
         var opt = new Adam(net.Parameters(), lr: 1e-3);
         var lossFn = new CrossEntropyLoss();
         var loader = new DataLoader(new TensorDataset(x, y), batchSize: 128, shuffle: true);

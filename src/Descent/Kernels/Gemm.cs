@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -83,13 +84,60 @@ internal static class Gemm
             var row = c.Slice(i * ldc, n);
             if (beta == T.Zero) row.Clear();
             else if (beta != T.One) ScaleInPlace(row, beta);
+            nint aStep = transA ? lda : 1;
+            ref T ai = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), transA ? i : (nint)i * lda);
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+                j = RowBlocks512(ref ai, aStep, k, alpha, b, ldb, row);
+            // The columns left, as axpy's over rows of B: the same operations per element as the blocks.
+            if (j < n)
+                for (int p = 0; p < k; p++)
+                    // No skipping of zero aip: 0·inf must give nan in C, as BLAS (and so PyTorch) computes it.
+                    AddScaled(b.Slice(p * ldb + j, n - j), alpha * Unsafe.Add(ref ai, p * aStep), row.Slice(j));
+        }
+    }
+
+    /// <summary>
+    /// One row of C in blocks of four 512-bit vectors held in registers over the whole k loop, so C is read and
+    /// written once rather than once per p. Each element gets acc ← acc + b·(alpha·a) for p = 0…k-1 from C's value,
+    /// multiply then add: the bits of the axpy form. Returns the first column not done.
+    /// </summary>
+    private static int RowBlocks512<T>(ref T ai, nint aStep, int k, T alpha, ReadOnlySpan<T> b, int ldb, Span<T> row)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count, n = row.Length, j = 0;
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        ref T rc = ref MemoryMarshal.GetReference(row);
+        for (; j + 4 * w <= n; j += 4 * w)
+        {
+            var c0 = Vector512.LoadUnsafe(ref rc, (nuint)j);
+            var c1 = Vector512.LoadUnsafe(ref rc, (nuint)(j + w));
+            var c2 = Vector512.LoadUnsafe(ref rc, (nuint)(j + 2 * w));
+            var c3 = Vector512.LoadUnsafe(ref rc, (nuint)(j + 3 * w));
+            ref T bj = ref Unsafe.Add(ref rb, j);
             for (int p = 0; p < k; p++)
             {
-                // No skipping of zero aip: 0·inf must give nan in C, as BLAS (and so PyTorch) computes it.
-                T aip = transA ? a[p * lda + i] : a[i * lda + p];
-                AddScaled(b.Slice(p * ldb, n), alpha * aip, row);
+                var s = Vector512.Create(alpha * Unsafe.Add(ref ai, p * aStep));
+                ref T bp = ref Unsafe.Add(ref bj, (nint)p * ldb);
+                c0 += Vector512.LoadUnsafe(ref bp) * s;
+                c1 += Vector512.LoadUnsafe(ref bp, (nuint)w) * s;
+                c2 += Vector512.LoadUnsafe(ref bp, (nuint)(2 * w)) * s;
+                c3 += Vector512.LoadUnsafe(ref bp, (nuint)(3 * w)) * s;
             }
+            c0.StoreUnsafe(ref rc, (nuint)j);
+            c1.StoreUnsafe(ref rc, (nuint)(j + w));
+            c2.StoreUnsafe(ref rc, (nuint)(j + 2 * w));
+            c3.StoreUnsafe(ref rc, (nuint)(j + 3 * w));
         }
+        for (; j + w <= n; j += w)
+        {
+            var c0 = Vector512.LoadUnsafe(ref rc, (nuint)j);
+            ref T bj = ref Unsafe.Add(ref rb, j);
+            for (int p = 0; p < k; p++)
+                c0 += Vector512.LoadUnsafe(ref Unsafe.Add(ref bj, (nint)p * ldb)) * Vector512.Create(alpha * Unsafe.Add(ref ai, p * aStep));
+            c0.StoreUnsafe(ref rc, (nuint)j);
+        }
+        return j;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Descent.Kernels;
 
@@ -53,30 +54,7 @@ internal static class WindowKernels
         {
             int bl = batch * w.L;
             for (int b = 0; b < batch; b++)
-            {
-                var src = x.AsSpan(xOffset + (b * channels + c) * w.Plane, w.Plane);
-                for (int ki = 0; ki < w.KH; ki++)
-                    for (int kj = 0; kj < w.KW; kj++)
-                    {
-                        var dst = cols.AsSpan(((c * w.KH + ki) * w.KW + kj) * bl + b * w.L, w.L);
-                        int iw0 = kj * w.DW - w.PW;
-                        // A unit-stride tap whose row lies inside the input is one copy per output row.
-                        bool inside = w.SW == 1 && iw0 >= 0 && iw0 + w.OW <= w.W;
-                        for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
-                        {
-                            int ih = oh * w.SH - w.PH + ki * w.DH;
-                            var d = dst.Slice(l, w.OW);
-                            if ((uint)ih >= (uint)w.H) { d.Clear(); continue; }
-                            var row = src.Slice(ih * w.W, w.W);
-                            if (inside) { row.Slice(iw0, w.OW).CopyTo(d); continue; }
-                            for (int ow = 0; ow < d.Length; ow++)
-                            {
-                                int iw = iw0 + ow * w.SW;
-                                d[ow] = (uint)iw < (uint)w.W ? row[iw] : T.Zero;
-                            }
-                        }
-                    }
-            }
+                Im2ColChannel<T>(x.AsSpan(xOffset + (b * channels + c) * w.Plane, w.Plane), cols.AsSpan(c * w.K * bl), bl, b * w.L, w);
         }
     }
 
@@ -86,27 +64,78 @@ internal static class WindowKernels
         {
             int bl = batch * w.L;
             for (int b = 0; b < batch; b++)
-            {
-                var dst = x.AsSpan((b * channels + c) * w.Plane, w.Plane);
-                for (int ki = 0; ki < w.KH; ki++)
-                    for (int kj = 0; kj < w.KW; kj++)
-                    {
-                        var src = cols.AsSpan(colsOffset + ((c * w.KH + ki) * w.KW + kj) * bl + b * w.L, w.L);
-                        int iw0 = kj * w.DW - w.PW;
-                        for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
-                        {
-                            int ih = oh * w.SH - w.PH + ki * w.DH;
-                            if ((uint)ih >= (uint)w.H) continue;
-                            var row = dst.Slice(ih * w.W, w.W);
-                            for (int ow = 0; ow < w.OW; ow++)
-                            {
-                                int iw = iw0 + ow * w.SW;
-                                if ((uint)iw < (uint)w.W) row[iw] += src[l + ow];
-                            }
-                        }
-                    }
-            }
+                Col2ImChannel<T>(cols.AsSpan(colsOffset + c * w.K * bl), bl, b * w.L, x.AsSpan((b * channels + c) * w.Plane, w.Plane), w);
         }
+    }
+
+    /// <summary>The columns of one image [C·KH·KW, L] (<paramref name="cols"/> holds exactly them), on the calling thread.</summary>
+    public static void Im2ColImage<T>(ReadOnlySpan<T> image, Span<T> cols, int channels, Window w) where T : unmanaged, INumberBase<T>
+    {
+        for (int c = 0; c < channels; c++) Im2ColChannel(image.Slice(c * w.Plane, w.Plane), cols.Slice(c * w.K * w.L), w.L, 0, w);
+    }
+
+    /// <summary>Adds one image's columns [C·KH·KW, L] into the image, on the calling thread: the adjoint of <see cref="Im2ColImage"/>.</summary>
+    public static void Col2ImImage<T>(ReadOnlySpan<T> cols, Span<T> image, int channels, Window w) where T : unmanaged, INumberBase<T>
+    {
+        for (int c = 0; c < channels; c++) Col2ImChannel(cols.Slice(c * w.K * w.L), w.L, 0, image.Slice(c * w.Plane, w.Plane), w);
+    }
+
+    /// <summary>
+    /// One channel's plane into its KH·KW rows of columns: tap (ki, kj) is the row at (ki·KW + kj)·<paramref name="ld"/>,
+    /// and this image's positions start at column <paramref name="col0"/> of it.
+    /// </summary>
+    private static void Im2ColChannel<T>(ReadOnlySpan<T> src, Span<T> rows, int ld, int col0, Window w) where T : unmanaged, INumberBase<T>
+    {
+        for (int ki = 0; ki < w.KH; ki++)
+            for (int kj = 0; kj < w.KW; kj++)
+            {
+                var dst = rows.Slice((ki * w.KW + kj) * ld + col0, w.L);
+                int iw0 = kj * w.DW - w.PW;
+                // A unit-stride tap whose row lies inside the input is one copy per output row.
+                bool inside = w.SW == 1 && iw0 >= 0 && iw0 + w.OW <= w.W;
+                for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
+                {
+                    int ih = oh * w.SH - w.PH + ki * w.DH;
+                    var d = dst.Slice(l, w.OW);
+                    if ((uint)ih >= (uint)w.H) { d.Clear(); continue; }
+                    var row = src.Slice(ih * w.W, w.W);
+                    if (inside) { row.Slice(iw0, w.OW).CopyTo(d); continue; }
+                    for (int ow = 0; ow < d.Length; ow++)
+                    {
+                        int iw = iw0 + ow * w.SW;
+                        d[ow] = (uint)iw < (uint)w.W ? row[iw] : T.Zero;
+                    }
+                }
+            }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2ColChannel"/>: one channel's rows of columns added into its plane.</summary>
+    private static void Col2ImChannel<T>(ReadOnlySpan<T> rows, int ld, int col0, Span<T> dst, Window w) where T : unmanaged, INumberBase<T>
+    {
+        for (int ki = 0; ki < w.KH; ki++)
+            for (int kj = 0; kj < w.KW; kj++)
+            {
+                var src = rows.Slice((ki * w.KW + kj) * ld + col0, w.L);
+                int iw0 = kj * w.DW - w.PW;
+                bool inside = w.SW == 1 && iw0 >= 0 && iw0 + w.OW <= w.W;
+                for (int oh = 0, l = 0; oh < w.OH; oh++, l += w.OW)
+                {
+                    int ih = oh * w.SH - w.PH + ki * w.DH;
+                    if ((uint)ih >= (uint)w.H) continue;
+                    var row = dst.Slice(ih * w.W, w.W);
+                    if (inside)
+                    {
+                        var d = row.Slice(iw0, w.OW);
+                        TensorPrimitives.Add(d, src.Slice(l, w.OW), d);
+                        continue;
+                    }
+                    for (int ow = 0; ow < w.OW; ow++)
+                    {
+                        int iw = iw0 + ow * w.SW;
+                        if ((uint)iw < (uint)w.W) row[iw] += src[l + ow];
+                    }
+                }
+            }
     }
 
     /// <summary>

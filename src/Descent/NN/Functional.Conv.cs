@@ -3,8 +3,8 @@ using Descent.Tensors;
 
 namespace Descent.NN;
 
-// Convolutions as im2col and one matrix product per group: the columns hold the whole batch, so the product is a
-// single GEMM of [C_out/groups, C_in/groups·kH·kW] by [C_in/groups·kH·kW, N·H_out·W_out].
+// Convolutions as one op (Tensor.Convolution): per image, im2col into a cached buffer and one matrix product per group
+// straight into the output.
 public static partial class Functional
 {
     /// <summary>
@@ -86,17 +86,7 @@ public static partial class Functional
         }
         int oh = (h + totalH - effH) / stride.First + 1, ow = (wd + totalW - effW) / stride.Second + 1;
         var win = new Window(h, wd, kh, kw, stride.First, stride.Second, padH, padW, dilation.First, dilation.Second, oh, ow);
-        int n = x.shape[0];
-
-        var cols = Tensor.Im2Col(x, win);
-        int kg = cinG * kh * kw, coutG = cout / groups;
-        Tensor y;
-        if (groups == 1) y = weight.Reshape(cout, kg).Mm(cols);
-        else y = weight.Reshape(groups, coutG, kg).Bmm(cols.View(groups, kg, n * win.L));
-        // [C_out, N·L] to [N, C_out, H_out, W_out].
-        y = y.View(cout, n, oh, ow).Permute(1, 0, 2, 3);
-        if (bias is not null) y = y.Add(bias.View(1, cout, 1, 1));
-        return y.Contiguous();
+        return Tensor.Convolution(x, weight, bias, win, groups);
     }
 
     private static void CheckConvArguments(ConvPadding padding, IntPair stride, IntPair dilation, int groups, bool oneD)

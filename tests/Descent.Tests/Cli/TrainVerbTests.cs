@@ -76,6 +76,7 @@ public class TrainVerbTests
     [InlineData("train")]
     [InlineData("train", "mnist")]
     [InlineData("train", "fashion-mnist", "--epochs", "0")]
+    [InlineData("train", "fashion-mnist", "--model", "resnet")]
     public void BadArgumentsFailInOneLine(params string[] args)
     {
         var (code, _, err) = LabHarness.Run(args);
@@ -83,9 +84,28 @@ public class TrainVerbTests
         Assert.Single(err.TrimEnd().Split('\n'));
     }
 
-    [Fact]
-    public void TheNetworkIsTheBenchmarks()
+    [Theory]
+    [InlineData("mlp", 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10)]
+    [InlineData("cnn", 6 * 25 + 6 + 16 * 6 * 25 + 16 + 256 * 120 + 120 + 120 * 84 + 84 + 84 * 10 + 10)]
+    [InlineData("lstm", 4 * 64 * (28 + 64 + 2) + 64 * 10 + 10)]
+    public void TheNetworksAreTheBenchmarks(string model, int parameters)
     {
-        Assert.Equal(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10, FashionMnistTraining.Network().Parameters().Sum(p => p.Numel));
+        Assert.Equal(parameters, FashionMnistModels.Create(model).Parameters().Sum(p => p.Numel));
+    }
+
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("lstm")]
+    public void TrainsTheConvolutionalAndRecurrentNetworks(string model)
+    {
+        var dir = TinyFashionMnist(512, 100);
+        var (code, stdout, err) = LabHarness.Run("train", "fashion-mnist", "--model", model, "--data", dir, "--epochs", "3", "--threads", "1", "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(model, doc.RootElement.GetProperty("model").GetString());
+        var epochs = doc.RootElement.GetProperty("epochs").EnumerateArray().ToArray();
+        // Twelve Adam steps at 1e-3 are too few to learn the task, but each epoch's mean loss must fall.
+        for (int e = 1; e < epochs.Length; e++)
+            Assert.True(epochs[e].GetProperty("mean_loss").GetDouble() < epochs[e - 1].GetProperty("mean_loss").GetDouble(), stdout);
     }
 }
