@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Descent.Kernels;
 
@@ -141,34 +142,51 @@ internal static class WindowKernels
     /// <summary>
     /// Max pooling of <paramref name="planes"/> planes: each output is its window's maximum (NaN wins, the first of
     /// equal values wins) and its index in the plane, PyTorch's CPU kernel rule, which also gives an all -inf window
-    /// its first element.
+    /// its first element. Planes are spread over the worker pool.
     /// </summary>
-    public static void MaxPool<T>(ReadOnlySpan<T> x, Span<T> y, Span<long> indices, int planes, Window w) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void MaxPool<T>(T[] x, int xOffset, T[] y, long[] indices, int planes, Window w) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int p = 0; p < planes; p++)
+        var job = new MaxPoolJob<T>(x, xOffset, y, indices, planes, w);
+        int chunks = Math.Min(planes, 64);
+        WorkerPool.Run(job, chunks, (long)planes * w.L * w.K < ParallelElements ? 1 : WorkerPool.NumThreads);
+    }
+
+    private sealed class MaxPoolJob<T>(T[] x, int xOffset, T[] y, long[] indices, int planes, Window w) : ChunkWork
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public override void RunChunk(int chunk)
         {
-            var src = x.Slice(p * w.Plane, w.Plane);
-            int o = p * w.L;
-            for (int oh = 0; oh < w.OH; oh++)
+            int chunks = Math.Min(planes, 64);
+            int lo = (int)((long)planes * chunk / chunks), hi = (int)((long)planes * (chunk + 1) / chunks);
+            for (int p = lo; p < hi; p++)
+                MaxPoolPlane(ref x[xOffset + p * w.Plane], ref y[p * w.L], ref indices[p * w.L], w);
+        }
+    }
+
+    /// <summary>One plane of <see cref="MaxPool"/>; the running maximum is kept by selects, as random data defeats branch prediction.</summary>
+    private static void MaxPoolPlane<T>(ref T src, ref T dst, ref long ind, Window w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int o = 0;
+        for (int oh = 0; oh < w.OH; oh++)
+        {
+            int h0 = oh * w.SH - w.PH, h1 = Math.Min(h0 + (w.KH - 1) * w.DH + 1, w.H);
+            while (h0 < 0) h0 += w.DH;
+            for (int ow = 0; ow < w.OW; ow++, o++)
             {
-                int h0 = oh * w.SH - w.PH, h1 = Math.Min(h0 + (w.KH - 1) * w.DH + 1, w.H);
-                while (h0 < 0) h0 += w.DH;
-                for (int ow = 0; ow < w.OW; ow++, o++)
-                {
-                    int w0 = ow * w.SW - w.PW, w1 = Math.Min(w0 + (w.KW - 1) * w.DW + 1, w.W);
-                    while (w0 < 0) w0 += w.DW;
-                    int best = h0 * w.W + w0;
-                    T max = T.NegativeInfinity;
-                    for (int ih = h0; ih < h1; ih += w.DH)
-                        for (int iw = w0; iw < w1; iw += w.DW)
-                        {
-                            int i = ih * w.W + iw;
-                            T v = src[i];
-                            if (v > max || T.IsNaN(v)) { max = v; best = i; }
-                        }
-                    y[o] = max;
-                    indices[o] = best;
-                }
+                int w0 = ow * w.SW - w.PW, w1 = Math.Min(w0 + (w.KW - 1) * w.DW + 1, w.W);
+                while (w0 < 0) w0 += w.DW;
+                int best = h0 * w.W + w0;
+                T max = T.NegativeInfinity;
+                for (int ih = h0; ih < h1; ih += w.DH)
+                    for (int i = ih * w.W + w0, end = ih * w.W + w1; i < end; i += w.DW)
+                    {
+                        T v = Unsafe.Add(ref src, i);
+                        bool take = v > max || T.IsNaN(v);
+                        max = take ? v : max;
+                        best = take ? i : best;
+                    }
+                Unsafe.Add(ref dst, o) = max;
+                Unsafe.Add(ref ind, o) = best;
             }
         }
     }

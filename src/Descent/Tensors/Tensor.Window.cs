@@ -41,8 +41,9 @@ public sealed partial class Tensor
         var y = AllocateForOverwrite(xc.DType, outShape);
         var idx = AllocateForOverwrite(DType.Int64, (int[])outShape.Clone());
         int planes = batch * channels;
-        if (xc.DType == DType.Float32) WindowKernels.MaxPool<float>(xc.AsSpan<float>(), y.AsSpan<float>(), idx.AsSpan<long>(), planes, w);
-        else WindowKernels.MaxPool<double>(xc.AsSpan<double>(), y.AsSpan<double>(), idx.AsSpan<long>(), planes, w);
+        if (planes == 0 || w.L == 0) { }
+        else if (xc.DType == DType.Float32) WindowKernels.MaxPool(xc.Data<float>(), xc.offset, y.Data<float>(), idx.Data<long>(), planes, w);
+        else WindowKernels.MaxPool(xc.Data<double>(), xc.offset, y.Data<double>(), idx.Data<long>(), planes, w);
         if (Graph.Needs(x)) Graph.Attach(y, new MaxPoolBackward(xc.shape, idx, name), x);
         return (y, idx);
     }

@@ -154,6 +154,9 @@ public abstract class RNNBase : Module
         if (steps == 0) throw new ArgumentException("Expected sequence length to be larger than 0 in RNN");
         // The input projection of every step at once: [L·N, H_in] · W_ihᵀ + b_ih.
         var xp = Functional.Linear(x.Reshape(steps * batch, x.Shape[2]), wIh, bIh).View(steps, batch, gateCount * HiddenSize);
+        // An LSTM direction runs as one op: the same numbers as the steps below, without a dozen nodes per step.
+        if (c is not null && gateCount == 4 && !referenceSteps && Tensor.LstmLayerApplies(xp, h, c, wHh, bHh))
+            return Tensor.LstmLayer(xp, h, c, wHh, bHh, reverse);
         var outs = new Tensor[steps];
         for (int s = 0; s < steps; s++)
         {
@@ -169,6 +172,14 @@ public abstract class RNNBase : Module
         if (!t.shape.AsSpan().SequenceEqual(expected))
             throw new ArgumentException($"{what} ({expected[0]}, {expected[1]}, {expected[2]}), got {ShapeHelper.Format(t.shape)}");
     }
+
+    [ThreadStatic] private static bool referenceSteps;
+
+    /// <summary>
+    /// On this thread, whether LSTM layers run as per-step tensor ops (the reference the fused op is tested against)
+    /// rather than as one fused op.
+    /// </summary>
+    internal static bool ReferenceSteps { get => referenceSteps; set => referenceSteps = value; }
 
     /// <summary>A double as Python's repr writes a float.</summary>
     internal static string PyFloat(double v) =>

@@ -1,0 +1,61 @@
+using Descent.Autograd;
+using Descent.Kernels;
+
+namespace Descent.Tensors;
+
+// A whole LSTM layer direction as one op and one node (see LstmKernels); Descent.NN's RNNBase checks the arguments.
+public sealed partial class Tensor
+{
+    /// <summary>Whether <see cref="LstmLayer"/> takes these operands: one floating dtype throughout.</summary>
+    internal static bool LstmLayerApplies(Tensor xp, Tensor h0, Tensor c0, Tensor w, Tensor? b)
+    {
+        var d = xp.DType;
+        return (d == DType.Float32 || d == DType.Float64) && h0.DType == d && c0.DType == d && w.DType == d && (b is null || b.DType == d);
+    }
+
+    /// <summary>
+    /// The LSTM recurrence over xp [T, B, 4H] (the input projection, time order) from h0, c0 [B, H] with W_hh [4H, H]
+    /// and b_hh [4H]: the outputs h_t [T, B, H] in time order and the final h and c. <paramref name="reverse"/> runs
+    /// from the last step to the first.
+    /// </summary>
+    internal static (Tensor Output, Tensor H, Tensor C) LstmLayer(Tensor xp, Tensor h0, Tensor c0, Tensor w, Tensor? b, bool reverse)
+    {
+        int steps = xp.shape[0], batch = xp.shape[1], hidden = h0.shape[^1];
+        var state = new LstmLayerState(steps, batch, hidden, reverse, xp.DType);
+        using (GradMode.Set(false))
+        {
+            state.Hs.Narrow(0, 0, 1).CopyFromUnchecked(h0.Reshape(1, batch, hidden));
+            state.Cs.Narrow(0, 0, 1).CopyFromUnchecked(c0.Reshape(1, batch, hidden));
+            Tensor xc = xp.Contiguous(), wc = w.Contiguous(), bc = b?.Contiguous()!;
+            if (xp.DType == DType.Float32)
+                LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<float>(), wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(), reverse,
+                    state.Hs.AsSpan<float>(), state.Cs.AsSpan<float>(), state.Acts.AsSpan<float>());
+            else
+                LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<double>(), wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(), reverse,
+                    state.Hs.AsSpan<double>(), state.Cs.AsSpan<double>(), state.Acts.AsSpan<double>());
+        }
+        // Outputs are copies: a caller writing into them in place must not change what backward reads.
+        var output = Allocate(xp.DType, [steps, batch, hidden]);
+        for (int s = 0; s < steps; s++)
+            output.Select(0, reverse ? steps - 1 - s : s).CopyFromUnchecked(state.Hs.Select(0, s + 1));
+        var hT = state.Hs.Select(0, steps).Clone();
+        var cT = state.Cs.Select(0, steps).Clone();
+        bool needs = GradMode.IsEnabled && (xp.RequiresGrad || h0.RequiresGrad || c0.RequiresGrad || w.RequiresGrad || b?.RequiresGrad == true);
+        if (!needs) return (output, hT, cT);
+        var node = new LstmLayerBackward(xp, h0, c0, w, b, state);
+        Graph.Connect(node, b is null ? [xp, h0, c0, w] : [xp, h0, c0, w, b]);
+        output.gradFn = hT.gradFn = cT.gradFn = node;
+        (output.outputNr, hT.outputNr, cT.outputNr) = (0, 1, 2);
+        return (output, hT, cT);
+    }
+}
+
+/// <summary>What the forward of <see cref="Tensor.LstmLayer"/> keeps for backward: h and c of every step and the gate activations.</summary>
+internal sealed class LstmLayerState(int steps, int batch, int hidden, bool reverse, DType dtype)
+{
+    public readonly int Steps = steps, Batch = batch, Hidden = hidden;
+    public readonly bool Reverse = reverse;
+    public readonly Tensor Hs = Tensor.Allocate(dtype, [steps + 1, batch, hidden]);
+    public readonly Tensor Cs = Tensor.Allocate(dtype, [steps + 1, batch, hidden]);
+    public readonly Tensor Acts = Tensor.Allocate(dtype, [steps, batch, 4 * hidden]);
+}
