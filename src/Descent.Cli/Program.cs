@@ -9,7 +9,7 @@ public static class Cli
 
     private static readonly Dictionary<string, string> VerbUsage = new()
     {
-        ["compare"] = "descent compare [--opt NAME:k=v,k=v ...] [--dataset quadratic|clusters|fashion-mnist] [--data DIR] [--limit N] "
+        ["compare"] = "descent compare [--opt NAME:k=v,k=v ...] [--dataset quadratic|clusters|fashion-mnist] [--model mlp|cnn|lstm] [--data DIR] [--limit N] "
             + "[--epochs N] [--batch-size N] [--seed N] [--log] [--json] [--out DIR]\n"
             + "  optimizers race on the same batches; NAME is sgd, momentum, nesterov or any Descent.Optim class (case-insensitive); "
             + "options as in PyTorch (lr=0.01, weight_decay=1e-4 or weightDecay=1e-4, betas=0.9/0.99)",

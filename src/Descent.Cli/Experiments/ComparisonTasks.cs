@@ -48,11 +48,13 @@ public static class ComparisonTasks
 
     /// <summary>
     /// Fashion-MNIST from <paramref name="directory"/>: the first <paramref name="trainLimit"/> training images
-    /// (pixels scaled to [0, 1], flattened), a 784-64-10 network, cross-entropy; accuracy on the 10,000 test images.
-    /// Throws <see cref="CliException"/> with the install hint when the files are missing.
+    /// (pixels scaled to [0, 1], flattened), cross-entropy; accuracy on the 10,000 test images. The network is
+    /// <paramref name="model"/>: "mlp" (784-64-10), "cnn" (LeNet-5) or "lstm" (the rows of an image as a sequence),
+    /// see <see cref="FashionMnistModels"/>. Throws <see cref="CliException"/> with the install hint when the files are missing.
     /// </summary>
-    public static ComparisonTask FashionMnist(string directory, int trainLimit = DefaultFashionMnistLimit)
+    public static ComparisonTask FashionMnist(string directory, int trainLimit = DefaultFashionMnistLimit, string model = "mlp")
     {
+        if (model != "mlp") FashionMnistModels.Create(model); // an unknown name fails before the data is read
         string Require(string name) => Descent.Data.IdxReader.Find(directory, name) ?? throw new CliException(
             $"Fashion-MNIST not found in {directory} (need {name}[.gz]); install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
         string trainImages = Require("train-images-idx3-ubyte"), trainLabels = Require("train-labels-idx1-ubyte");
@@ -60,11 +62,11 @@ public static class ComparisonTasks
         return new ComparisonTask
         {
             Name = "fashion-mnist",
-            Description = $"Fashion-MNIST ({directory}): the first {Math.Min(trainLimit, 60_000):N0} training images, 28×28 flattened; "
-                + "network 784-64-10 (ReLU); cross-entropy loss; accuracy on the 10,000 test images",
+            Description = $"Fashion-MNIST ({directory}): the first {Math.Min(trainLimit, 60_000):N0} training images, 28×28; "
+                + $"network {(model == "mlp" ? "784-64-10 (ReLU)" : FashionMnistModels.Describe(model))}; cross-entropy loss; accuracy on the 10,000 test images",
             MakeData = () => LoadImages(trainImages, trainLabels, trainLimit),
             MakeTestData = () => LoadImages(testImages, testLabels, int.MaxValue),
-            MakeModel = () => new TutorialNet(784, 64, 10),
+            MakeModel = model == "mlp" ? () => new TutorialNet(784, 64, 10) : () => FashionMnistModels.Create(model),
             Loss = (logits, target) => Descent.NN.Functional.CrossEntropy(logits, target),
             Classification = true,
             DefaultEpochs = 1,
@@ -73,13 +75,18 @@ public static class ComparisonTasks
     }
 
     /// <summary>Resolves <c>--dataset</c>; unknown names are a command-line error.</summary>
-    public static ComparisonTask ByName(string name, string dataDir, int? trainLimit) => name.ToLowerInvariant() switch
+    public static ComparisonTask ByName(string name, string dataDir, int? trainLimit, string? model = null)
     {
-        "quadratic" => Quadratic,
-        "clusters" => Clusters,
-        "fashion-mnist" or "fashion_mnist" or "fashionmnist" => FashionMnist(dataDir, trainLimit ?? DefaultFashionMnistLimit),
-        _ => throw new CliException($"--dataset: unknown dataset '{name}'; known: {string.Join(", ", Names)}"),
-    };
+        var task = name.ToLowerInvariant() switch
+        {
+            "quadratic" => Quadratic,
+            "clusters" => Clusters,
+            "fashion-mnist" or "fashion_mnist" or "fashionmnist" => FashionMnist(dataDir, trainLimit ?? DefaultFashionMnistLimit, model ?? "mlp"),
+            _ => throw new CliException($"--dataset: unknown dataset '{name}'; known: {string.Join(", ", Names)}"),
+        };
+        if (model is not null && task.MakeTestData is null) throw new CliException("--model applies to --dataset fashion-mnist only");
+        return task;
+    }
 
     private static (Tensor X, Tensor Y) LoadImages(string imagesPath, string labelsPath, int limit)
     {

@@ -22,7 +22,8 @@ internal static class CompareVerb
         int? limit = args.String("limit") is null ? null : args.Int("limit", 0, min: 1);
         var optTexts = args.All("opt");
         var specs = optTexts.Count == 0 ? Comparison.TutorialOptimizers() : LabOptimizers.ParseAll(optTexts);
-        var task = ComparisonTasks.ByName(datasetName, dataDir, limit);
+        string? model = args.String("model");
+        var task = ComparisonTasks.ByName(datasetName, dataDir, limit, model);
         if (limit is not null && task.MakeTestData is null) throw new CliException("--limit applies to --dataset fashion-mnist only");
         int epochs = args.Int("epochs", task.DefaultEpochs, min: 1);
         int batch = args.Int("batch-size", task.DefaultBatchSize, min: 1);

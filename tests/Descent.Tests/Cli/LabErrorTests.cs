@@ -21,6 +21,8 @@ public class LabErrorTests
     [InlineData("unknown dataset 'mnist'", "compare", "--dataset", "mnist")]
     [InlineData("apt-get install dataset-fashion-mnist", "compare", "--dataset", "fashion-mnist", "--data", "/nonexistent/fashion")]
     [InlineData("--limit applies to --dataset fashion-mnist only", "compare", "--limit", "10")]
+    [InlineData("--model applies to --dataset fashion-mnist only", "compare", "--model", "cnn")]
+    [InlineData("unknown model 'resnet'; known: mlp, cnn, lstm", "compare", "--dataset", "fashion-mnist", "--model", "resnet")]
     [InlineData("--epochs must be at least 1", "compare", "--epochs", "0")]
     [InlineData("unknown option '--bogus'", "lr-sweep", "--bogus", "1")]
     [InlineData("--lrs expects comma-separated numbers, got 'a'", "lr-sweep", "--lrs", "0.1,a")]

@@ -103,8 +103,11 @@ public class LabOptimizersTests
         Assert.Throws<InvalidDataException>(() => Descent.Data.IdxReader.Read(Path.Combine(dir, "bad")));
     }
 
-    [Fact]
-    public void FashionMnistComparisonRunsOnIdxFiles()
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn")]
+    [InlineData("lstm")]
+    public void FashionMnistComparisonRunsOnIdxFiles(string model)
     {
         // A tiny stand-in for the real files, so the test needs no dataset package.
         string dir = LabHarness.TempDir("fashion");
@@ -122,9 +125,10 @@ public class LabOptimizersTests
         Write("t10k-images-idx3-ubyte", ImagesHeader(64), 64, 784, _ => (byte)rng.Next(256));
         Write("t10k-labels-idx1-ubyte", LabelsHeader(64), 64, 1, i => (byte)(i % 10));
         string outDir = LabHarness.TempDir("fashion-out");
-        var (code, stdout, err) = LabHarness.Run("compare", "--dataset", "fashion-mnist", "--data", dir, "--limit", "128", "--out", outDir);
+        var (code, stdout, err) = LabHarness.Run("compare", "--dataset", "fashion-mnist", "--model", model, "--data", dir, "--limit", "128", "--out", outDir);
         Assert.True(code == 0, err);
         Assert.Contains("Test accuracy", stdout);
+        Assert.Contains(model switch { "cnn" => "LeNet-5", "lstm" => "LSTM classifier", _ => "784-64-10" }, File.ReadAllText(Path.Combine(outDir, "report.html")));
         // 128 images in batches of 64, one epoch.
         Assert.Equal(2, LabHarness.CsvRows(Path.Combine(outDir, "losses.csv"), out _).Length);
     }
