@@ -5,6 +5,9 @@ Usage (from the repository root, after `dotnet build -c Release src/Descent.Cli`
   /usr/bin/python3 bench/side_by_side.py gemm --threads 2
   /usr/bin/python3 bench/side_by_side.py optim --threads 1 [--n 10000000] [--tensors K] [--seconds S] [--only A,B] [--repeat R]
   /usr/bin/python3 bench/side_by_side.py tutorial [--repeat N] [--fresh K]
+  /usr/bin/python3 bench/side_by_side.py fashion-mnist --model mlp|cnn|lstm [--threads N] [--torch-threads 1,2] [--seeds 0,1,2] [--epochs E]
+(fashion-mnist trains the same network on the same data, seed by seed, Descent then PyTorch at each of its thread
+counts; it reports the mean epoch time, test accuracy and peak memory, and the speedup against PyTorch's best.)
 (optim --repeat R runs both benchmarks R times, alternating, and keeps each figure's best: on a shared machine the
 best run is the least disturbed one.)
 Needs: apt-get install python3-torch libopenblas0-pthread
@@ -104,8 +107,35 @@ def tutorial(threads):
     print(f"{'later runs (best)':>34} {o_best:9.2f} {t_best:9.2f} {t_best / o_best:8.1f}")
     print(f"{'per step, later runs (µs)':>34} {o_best * 1e3 / steps:9.2f} {t_best * 1e3 / steps:9.2f}")
 
+def fashion_mnist(threads):
+    model, epochs = option("--model", "mlp"), option("--epochs", "1")
+    seeds = option("--seeds", "0").split(",")
+    torch_threads = option("--torch-threads", str(threads)).split(",")
+    ours, theirs = [], {t: [] for t in torch_threads}
+    for seed in seeds:
+        ours.append(last_json(DESCENT + ["train", "fashion-mnist", "--model", model, "--epochs", epochs, "--threads", str(threads),
+                                         "--seed", seed, "--json"]))
+        for t in torch_threads:
+            theirs[t].append(last_json([sys.executable, os.path.join(ROOT, "bench/torch_fashion_mnist.py"), "--model", model,
+                                        "--epochs", epochs, "--threads", t, "--seed", seed]))
+
+    def summary(runs):
+        seconds = [e["seconds"] for r in runs for e in r["epochs"]]
+        accuracy = [r["epochs"][-1]["test_accuracy"] for r in runs]
+        return sum(seconds) / len(seconds), sum(accuracy) / len(accuracy), max(r["peak_memory_mb"] for r in runs)
+
+    o = summary(ours)
+    best_t = min(torch_threads, key=lambda t: summary(theirs[t])[0])
+    print(f"Fashion-MNIST {model}, {epochs} epoch(s), seeds {','.join(seeds)}: mean epoch seconds, mean final test accuracy, peak MB")
+    print(f"{'':>22} {'seconds':>8} {'accuracy':>9} {'peak MB':>8}")
+    print(f"{f'Descent, {threads} thread(s)':>22} {o[0]:8.2f} {o[1]:9.4f} {o[2]:8.0f}")
+    for t in torch_threads:
+        p = summary(theirs[t])
+        print(f"{f'PyTorch, {t} thread(s)':>22} {p[0]:8.2f} {p[1]:9.4f} {p[2]:8.0f}")
+    print(f"speedup against PyTorch's best ({best_t} thread(s)): {summary(theirs[best_t])[0] / o[0]:.2f}x")
+
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm", "optim", "tutorial"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("gemm", "optim", "tutorial", "fashion-mnist"):
         sys.exit(__doc__)
     threads = int(option("--threads", os.cpu_count() if sys.argv[1] != "tutorial" else 1))
-    {"gemm": gemm, "optim": optim, "tutorial": tutorial}[sys.argv[1]](threads)
+    {"gemm": gemm, "optim": optim, "tutorial": tutorial, "fashion-mnist": fashion_mnist}[sys.argv[1]](threads)
