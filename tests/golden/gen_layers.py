@@ -71,6 +71,23 @@ for (name, dims, batch, cin, cout, size, kernel, stride, padding, dilation, grou
                   "grad_bias": g.get("bias"), "grad_input_f64": g64["input"], "grad_weight_f64": g64["weight"],
                   "grad_bias_f64": g64.get("bias")})
 
+# Output planes of 256 positions or more take the weight gradient as dot products: one such case, drawn from its own
+# generator state so the cases after it keep their inputs.
+_rng = torch.get_rng_state()
+torch.manual_seed(14)
+x = torch.randn(3, 2, 20, 18).requires_grad_(True)
+m = nn.Conv2d(2, 3, 3, padding=1)
+out = m(x)
+up, g = grads(out, {"input": x, "weight": m.weight, "bias": m.bias})
+m64 = copy.deepcopy(m).double()
+x64 = x.detach().double().requires_grad_(True)
+(m64(x64) * up.double()).sum().backward()
+convs.append({"name": "2d long rows", "dims": 2, "repr": repr(m), "stride": 1, "padding": 1, "dilation": 1, "groups": 1,
+              "input": enc(x), "weight": enc(m.weight), "bias": enc(m.bias), "output": enc(out), "upstream": enc(up),
+              "grad_input": g["input"], "grad_weight": g["weight"], "grad_bias": g["bias"], "grad_input_f64": enc(x64.grad),
+              "grad_weight_f64": enc(m64.weight.grad), "grad_bias_f64": enc(m64.bias.grad)})
+torch.set_rng_state(_rng)
+
 # --- pooling: (name, kind, input shape, kwargs)
 pool_table = [
     ("max2d k2", "max2d", [2, 3, 6, 6], dict(kernel_size=2)),

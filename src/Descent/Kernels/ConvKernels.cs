@@ -38,6 +38,9 @@ internal static class ConvKernels
     /// <summary>Partial weight gradients are kept to this many elements in all.</summary>
     private const int PartialBudget = 1 << 22;
 
+    /// <summary>From this many output positions per image on, the weight gradient is taken as dot products.</summary>
+    private const int DotLength = 256;
+
     /// <summary>Below this many multiply-adds a call stays on one thread.</summary>
     private const long ParallelWork = 1L << 17;
 
@@ -147,8 +150,7 @@ internal static class ConvKernels
                         var cols = Columns(geo, x, xOffset, b, buffer);
                         var acc = pw.AsSpan(r * wLength, wLength);
                         for (int k = 0; k < geo.Groups; k++)
-                            Gemm.Run(false, true, coutG, kg, l, T.One, g.Slice(k * coutG * l, coutG * l), l, cols.Slice(k * kg * l, kg * l), l,
-                                T.One, acc.Slice(k * coutG * kg, coutG * kg), kg);
+                            WeightGrad(g.Slice(k * coutG * l, coutG * l), cols.Slice(k * kg * l, kg * l), acc.Slice(k * coutG * kg, coutG * kg), coutG, kg, l);
                     }
                     if (pb is not null)
                         for (int c = 0; c < geo.Cout; c++) pb[r * geo.Cout + c] += TensorPrimitives.Sum<T>(g.Slice(c * l, l));
@@ -157,6 +159,26 @@ internal static class ConvKernels
             finally
             {
                 ArrayPool<T>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
+        /// acc[CoutG, Kg] += gy[CoutG, L]·cols[Kg, L]ᵀ. Both operands are read along L, so with long rows (the first
+        /// layers of a network, few channels and many positions) each element is one vectorised dot product; short
+        /// rows go to the GEMM, which packs them.
+        /// </summary>
+        private static void WeightGrad(ReadOnlySpan<T> gy, ReadOnlySpan<T> cols, Span<T> acc, int coutG, int kg, int l)
+        {
+            if (l < DotLength)
+            {
+                Gemm.Run(false, true, coutG, kg, l, T.One, gy, l, cols, l, T.One, acc, kg);
+                return;
+            }
+            for (int i = 0; i < coutG; i++)
+            {
+                var gi = gy.Slice(i * l, l);
+                var row = acc.Slice(i * kg, kg);
+                for (int j = 0; j < kg; j++) row[j] += TensorPrimitives.Dot(gi, cols.Slice(j * l, l));
             }
         }
 

@@ -11,6 +11,7 @@ public static partial class GradCases
         fn("conv2d", "conv2d", In(N(2, 2, 5, 4), N(3, 2, 3, 2), N(3)), x => [F.Conv2d(x[0], x[1], x[2], stride: (2, 1), padding: 1)]);
         fn("conv2d_groups_dilation", "conv2d", In(N(1, 4, 6, 6), N(4, 2, 2, 2)), x => [F.Conv2d(x[0], x[1], dilation: 2, groups: 2)]);
         fn("conv2d_same_unbatched", "conv2d", In(N(2, 4, 5), N(2, 2, 2, 3), N(2)), x => [F.Conv2d(x[0], x[1], x[2], padding: "same")]);
+        fn("conv2d_long_rows", "conv2d", In(N(2, 2, 18, 17), N(2, 2, 2, 2), N(2)), x => [F.Conv2d(x[0], x[1], x[2])]);
         fn("conv2d_pointwise", "conv2d", In(N(2, 3, 3, 2), N(4, 3, 1, 1), N(4)), x => [F.Conv2d(x[0], x[1], x[2])]);
         fn("conv2d_groups_bias_9_images", "conv2d", In(N(9, 4, 4, 3), N(6, 2, 2, 2), N(6)), x => [F.Conv2d(x[0], x[1], x[2], padding: (1, 0), groups: 2)]);
         fn("conv1d", "conv1d", In(N(2, 2, 7), N(3, 2, 3), N(3)), x => [F.Conv1d(x[0], x[1], x[2], stride: 2, padding: 1)]);
