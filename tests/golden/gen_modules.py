@@ -10,10 +10,15 @@ Writes, into that folder:
   custom_class.pt: torch.save of a user-defined nn.Module subclass (__main__.Net), which must be refused.
   conv.pt: torch.save of a Sequential holding a Conv2d, which Descent refused before it had Conv2d and now loads.
   modules.json: inputs and PyTorch's outputs for each (the MLP and zoo in eval mode, each loss on fixed inputs).
+  recurrent.pt: torch.save of a Sequential holding RNN (tanh; relu with 2 layers and no bias), LSTM (bidirectional,
+      batch_first), GRU (2 layers, bidirectional, dropout 0.3), RNNCell (relu), LSTMCell and a float64 GRUCell without
+      bias, saved in eval mode; recurrent.json: each one's input, initial state where given, and PyTorch's outputs.
+  lstm_proj.pt: torch.save of a Sequential holding an LSTM with proj_size=3, which Descent refuses.
 """
 import collections, json, os, sys
 import torch
 import torch.nn as nn
+from golden_json import enc
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
@@ -72,4 +77,38 @@ with open(os.path.join(out, "modules.json"), "w") as f:
                "zoo": {"x": values(zx), "y": values(zy), "shape": list(zy.shape)},
                "losses": {"logits": values(logits), "classes": classes.tolist(), "probs": values(probs),
                           "targets01": values(targets01), "values": loss_values}}, f, indent=1)
+
+# Recurrent layers and cells, after everything above so its random numbers are unchanged.
+torch.manual_seed(5)
+recurrent = nn.Sequential(nn.RNN(3, 4), nn.RNN(3, 4, num_layers=2, nonlinearity="relu", bias=False),
+                          nn.LSTM(3, 4, batch_first=True, bidirectional=True), nn.GRU(3, 4, num_layers=2, dropout=0.3, bidirectional=True),
+                          nn.RNNCell(3, 4, nonlinearity="relu"), nn.LSTMCell(3, 4), nn.GRUCell(3, 4, bias=False).double())
+recurrent.eval()
+torch.save(recurrent, os.path.join(out, "recurrent.pt"))
+cases = []
+for i, m in enumerate(recurrent):
+    dtype = next(m.parameters()).dtype
+    case = {"index": i, "repr": repr(m)}
+    if isinstance(m, nn.RNNBase):
+        x = torch.randn(2, 5, 3) if m.batch_first else torch.randn(5, 2, 3)
+        h0 = torch.randn(m.num_layers * (2 if m.bidirectional else 1), 2, 4) if i != 2 else None
+        if isinstance(m, nn.LSTM):
+            y, (h, c) = m(x)
+            case.update(input=enc(x), output=enc(y), h_n=enc(h), c_n=enc(c))
+        else:
+            y, h = m(x, h0)
+            case.update(input=enc(x), h0=enc(h0), output=enc(y), h_n=enc(h))
+    else:
+        x = torch.randn(2, 3, dtype=dtype)
+        h0 = torch.randn(2, 4, dtype=dtype)
+        if isinstance(m, nn.LSTMCell):
+            c0 = torch.randn(2, 4)
+            h, c = m(x, (h0, c0))
+            case.update(input=enc(x), h0=enc(h0), c0=enc(c0), h=enc(h), c=enc(c))
+        else:
+            case.update(input=enc(x), h0=enc(h0), h=enc(m(x, h0)))
+    cases.append(case)
+with open(os.path.join(out, "recurrent.json"), "w") as f:
+    json.dump({"repr": repr(recurrent), "modules": cases}, f)
+torch.save(nn.Sequential(nn.LSTM(4, 6, proj_size=3)), os.path.join(out, "lstm_proj.pt"))
 print("wrote", sorted(os.listdir(out)))

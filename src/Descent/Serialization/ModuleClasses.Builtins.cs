@@ -39,6 +39,7 @@ public static partial class ModuleClasses
         RegisterLayers();
         RegisterActivations();
         RegisterNorm();
+        RegisterRecurrent();
     }
 
     private static Linear LoadLinear(SavedModule s)

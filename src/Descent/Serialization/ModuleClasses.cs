@@ -14,7 +14,8 @@ namespace Descent.Serialization;
 /// <c>Softmax</c>, <c>LogSoftmax</c>, <c>Softplus</c>, <c>Dropout</c>, <c>Flatten</c> and the losses
 /// (<c>MSELoss</c>, <c>L1Loss</c>, <c>NLLLoss</c>, <c>CrossEntropyLoss</c>, <c>BCELoss</c>,
 /// <c>BCEWithLogitsLoss</c>), the convolutions, poolings, activations and losses of ModuleClasses.Layers.cs, and
-/// <c>BatchNorm1d</c>, <c>BatchNorm2d</c>, <c>LayerNorm</c>, <c>GroupNorm</c> and <c>Embedding</c>. A layer added later
+/// <c>BatchNorm1d</c>, <c>BatchNorm2d</c>, <c>LayerNorm</c>, <c>GroupNorm</c> and <c>Embedding</c>, and the recurrent
+/// <c>RNN</c>, <c>LSTM</c>, <c>GRU</c>, <c>RNNCell</c>, <c>LSTMCell</c> and <c>GRUCell</c>. A layer added later
 /// joins with one <see cref="Register{TModule}"/> call.
 /// </remarks>
 public static partial class ModuleClasses
@@ -26,6 +27,16 @@ public static partial class ModuleClasses
     /// <summary>One registered class.</summary>
     internal sealed record Registration(string PythonClass, Type Type, Func<SavedModule, Module> Load, Func<Module, IEnumerable<(string Name, object? Value)>> Save)
     {
+        /// <summary>Attributes the class's <c>__init__</c> sets before <c>nn.Module.__init__</c> (RNN's <c>nonlinearity</c>), so first in its <c>__dict__</c>.</summary>
+        public Func<Module, IEnumerable<(string Name, object? Value)>>? SaveFirst { get; init; }
+
+        /// <summary>
+        /// Whether the class's attributes list its parameter names as strings its <c>__init__</c> made (RNNBase's
+        /// <c>_flat_weights_names</c>): Python's setattr interns each name, so a list holds the parameter dict's key
+        /// where this module interned the name first, and another string object of its own where an earlier module had.
+        /// </summary>
+        public bool RuntimeParameterNames { get; init; }
+
         /// <summary>The Python module, e.g. <c>torch.nn.modules.linear</c>.</summary>
         public string PythonModule => PythonClass[..PythonClass.LastIndexOf('.')];
 
@@ -54,14 +65,28 @@ public static partial class ModuleClasses
         if (dot <= 0 || dot == pythonClass.Length - 1 || pythonClass.Any(c => c is '\n' or ' '))
             throw new ArgumentException($"'{pythonClass}' is not a dotted Python class name such as torch.nn.modules.linear.Linear", nameof(pythonClass));
         if (PickleGlobals.IsCallable(pythonClass)) throw new ArgumentException($"'{pythonClass}' is a function the unpickler calls, not a module class", nameof(pythonClass));
-        var r = new Registration(pythonClass, typeof(TModule), s => load(s), m => save((TModule)m));
+        Add(pythonClass, new Registration(pythonClass, typeof(TModule), s => load(s), m => save((TModule)m)));
+    }
+
+    /// <summary>A built-in class whose pickled state needs one of the <see cref="Registration"/> options.</summary>
+    private static void RegisterWithOptions<TModule>(string pythonClass, Func<SavedModule, TModule> load, Func<TModule, IEnumerable<(string Name, object? Value)>> save,
+        Func<TModule, IEnumerable<(string Name, object? Value)>>? saveFirst, bool runtimeParameterNames)
+        where TModule : Module =>
+        Add(pythonClass, new Registration(pythonClass, typeof(TModule), s => load(s), m => save((TModule)m))
+        {
+            SaveFirst = saveFirst is null ? null : m => saveFirst((TModule)m),
+            RuntimeParameterNames = runtimeParameterNames,
+        });
+
+    private static void Add(string pythonClass, Registration r)
+    {
         lock (Gate)
         {
             if (byName.ContainsKey(pythonClass)) throw new ArgumentException($"'{pythonClass}' is registered already", nameof(pythonClass));
-            if (byType.TryGetValue(typeof(TModule), out var other)) throw new ArgumentException($"{typeof(TModule).Name} is registered already, as '{other.PythonClass}'");
+            if (byType.TryGetValue(r.Type, out var other)) throw new ArgumentException($"{r.Type.Name} is registered already, as '{other.PythonClass}'");
             // Copy on write: loaders on other threads read the tables without the lock.
             byName = new(byName, StringComparer.Ordinal) { [pythonClass] = r };
-            byType = new(byType) { [typeof(TModule)] = r };
+            byType = new(byType) { [r.Type] = r };
         }
     }
 

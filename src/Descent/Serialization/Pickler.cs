@@ -83,6 +83,7 @@ internal sealed partial class Pickler
                 case byte[] bytes: SaveBytes(bytes); return;
                 case NN.Module module: SaveModule(module); return;
                 case ParameterValue p: SaveParameter(p.Tensor); return;
+                case OwnString own: memo[own] = WriteUnicode(own.Value); return;
                 case PySet set: SaveSet(set, obj); return;
                 case PyTuple t: SaveTuple(t, obj); return;
                 case ITuple vt: SaveTuple(ToPyTuple(vt), obj); return;
