@@ -75,7 +75,8 @@ internal sealed class LstmLayerBackward : Node
         for (int s = 0; s < steps; s++)
         {
             int t = st.Reverse ? steps - 1 - s : s;
-            var gates = xp.Select(0, t).Add(Descent.NN.Functional.Linear(h, w, b));
+            var lin = Tensor.LinearFused(h, w, b) ?? (b is null ? h.Mm(w.T()) : h.Mm(w.T()).Add(b));
+            var gates = xp.Select(0, t).Add(lin);
             var i = gates.Narrow(1, 0, n).Sigmoid();
             var f = gates.Narrow(1, n, n).Sigmoid();
             var gg = gates.Narrow(1, 2 * n, n).Tanh();
