@@ -270,8 +270,22 @@ errors = [
 ]
 errors = [{"op": op, "args": args, "message": msg} for op, args, msg in errors]
 
+# Max pooling's rule on special values: ties (the first in scan order wins), NaN (wins; of two, the last), windows
+# of -inf (their first element), for the 2x2 stride-2 window and for a padded 3x3 one.
+nan, inf = float("nan"), float("inf")
+special = torch.tensor([[[[1, 1, 2, 5, nan, 0],
+                          [1, 0, 5, 2, 0, nan],
+                          [-inf, -inf, 3, nan, 7, 7],
+                          [-inf, -inf, nan, 3, 7, 7],
+                          [0, 2, 2, 0, -1, -1],
+                          [2, 0, 0, 2, -1, -2]]]])
+max_special = []
+for kw in (dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1)):
+    y, idx = F.max_pool2d(special, return_indices=True, **kw)
+    max_special.append({"kwargs": kw, "output": enc(y), "indices": enc(idx)})
+
 json.dump({"convs": convs, "pools": pools, "activations": activations, "losses": losses, "init": init, "lenet": lenet,
-           "errors": errors}, __import__("sys").stdout)
+           "errors": errors, "max_pool_special": {"input": enc(special), "cases": max_special}}, __import__("sys").stdout)
 
 # A whole CNN saved by torch.save(net), for the whole-module loader (written beside the checkpoints' fixtures).
 torch.manual_seed(1)

@@ -13,12 +13,18 @@ namespace Descent.Kernels;
 /// </summary>
 /// <remarks>
 /// Layouts, all contiguous: xp [T, B, 4H] in time order (x·W_ihᵀ + b_ih); hs and cs [T + 1, B, H] in processing
-/// order, slot 0 the initial state; acts [T, B, 4H] in processing order, the activations i, f, g, o.
+/// order, slot 0 the initial state; acts [T, B, 4H] in processing order, the activations i, f, g, o. Without a graph
+/// to record, the forward keeps only what the next step needs.
 /// </remarks>
 internal static class LstmKernels
 {
+    /// <summary>
+    /// Runs the layer, writing each step's h into <paramref name="output"/> [T, B, H] in time order. With
+    /// <paramref name="keep"/> (for backward) hs, cs and acts hold every step; without, hs and cs hold two slots used in
+    /// turn and acts one step, and the final state is in slot <c>steps % 2</c>.
+    /// </summary>
     public static void Forward<T>(int steps, int batch, int hidden, ReadOnlySpan<T> xp, ReadOnlySpan<T> w, ReadOnlySpan<T> b, bool reverse,
-        Span<T> hs, Span<T> cs, Span<T> acts) where T : unmanaged, IFloatingPointIeee754<T>
+        Span<T> hs, Span<T> cs, Span<T> acts, Span<T> output, bool keep) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int g4 = 4 * hidden, bh = batch * hidden, bg = batch * g4;
         var tmp = ArrayPool<T>.Shared.Rent(2 * hidden);
@@ -29,11 +35,12 @@ internal static class LstmKernels
             for (int s = 0; s < steps; s++)
             {
                 int t = reverse ? steps - 1 - s : s;
-                var gates = acts.Slice(s * bg, bg);
+                int prev = keep ? s : s % 2, next = keep ? s + 1 : (s + 1) % 2;
+                var gates = acts.Slice(keep ? s * bg : 0, bg);
                 // As Linear: the bias copied into every row, then the product accumulated onto it.
                 if (!b.IsEmpty)
                     for (int r = 0; r < batch; r++) b.CopyTo(gates.Slice(r * g4, g4));
-                Gemm.Run(false, true, batch, g4, hidden, T.One, hs.Slice(s * bh, bh), hidden, w, hidden, b.IsEmpty ? T.Zero : T.One, gates, g4);
+                Gemm.Run(false, true, batch, g4, hidden, T.One, hs.Slice(prev * bh, bh), hidden, w, hidden, b.IsEmpty ? T.Zero : T.One, gates, g4);
                 TensorPrimitives.Add(xp.Slice(t * bg, bg), gates, gates);
                 for (int r = 0; r < batch; r++)
                 {
@@ -42,14 +49,15 @@ internal static class LstmKernels
                     new UnaryOps.Tanh().Invoke<T>(row.Slice(2 * hidden, hidden), row.Slice(2 * hidden, hidden));
                     new UnaryOps.Sigmoid().Invoke<T>(row.Slice(3 * hidden, hidden), row.Slice(3 * hidden, hidden));
                     ReadOnlySpan<T> i = row.Slice(0, hidden), f = row.Slice(hidden, hidden), g = row.Slice(2 * hidden, hidden), o = row.Slice(3 * hidden, hidden);
-                    var cPrev = cs.Slice(s * bh + r * hidden, hidden);
-                    var cNew = cs.Slice((s + 1) * bh + r * hidden, hidden);
+                    var cPrev = cs.Slice(prev * bh + r * hidden, hidden);
+                    var cNew = cs.Slice(next * bh + r * hidden, hidden);
                     TensorPrimitives.Multiply(f, cPrev, t1);
                     TensorPrimitives.Multiply(i, g, t2);
                     TensorPrimitives.Add(t1, t2, cNew);
                     new UnaryOps.Tanh().Invoke<T>(cNew, t1);
-                    TensorPrimitives.Multiply(o, t1, hs.Slice((s + 1) * bh + r * hidden, hidden));
+                    TensorPrimitives.Multiply(o, t1, hs.Slice(next * bh + r * hidden, hidden));
                 }
+                hs.Slice(next * bh, bh).CopyTo(output.Slice(t * bh, bh));
             }
         }
         finally

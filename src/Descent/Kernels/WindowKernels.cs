@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
 
@@ -163,9 +164,15 @@ internal static class WindowKernels
         }
     }
 
-    /// <summary>One plane of <see cref="MaxPool"/>; the running maximum is kept by selects, as random data defeats branch prediction.</summary>
+    /// <summary>One plane of <see cref="MaxPool"/>; the running maximum is kept by selects (<see cref="Take"/>), as random data defeats branch prediction.</summary>
     private static void MaxPoolPlane<T>(ref T src, ref T dst, ref long ind, Window w) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (w.KH == 2 && w.KW == 2 && w.DH == 1 && w.DW == 1 && w.PH == 0 && w.PW == 0 &&
+            (w.OH - 1) * w.SH + 2 <= w.H && (w.OW - 1) * w.SW + 2 <= w.W)
+        {
+            MaxPoolPlane2x2(ref src, ref dst, ref ind, w);
+            return;
+        }
         int o = 0;
         for (int oh = 0; oh < w.OH; oh++)
         {
@@ -179,16 +186,49 @@ internal static class WindowKernels
                 T max = T.NegativeInfinity;
                 for (int ih = h0; ih < h1; ih += w.DH)
                     for (int i = ih * w.W + w0, end = ih * w.W + w1; i < end; i += w.DW)
-                    {
-                        T v = Unsafe.Add(ref src, i);
-                        bool take = v > max || T.IsNaN(v);
-                        max = take ? v : max;
-                        best = take ? i : best;
-                    }
+                        Take(ref max, ref best, Unsafe.Add(ref src, i), i);
                 Unsafe.Add(ref dst, o) = max;
                 Unsafe.Add(ref ind, o) = best;
             }
         }
+    }
+
+    /// <summary>
+    /// The common 2×2 window wholly inside the plane (no padding or dilation, any stride): the four taps in scan order,
+    /// with the general loop's rule (the first tap always taken, then a tap that is larger or NaN).
+    /// </summary>
+    private static void MaxPoolPlane2x2<T>(ref T src, ref T dst, ref long ind, Window w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int o = 0;
+        for (int oh = 0; oh < w.OH; oh++)
+        {
+            int row = oh * w.SH * w.W;
+            for (int ow = 0, i = row; ow < w.OW; ow++, o++, i += w.SW)
+            {
+                T max = Unsafe.Add(ref src, i);
+                int best = i;
+                Take(ref max, ref best, Unsafe.Add(ref src, i + 1), i + 1);
+                Take(ref max, ref best, Unsafe.Add(ref src, i + w.W), i + w.W);
+                Take(ref max, ref best, Unsafe.Add(ref src, i + w.W + 1), i + w.W + 1);
+                Unsafe.Add(ref dst, o) = max;
+                Unsafe.Add(ref ind, o) = best;
+            }
+        }
+    }
+
+    /// <summary>
+    /// max, best ← v, i when v is larger or NaN, without a branch: the comparison as a lane mask, the value by a
+    /// vector select and the index by masking.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take<T>(ref T max, ref int best, T v, int i) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var vv = Vector128.CreateScalarUnsafe(v);
+        var vm = Vector128.CreateScalarUnsafe(max);
+        var take = Vector128.GreaterThan(vv, vm) | ~Vector128.Equals(vv, vv);
+        max = Vector128.ConditionalSelect(take, vv, vm).ToScalar();
+        int mask = -(int)(Vector128.ExtractMostSignificantBits(take) & 1);
+        best = (best & ~mask) | (i & mask);
     }
 
     /// <summary>y[p, l] = x[p, indices[p, l]]: max pooling's gradient of its gradient.</summary>

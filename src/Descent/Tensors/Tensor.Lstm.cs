@@ -21,26 +21,25 @@ public sealed partial class Tensor
     internal static (Tensor Output, Tensor H, Tensor C) LstmLayer(Tensor xp, Tensor h0, Tensor c0, Tensor w, Tensor? b, bool reverse)
     {
         int steps = xp.shape[0], batch = xp.shape[1], hidden = h0.shape[^1];
-        var state = new LstmLayerState(steps, batch, hidden, reverse, xp.DType);
+        bool needs = GradMode.IsEnabled && (xp.RequiresGrad || h0.RequiresGrad || c0.RequiresGrad || w.RequiresGrad || b?.RequiresGrad == true);
+        var state = new LstmLayerState(steps, batch, hidden, reverse, xp.DType, keep: needs);
+        var output = AllocateForOverwrite(xp.DType, [steps, batch, hidden]);
         using (GradMode.Set(false))
         {
-            state.Hs.Narrow(0, 0, 1).CopyFromUnchecked(h0.Reshape(1, batch, hidden));
-            state.Cs.Narrow(0, 0, 1).CopyFromUnchecked(c0.Reshape(1, batch, hidden));
+            state.Hs.Select(0, 0).CopyFromUnchecked(h0.Reshape(batch, hidden));
+            state.Cs.Select(0, 0).CopyFromUnchecked(c0.Reshape(batch, hidden));
             Tensor xc = xp.Contiguous(), wc = w.Contiguous(), bc = b?.Contiguous()!;
             if (xp.DType == DType.Float32)
                 LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<float>(), wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(), reverse,
-                    state.Hs.AsSpan<float>(), state.Cs.AsSpan<float>(), state.Acts.AsSpan<float>());
+                    state.Hs.AsSpan<float>(), state.Cs.AsSpan<float>(), state.Acts.AsSpan<float>(), output.AsSpan<float>(), needs);
             else
                 LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<double>(), wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(), reverse,
-                    state.Hs.AsSpan<double>(), state.Cs.AsSpan<double>(), state.Acts.AsSpan<double>());
+                    state.Hs.AsSpan<double>(), state.Cs.AsSpan<double>(), state.Acts.AsSpan<double>(), output.AsSpan<double>(), needs);
         }
-        // Outputs are copies: a caller writing into them in place must not change what backward reads.
-        var output = Allocate(xp.DType, [steps, batch, hidden]);
-        for (int s = 0; s < steps; s++)
-            output.Select(0, reverse ? steps - 1 - s : s).CopyFromUnchecked(state.Hs.Select(0, s + 1));
-        var hT = state.Hs.Select(0, steps).Clone();
-        var cT = state.Cs.Select(0, steps).Clone();
-        bool needs = GradMode.IsEnabled && (xp.RequiresGrad || h0.RequiresGrad || c0.RequiresGrad || w.RequiresGrad || b?.RequiresGrad == true);
+        // The final states are copies: a caller writing into them in place must not change what backward reads.
+        int last = needs ? steps : steps % 2;
+        var hT = state.Hs.Select(0, last).Clone();
+        var cT = state.Cs.Select(0, last).Clone();
         if (!needs) return (output, hT, cT);
         var node = new LstmLayerBackward(xp, h0, c0, w, b, state);
         Graph.Connect(node, b is null ? [xp, h0, c0, w] : [xp, h0, c0, w, b]);
@@ -50,12 +49,15 @@ public sealed partial class Tensor
     }
 }
 
-/// <summary>What the forward of <see cref="Tensor.LstmLayer"/> keeps for backward: h and c of every step and the gate activations.</summary>
-internal sealed class LstmLayerState(int steps, int batch, int hidden, bool reverse, DType dtype)
+/// <summary>
+/// What the forward of <see cref="Tensor.LstmLayer"/> keeps for backward: h and c of every step and the gate
+/// activations; without <paramref name="keep"/>, only the two states and one step's gates the recurrence needs.
+/// </summary>
+internal sealed class LstmLayerState(int steps, int batch, int hidden, bool reverse, DType dtype, bool keep)
 {
     public readonly int Steps = steps, Batch = batch, Hidden = hidden;
     public readonly bool Reverse = reverse;
-    public readonly Tensor Hs = Tensor.Allocate(dtype, [steps + 1, batch, hidden]);
-    public readonly Tensor Cs = Tensor.Allocate(dtype, [steps + 1, batch, hidden]);
-    public readonly Tensor Acts = Tensor.Allocate(dtype, [steps, batch, 4 * hidden]);
+    public readonly Tensor Hs = Tensor.AllocateForOverwrite(dtype, [keep ? steps + 1 : 2, batch, hidden]);
+    public readonly Tensor Cs = Tensor.AllocateForOverwrite(dtype, [keep ? steps + 1 : 2, batch, hidden]);
+    public readonly Tensor Acts = Tensor.AllocateForOverwrite(dtype, [keep ? steps : 1, batch, 4 * hidden]);
 }

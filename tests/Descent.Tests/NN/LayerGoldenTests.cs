@@ -100,6 +100,22 @@ public class LayerGoldenTests
         if (b is not null) GoldenJson.AssertClose(c.GetProperty("grad_bias_f64"), b.Grad!, tol: 1e-12, what: name + " grad bias");
     }
 
+    [Fact]
+    public void MaxPoolingTiesNaNAndInfinityFollowPyTorch()
+    {
+        var g = Golden.GetProperty("max_pool_special");
+        var x = GoldenJson.Tensor(g.GetProperty("input"));
+        foreach (var c in g.GetProperty("cases").EnumerateArray())
+        {
+            var kw = c.GetProperty("kwargs");
+            int k = kw.GetProperty("kernel_size").GetInt32();
+            int stride = kw.TryGetProperty("stride", out var s) ? s.GetInt32() : k, padding = kw.TryGetProperty("padding", out var p) ? p.GetInt32() : 0;
+            var (y, idx) = F.MaxPool2dWithIndices(x, k, stride, padding);
+            GoldenJson.AssertClose(c.GetProperty("output"), y, tol: 0, what: $"k{k} output");
+            Assert.Equal(GoldenJson.Numbers(c.GetProperty("indices").GetProperty("data")).Select(v => (long)v), idx.ToArray<long>());
+        }
+    }
+
     private static Module PoolModule(string kind, JsonElement kw)
     {
         int? Int(string key) => kw.TryGetProperty(key, out var v) ? v.GetInt32() : null;

@@ -87,4 +87,36 @@ public class FusedLstmTests
                 Assert.True(Math.Abs(a[i] - e[i]) <= tol * (1 + Math.Abs(e[i])), $"gradient {k}[{i}]: {a[i]:R}, reference {e[i]:R}");
         }
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void WithoutAGraphTheFusedLayerKeepsTwoStatesAndGivesTheSameBits(int steps, bool bidirectional)
+    {
+        var gen = new Generator().ManualSeed(5);
+        var lstm = new LSTM(4, 6, 2, bidirectional: bidirectional);
+        var x = Tensor.Randn([steps, 3, 4], gen);
+        (Tensor Out, Tensor H, Tensor C) Run(bool reference)
+        {
+            RNNBase.ReferenceSteps = reference;
+            try
+            {
+                using (Torch.NoGrad())
+                {
+                    var (output, (h, c)) = lstm.Forward(x, null);
+                    return (output, h, c);
+                }
+            }
+            finally
+            {
+                RNNBase.ReferenceSteps = false;
+            }
+        }
+        var fused = Run(false);
+        var reference = Run(true);
+        Assert.Equal(reference.Out.ToArray(), fused.Out.ToArray());
+        Assert.Equal(reference.H.ToArray(), fused.H.ToArray());
+        Assert.Equal(reference.C.ToArray(), fused.C.ToArray());
+    }
 }
