@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Descent.Kernels;
@@ -101,7 +102,7 @@ internal static class WindowKernels
                     var d = dst.Slice(l, w.OW);
                     if ((uint)ih >= (uint)w.H) { d.Clear(); continue; }
                     var row = src.Slice(ih * w.W, w.W);
-                    if (inside) { row.Slice(iw0, w.OW).CopyTo(d); continue; }
+                    if (inside) { CopyShort(ref Unsafe.Add(ref MemoryMarshal.GetReference(row), iw0), ref MemoryMarshal.GetReference(d), w.OW); continue; }
                     for (int ow = 0; ow < d.Length; ow++)
                     {
                         int iw = iw0 + ow * w.SW;
@@ -127,8 +128,7 @@ internal static class WindowKernels
                     var row = dst.Slice(ih * w.W, w.W);
                     if (inside)
                     {
-                        var d = row.Slice(iw0, w.OW);
-                        TensorPrimitives.Add(d, src.Slice(l, w.OW), d);
+                        AddShort(ref Unsafe.Add(ref MemoryMarshal.GetReference(src), l), ref Unsafe.Add(ref MemoryMarshal.GetReference(row), iw0), w.OW);
                         continue;
                     }
                     for (int ow = 0; ow < w.OW; ow++)
@@ -214,6 +214,26 @@ internal static class WindowKernels
                 Unsafe.Add(ref ind, o) = best;
             }
         }
+    }
+
+    // A convolution's rows are short (an output row: 8 to a few dozen elements), and are copied or added thousands of
+    // times per image: inline vector loops, where a library call's checks and dispatch cost more than the copy.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ref T src, ref T dst, int n) where T : unmanaged
+    {
+        int i = 0;
+        for (; i + Vector256<T>.Count <= n; i += Vector256<T>.Count)
+            Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort<T>(ref T src, ref T dst, int n) where T : unmanaged, INumberBase<T>
+    {
+        int i = 0;
+        for (; i + Vector256<T>.Count <= n; i += Vector256<T>.Count)
+            (Vector256.LoadUnsafe(ref dst, (nuint)i) + Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+        for (; i < n; i++) Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
     }
 
     /// <summary>
