@@ -57,9 +57,9 @@ internal sealed class LstmLayerBackward : Node
 
     private static void Run<T>(LstmLayerState st, Tensor w, Tensor? gOut, Tensor dh, Tensor dc, Tensor dxp, Tensor? dw, Tensor? db)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        LstmKernels.Backward<T>(st.Steps, st.Batch, st.Hidden, w.AsSpan<T>(), st.Reverse, st.Hs.AsSpan<T>(), st.Cs.AsSpan<T>(), st.Acts.AsSpan<T>(),
-            gOut is null ? default : gOut.AsSpan<T>(), dh.AsSpan<T>(), dc.AsSpan<T>(), dxp.AsSpan<T>(), dw is null ? default : dw.AsSpan<T>(),
-            db is null ? default : db.AsSpan<T>());
+        LstmKernels.Backward(new LstmShape(st.Steps, st.Batch, st.Hidden, st.Reverse), new Operand<T>(w.Data<T>(), w.offset), st.Hs.Data<T>(),
+            st.Cs.Data<T>(), st.Acts.Data<T>(), gOut is null ? null : new Operand<T>(gOut.Data<T>(), gOut.offset), dh.Data<T>(), dc.Data<T>(),
+            dxp.Data<T>(), dw?.Data<T>(), db?.Data<T>());
 
     /// <summary>The forward replayed in recorded ops, then backpropagation through time in recorded ops.</summary>
     private Tensor?[] Recorded(Tensor?[] g)

@@ -13,7 +13,7 @@ namespace Descent.Kernels;
 internal static class Gemm
 {
     /// <summary>Below this many multiply-adds, packing costs more than it saves.</summary>
-    private const long PackedThreshold = 48L * 48 * 48;
+    internal const long PackedThreshold = 48L * 48 * 48;
 
     /// <summary>C[m×n] = alpha·op(A)[m×k]·op(B)[k×n] + beta·C.</summary>
     public static void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha,

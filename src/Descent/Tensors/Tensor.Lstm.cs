@@ -29,12 +29,9 @@ public sealed partial class Tensor
             state.Hs.Select(0, 0).CopyFromUnchecked(h0.Reshape(batch, hidden));
             state.Cs.Select(0, 0).CopyFromUnchecked(c0.Reshape(batch, hidden));
             Tensor xc = xp.Contiguous(), wc = w.Contiguous(), bc = b?.Contiguous()!;
-            if (xp.DType == DType.Float32)
-                LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<float>(), wc.AsSpan<float>(), bc is null ? default : bc.AsSpan<float>(), reverse,
-                    state.Hs.AsSpan<float>(), state.Cs.AsSpan<float>(), state.Acts.AsSpan<float>(), output.AsSpan<float>(), needs);
-            else
-                LstmKernels.Forward(steps, batch, hidden, xc.AsSpan<double>(), wc.AsSpan<double>(), bc is null ? default : bc.AsSpan<double>(), reverse,
-                    state.Hs.AsSpan<double>(), state.Cs.AsSpan<double>(), state.Acts.AsSpan<double>(), output.AsSpan<double>(), needs);
+            var sh = new LstmShape(steps, batch, hidden, reverse);
+            if (xp.DType == DType.Float32) Forward<float>(sh, xc, wc, bc, state, output, needs);
+            else Forward<double>(sh, xc, wc, bc, state, output, needs);
         }
         // The final states are copies: a caller writing into them in place must not change what backward reads.
         int last = needs ? steps : steps % 2;
@@ -47,6 +44,11 @@ public sealed partial class Tensor
         (output.outputNr, hT.outputNr, cT.outputNr) = (0, 1, 2);
         return (output, hT, cT);
     }
+
+    private static void Forward<T>(LstmShape sh, Tensor xp, Tensor w, Tensor? b, LstmLayerState state, Tensor output, bool keep)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        LstmKernels.Forward(sh, new Operand<T>(xp.Data<T>(), xp.offset), new Operand<T>(w.Data<T>(), w.offset),
+            b is null ? null : new Operand<T>(b.Data<T>(), b.offset), state.Hs.Data<T>(), state.Cs.Data<T>(), state.Acts.Data<T>(), output.Data<T>(), keep);
 }
 
 /// <summary>

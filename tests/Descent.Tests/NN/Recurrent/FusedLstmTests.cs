@@ -119,4 +119,37 @@ public class FusedLstmTests
         Assert.Equal(reference.H.ToArray(), fused.H.ToArray());
         Assert.Equal(reference.C.ToArray(), fused.C.ToArray());
     }
+
+    [Fact]
+    public void BlocksOfRowsGiveTheSameBitsAtEveryThreadCount()
+    {
+        // Hidden 24 and 100 rows: each block's products are large enough to be packed, so the batch is cut.
+        var gen = new Generator().ManualSeed(9);
+        var lstm = new LSTM(5, 24, bidirectional: true);
+        var x = Tensor.Randn([4, 100, 5], gen);
+        (float[] Out, float[][] Grads) Run(int threads, bool reference)
+        {
+            int previous = Torch.GetNumThreads();
+            Torch.SetNumThreads(threads);
+            RNNBase.ReferenceSteps = reference;
+            try
+            {
+                lstm.ZeroGrad();
+                var xi = x.Clone().RequiresGrad_();
+                var (output, (h, c)) = lstm.Forward(xi, null);
+                output.Mul(Tensor.Linspace(-1, 1, output.Numel).Reshape(output.Shape)).Sum().Add(c.Sum()).Backward();
+                return (output.ToArray(), [xi.Grad!.ToArray(), .. lstm.Parameters().Select(p => p.Grad!.ToArray())]);
+            }
+            finally
+            {
+                RNNBase.ReferenceSteps = false;
+                Torch.SetNumThreads(previous);
+            }
+        }
+        var one = Run(1, false);
+        var three = Run(3, false);
+        Assert.Equal(Run(1, true).Out, one.Out);
+        Assert.Equal(one.Out, three.Out);
+        for (int k = 0; k < one.Grads.Length; k++) Assert.Equal(one.Grads[k], three.Grads[k]);
+    }
 }
