@@ -68,6 +68,8 @@ internal static class CompareVerb
             table.AddRow(cells.ToArray());
         }
         console.Out.Write(table);
+        // Fashion-MNIST trains on a subset by default: say which, and on what network.
+        if (task.MakeTestData is not null) console.Note(task.Description);
         console.Note($"training loop: {F(result.TrainMs, "F1")} ms");
     }
 

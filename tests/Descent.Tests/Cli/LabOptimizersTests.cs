@@ -128,6 +128,7 @@ public class LabOptimizersTests
         var (code, stdout, err) = LabHarness.Run("compare", "--dataset", "fashion-mnist", "--model", model, "--data", dir, "--limit", "128", "--out", outDir);
         Assert.True(code == 0, err);
         Assert.Contains("Test accuracy", stdout);
+        Assert.Contains("the first 128 training images", stdout);
         Assert.Contains(model switch { "cnn" => "LeNet-5", "lstm" => "LSTM classifier", _ => "784-64-10" }, File.ReadAllText(Path.Combine(outDir, "report.html")));
         // 128 images in batches of 64, one epoch.
         Assert.Equal(2, LabHarness.CsvRows(Path.Combine(outDir, "losses.csv"), out _).Length);
