@@ -12,7 +12,7 @@ namespace Descent.Examples;
 public static class Cnn
 {
     /// <summary>Where Debian's <c>dataset-fashion-mnist</c> package puts the IDX files.</summary>
-    public const string DefaultDataDir = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultDataDir = FashionMnistExample.DefaultDataDir;
 
     /// <summary>How many test images the accuracy is measured on: the first 2000, as in the tutorial.</summary>
     public const int TestImages = 2000;
@@ -60,20 +60,9 @@ public static class Cnn
     /// <exception cref="FileNotFoundException">One of the four files is missing; the message says how to get it.</exception>
     public static (Tensor TrainX, Tensor TrainY, Tensor TestX, Tensor TestY) Load(string dataDir, int? limit = null, int testCount = TestImages)
     {
-        string Find(string name) => IdxReader.Find(dataDir, name) ?? throw new FileNotFoundException(
-            $"Fashion-MNIST file '{name}' not found in {dataDir}: install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
-        string trainImages = Find("train-images-idx3-ubyte"), trainLabels = Find("train-labels-idx1-ubyte");
-        string testImages = Find("t10k-images-idx3-ubyte"), testLabels = Find("t10k-labels-idx1-ubyte");
-
-        var train = IdxReader.ReadDataset(trainImages, trainLabels, numClasses: 10);
-        var test = IdxReader.ReadDataset(testImages, testLabels, numClasses: 10);
-        var (x, y) = First(train.Tensors[0], train.Tensors[1], limit);
-        var (tx, ty) = First(test.Tensors[0], test.Tensors[1], testCount);
-        return (x.Unsqueeze(1), y, tx.Unsqueeze(1), ty);   // one channel: [N, 28, 28] → [N, 1, 28, 28]
+        var (x, y, tx, ty) = FashionMnistExample.Load(dataDir, limit, testCount);
+        return (x.Unsqueeze(1), y, tx.Unsqueeze(1), ty);   // one channel: [N, 28, 28] → [N, 1, 28, 28];
     }
-
-    private static (Tensor X, Tensor Y) First(Tensor x, Tensor y, int? n) =>
-        n is int k && k < x.Size(0) ? (x[..k].Contiguous(), y[..k].Contiguous()) : (x, y);
 
     /// <summary>
     /// Trains <paramref name="net"/> for <paramref name="epochs"/> passes over (x, y) in shuffled batches of
@@ -106,20 +95,5 @@ public static class Cnn
     }
 
     /// <summary>The fraction of images whose highest score is their label, without a graph, in chunks of 500.</summary>
-    public static double Accuracy(Module net, Tensor x, Tensor y)
-    {
-        bool training = net.Training;
-        net.Eval();
-        long hits = 0;
-        int n = x.Size(0);
-        using (Torch.NoGrad())
-            for (int start = 0; start < n; start += 500)
-            {
-                int len = Math.Min(500, n - start);
-                var predicted = net.Forward(x.Narrow(0, start, len)).Argmax(1);
-                hits += (long)predicted.Eq(y.Narrow(0, start, len)).Sum().Item();
-            }
-        net.Train(training);
-        return n == 0 ? 0 : (double)hits / n;
-    }
+    public static double Accuracy(Module net, Tensor x, Tensor y) => FashionMnistExample.Accuracy(net, x, y);
 }

@@ -6,43 +6,11 @@ using Descent;
 using Descent.Examples;
 using Descent.Tensors;
 
-const string Usage = "usage: RnnClassification [--data DIR] [--limit N]";
-string dataDir = RnnClassification.DefaultDataDir;
-int? limit = null;
-for (int i = 0; i < args.Length; i += 2)
-{
-    string option = args[i];
-    string? value = i + 1 < args.Length ? args[i + 1] : null;
-    if (option is "-h" or "--help")
-    {
-        Console.WriteLine(Usage);
-        return 0;
-    }
-    if (option == "--data" && value is not null) dataDir = value;
-    else if (option == "--limit" && int.TryParse(value, out int n) && n > 0) limit = n;
-    else
-    {
-        Console.Error.WriteLine(option switch
-        {
-            "--data" => $"error: --data needs a directory; {Usage}",
-            "--limit" => $"error: --limit needs a positive number of images{(value is null ? "" : $", not '{value}'")}; {Usage}",
-            _ => $"error: unknown option '{option}'; {Usage}",
-        });
-        return 2;
-    }
-}
+if (FashionMnistExample.ParseArgs(args, "RnnClassification", out string dataDir, out int? limit) is int stop) return stop;
 
 Torch.ManualSeed(1);
-Tensor trainX, trainY, testX, testY;
-try
-{
-    (trainX, trainY, testX, testY) = RnnClassification.Load(dataDir, limit);
-}
-catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+if (FashionMnistExample.TryLoad(() => RnnClassification.Load(dataDir, limit), out var data) is int failed) return failed;
+var (trainX, trainY, testX, testY) = data;
 
 var net = new RnnClassification.Net();
 Console.WriteLine(net);
