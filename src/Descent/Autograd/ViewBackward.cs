@@ -133,3 +133,29 @@ internal sealed class CopySlices(StridedLayout layout) : Node
         return [outside, Next[1] is null ? null : Tensor.ViewGather(g, layout)];
     }
 }
+
+/// <summary>unbind: the slices' gradients stacked back along the dimension, zeros for slices that got none.</summary>
+internal sealed class UnbindBackward : Node
+{
+    private readonly int[] inputShape;
+    private readonly int dim;
+    private readonly DType dtype;
+
+    public UnbindBackward(int[] inputShape, int dim, DType dtype, int outputs)
+    {
+        (this.inputShape, this.dim, this.dtype) = (inputShape, dim, dtype);
+        OutputCount = (byte)outputs;
+    }
+
+    public override string Name => "UnbindBackward0";
+
+    internal override Tensor?[] Apply(Tensor g) => ApplyAll([g, .. new Tensor?[OutputCount - 1]]);
+
+    internal override Tensor?[] ApplyAll(Tensor?[] gradOutputs)
+    {
+        int[] slice = [.. inputShape[..dim], .. inputShape[(dim + 1)..]];
+        var parts = new Tensor[gradOutputs.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = gradOutputs[i] ?? Tensor.Zeros(slice, dtype);
+        return [Tensor.Stack(parts, dim)];
+    }
+}

@@ -158,10 +158,12 @@ public abstract class RNNBase : Module
         if (c is not null && gateCount == 4 && !referenceSteps && Tensor.LstmLayerApplies(xp, h, c, wHh, bHh))
             return Tensor.LstmLayer(xp, h, c, wHh, bHh, reverse);
         var outs = new Tensor[steps];
+        // One unbind rather than a Select per step: backward then stacks the steps' gradients once.
+        var xs = xp.UnbindViews(0);
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            (h, c) = step(xp.Select(0, t), h, c, wHh, bHh);
+            (h, c) = step(xs[t], h, c, wHh, bHh);
             outs[t] = h;
         }
         return (Tensor.Stack(outs, 0), h, c);
