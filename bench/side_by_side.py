@@ -31,7 +31,7 @@ def openblas_at_its_best():
 openblas_at_its_best()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DESCENT = ["dotnet", os.path.join(ROOT, "src/Descent.Cli/bin/Release/net10.0/descent.dll")]
+DESCENT = ["dotnet", os.path.join(ROOT, "src/Descent.Cli/bin/Release/net10.0/Descent.Cli.dll")]
 
 def last_json(cmd):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout

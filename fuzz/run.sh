@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh TARGET MINUTES [afl-fuzz options...]
 #
-# Builds the harness, instruments copies of Descent.Core.dll (and, for replay-spec, the CLI's ReplaySpec), seeds
+# Builds the harness, instruments copies of Descent.dll (and, for replay-spec, the CLI's ReplaySpec), seeds
 # afl-fuzz with fuzz/corpus/TARGET, fuzzes for MINUTES, then prints afl-fuzz's summary figures and any findings.
 # Findings go to fuzz/findings/TARGET/default/{crashes,hangs}; an earlier run's directory is moved aside first
 # (RESUME=1 continues it instead). Replay findings with fuzz/replay.sh TARGET PATH...
@@ -42,9 +42,9 @@ bin=fuzz/out/$target/bin
 rm -rf "$bin"
 mkdir -p "$bin"
 cp -r fuzz/out/build/. "$bin/"
-(cd fuzz && dotnet tool restore >/dev/null && dotnet tool run sharpfuzz "$root/$bin/Descent.Core.dll")
+(cd fuzz && dotnet tool restore >/dev/null && dotnet tool run sharpfuzz "$root/$bin/Descent.dll")
 if [[ $target == replay-spec ]]; then
-  (cd fuzz && dotnet tool run sharpfuzz "$root/$bin/descent.dll" Descent.Cli.Experiments.ReplaySpec)
+  (cd fuzz && dotnet tool run sharpfuzz "$root/$bin/Descent.Cli.dll" Descent.Cli.Experiments.ReplaySpec)
 fi
 
 # 3. Fuzz.

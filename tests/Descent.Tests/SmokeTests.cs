@@ -1,3 +1,3 @@
 namespace Descent.Tests;
 
-public class SmokeTests { [Xunit.Fact] public void AssemblyLoads() => Xunit.Assert.Equal("Descent.Core", typeof(Torch).Assembly.GetName().Name); }
+public class SmokeTests { [Xunit.Fact] public void AssemblyLoads() => Xunit.Assert.Equal("Descent", typeof(Torch).Assembly.GetName().Name); }

@@ -18,7 +18,7 @@ public class NamespaceGraphTests(ITestOutputHelper output)
     [Fact]
     public void CoreNamespacesHaveNoCycleButTensorsAndAutograd()
     {
-        var graph = Graph(Path.Combine(AppContext.BaseDirectory, "Descent.Core.dll"));
+        var graph = Graph(Path.Combine(AppContext.BaseDirectory, "Descent.dll"));
         foreach (var (from, to) in graph.OrderBy(e => e.Key)) output.WriteLine($"{from} -> {string.Join(", ", to.Order())}");
         var cycles = StronglyConnected(graph).Where(c => c.Count > 1).ToList();
         foreach (var c in cycles) output.WriteLine("cycle: " + string.Join(" <-> ", c.Order()));
@@ -39,7 +39,7 @@ public class NamespaceGraphTests(ITestOutputHelper output)
     [Fact]
     public void CoreAssemblyHasNoPlottingOrHtml()
     {
-        var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "Descent.Core.dll"));
+        var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "Descent.dll"));
         Assert.DoesNotContain(module.Types, t => t.Namespace.StartsWith("Descent.Plotting", StringComparison.Ordinal) || t.Name.Contains("Html", StringComparison.Ordinal));
     }
 

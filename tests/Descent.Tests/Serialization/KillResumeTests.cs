@@ -18,7 +18,7 @@ public class KillResumeTests(ITestOutputHelper output)
     // step is: the run takes seconds; the kills, even when the output they wait for lags, land within its first third.
     private const int Steps = 120000, Every = 20, Kills = 15;
 
-    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "descent.dll");
+    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "Descent.Cli.dll");
 
     private static Process Start(string dir, Action<string>? onLine = null)
     {
