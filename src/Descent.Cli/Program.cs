@@ -22,11 +22,28 @@ public static class Cli
             + "  the tutorial's regression and classification networks learning, frame by frame",
         ["lr-find"] = "descent lr-find [--opt NAME:k=v] [--start-lr X] [--end-lr X] [--steps N] [--batch-size N] [--seed N] [--out DIR]\n"
             + "  learning-rate range test with a suggested rate",
+        ["replay"] = "descent replay --spec SPEC.json --out OUT.json\n"
+            + "  runs an optimizer (and scheduler) trajectory given in the conformance format (docs/conformance.md) and writes the result",
+        ["train"] = "descent train fashion-mnist [--model mlp|cnn|lstm] [--epochs N] [--data DIR] [--limit N] [--threads N] [--seed N] [--json]\n"
+            + "  the Fashion-MNIST benchmark run: epoch time, test accuracy, peak memory (bench/torch_fashion_mnist.py is its PyTorch twin)",
+        ["bench"] = "descent bench gemm|optim|tutorial [options] [--json]\n"
+            + "  kernel and loop benchmarks; bench/side_by_side.py runs each against PyTorch",
     };
+
+    /// <summary>The version the tool was built as (the packages' version).</summary>
+    private static string Version =>
+        typeof(Cli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute v, ..]
+            ? v.InformationalVersion.Split('+')[0]
+            : typeof(Cli).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Runs a verb; user errors print one line to stderr and return non-zero, never a stack trace.</summary>
     public static int Main(string[] args)
     {
+        if (args is ["--version"])
+        {
+            Console.WriteLine($"descent {Version}");
+            return 0;
+        }
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine(Usage);

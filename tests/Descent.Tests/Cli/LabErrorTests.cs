@@ -54,12 +54,34 @@ public class LabErrorTests
     [InlineData("lr-sweep", "--lrs")]
     [InlineData("trajectories", "--functions")]
     [InlineData("lr-find", "--start-lr")]
+    [InlineData("replay", "--spec SPEC.json")]
+    [InlineData("train", "--model mlp|cnn|lstm")]
+    [InlineData("bench", "gemm|optim|tutorial")]
     public void VerbHelpPrintsTheOptions(string verb, string expected)
     {
         var (code, stdout, err) = Run(verb, "--help");
         Assert.Equal(0, code);
         Assert.Equal("", err);
         Assert.Contains(expected, stdout);
+    }
+
+    [Fact]
+    public void VersionPrintsThePackagesVersion()
+    {
+        var (code, stdout, err) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal("", err);
+        var version = typeof(Descent.Torch).Assembly.GetName().Version!;
+        Assert.Equal($"descent {version.Major}.{version.Minor}.{version.Build}", stdout.Trim());
+    }
+
+    [Fact]
+    public void TopLevelHelpListsEveryVerb()
+    {
+        var (code, stdout, _) = Run("--help");
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "compare", "replay", "lr-sweep", "momentum", "ewa", "trajectories", "fit", "lr-find", "train", "bench" })
+            Assert.Contains($"  descent {verb} ", stdout);
     }
 
     [Fact]
