@@ -61,15 +61,27 @@ internal sealed class CliArgs
         return v.Select(x => x ?? throw new CliException($"--{name} needs a value")).ToList();
     }
 
-    public int Int(string name, int fallback, int min = int.MinValue)
+    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
     {
         var s = String(name);
         if (s is null) return fallback;
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new CliException($"--{name} expects an integer, got '{s}'");
         if (v < min) throw new CliException($"--{name} must be at least {min}, got {v}");
+        if (v > max) throw new CliException($"--{name} must be at most {max}, got {v}");
         return v;
     }
+
+    /// <summary>A number in (0, <paramref name="max"/>]: a duration or a rate that must be finite and positive.</summary>
+    public double PositiveDouble(string name, double fallback, double max)
+    {
+        double v = PositiveDouble(name, fallback);
+        if (v > max) throw new CliException($"--{name} must be at most {max.ToString(CultureInfo.InvariantCulture)}, got {v.ToString(CultureInfo.InvariantCulture)}");
+        return v;
+    }
+
+    /// <summary>Upper bounds of the lab's counts: beyond them a run would take hours or exhaust memory before printing anything.</summary>
+    public const int MaxSteps = 1_000_000, MaxEpochs = 10_000, MaxThreads = 1024, MaxBatch = 1 << 20;
 
     public long Long(string name, long fallback)
     {

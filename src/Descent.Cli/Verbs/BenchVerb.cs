@@ -27,8 +27,8 @@ internal static class BenchVerb
     private static int Gemm(CliArgs args)
     {
         bool json = args.Flag("json");
-        int threads = args.Int("threads", Environment.ProcessorCount, min: 1);
-        double seconds = args.Double("seconds", 0.25);
+        int threads = args.Int("threads", Environment.ProcessorCount, min: 1, max: CliArgs.MaxThreads);
+        double seconds = args.PositiveDouble("seconds", 0.25, max: 3600);
         args.EnsureAllUsed();
         var table = new Table().Title($"float32 GEMM, {threads} thread(s)");
         foreach (var h in new[] { "m", "n", "k", "GFLOP/s" }) table.AddColumn(new TableColumn(h).RightAligned());
@@ -53,9 +53,9 @@ internal static class BenchVerb
         bool json = args.Flag("json");
         bool arena = args.Flag("arena");
         long n = args.Long("n", 10_000_000);
-        int tensors = args.Int("tensors", 1, min: 1);
-        int threads = args.Int("threads", Environment.ProcessorCount, min: 1);
-        double seconds = args.Double("seconds", 1.0);
+        int tensors = args.Int("tensors", 1, min: 1, max: 1 << 20);
+        int threads = args.Int("threads", Environment.ProcessorCount, min: 1, max: CliArgs.MaxThreads);
+        double seconds = args.PositiveDouble("seconds", 1.0, max: 3600);
         var only = args.String("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // Tuning knobs (see StepThreads): elements per chunk, and the fewest elements a step spreads over threads.
         StepThreads.ChunkLength = args.Int("chunk", StepThreads.ChunkLength, min: 64);
@@ -105,7 +105,7 @@ internal static class BenchVerb
     private static int Tutorial(CliArgs args)
     {
         bool json = args.Flag("json");
-        int repeat = args.Int("repeat", 10, min: 1);
+        int repeat = args.Int("repeat", 10, min: 1, max: 10_000);
         args.EnsureAllUsed();
         var runs = TutorialBench.Measure(repeat);
         double best = runs.Length > 1 ? runs.Skip(1).Min() : runs[0];

@@ -18,7 +18,7 @@ internal static class CheckpointTrainVerb
     public static int Run(CliArgs args)
     {
         string dir = args.String("dir") ?? throw new CliException("checkpoint-train needs --dir");
-        int steps = args.Int("steps", 2000, min: 1);
+        int steps = args.Int("steps", 2000, min: 1, max: CliArgs.MaxSteps);
         int every = args.Int("every", 25, min: 1);
         args.EnsureAllUsed();
         Directory.CreateDirectory(dir);

@@ -25,8 +25,8 @@ internal static class CompareVerb
         string? model = args.String("model");
         var task = ComparisonTasks.ByName(datasetName, dataDir, limit, model);
         if (limit is not null && task.MakeTestData is null) throw new CliException("--limit applies to --dataset fashion-mnist only");
-        int epochs = args.Int("epochs", task.DefaultEpochs, min: 1);
-        int batch = args.Int("batch-size", task.DefaultBatchSize, min: 1);
+        int epochs = args.Int("epochs", task.DefaultEpochs, min: 1, max: CliArgs.MaxEpochs);
+        int batch = args.Int("batch-size", task.DefaultBatchSize, min: 1, max: CliArgs.MaxBatch);
         long seed = args.Long("seed", 1);
         var output = LabOutput.FromArgs(args, "compare");
         args.EnsureAllUsed();

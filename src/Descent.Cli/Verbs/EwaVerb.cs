@@ -14,8 +14,8 @@ internal static class EwaVerb
         var betas = args.Doubles("betas") ?? Ewa.DefaultBetas;
         foreach (var b in betas)
             if (!(b >= 0 && b < 1)) throw new CliException($"--betas: each β must be in [0, 1), got {b.ToString(CultureInfo.InvariantCulture)}");
-        int steps = args.Int("steps", 100, min: 1);
-        int points = args.Int("points", 250, min: 2);
+        int steps = args.Int("steps", 100, min: 1, max: CliArgs.MaxSteps);
+        int points = args.Int("points", 250, min: 2, max: CliArgs.MaxSteps);
         long seed = args.Long("seed", 1);
         var output = LabOutput.FromArgs(args, "ewa");
         args.EnsureAllUsed();

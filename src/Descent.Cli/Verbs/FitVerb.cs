@@ -12,8 +12,8 @@ internal static class FitVerb
     {
         long seed = args.Long("seed", 1);
         int every = args.Int("every", 5, min: 1);
-        int regressionSteps = args.Int("regression-steps", 200, min: 1);
-        int classificationSteps = args.Int("classification-steps", 100, min: 1);
+        int regressionSteps = args.Int("regression-steps", 200, min: 1, max: CliArgs.MaxSteps);
+        int classificationSteps = args.Int("classification-steps", 100, min: 1, max: CliArgs.MaxSteps);
         var output = LabOutput.FromArgs(args, "fit");
         args.EnsureAllUsed();
 

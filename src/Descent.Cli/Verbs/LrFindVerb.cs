@@ -15,8 +15,8 @@ internal static class LrFindVerb
         double start = args.PositiveDouble("start-lr", 1e-7);
         double end = args.PositiveDouble("end-lr", 10);
         if (end <= start) throw new CliException($"--end-lr ({LabFormat.Number(end)}) must be larger than --start-lr ({LabFormat.Number(start)})");
-        int steps = args.Int("steps", 100, min: 2);
-        int batch = args.Int("batch-size", 32, min: 1);
+        int steps = args.Int("steps", 100, min: 2, max: CliArgs.MaxSteps);
+        int batch = args.Int("batch-size", 32, min: 1, max: CliArgs.MaxBatch);
         long seed = args.Long("seed", 1);
         var output = LabOutput.FromArgs(args, "lr-find");
         args.EnsureAllUsed();

@@ -14,7 +14,7 @@ internal static class LrSweepVerb
         var lrs = args.Doubles("lrs") ?? LrSweep.DefaultLrs();
         foreach (var lr in lrs)
             if (lr < 0) throw new CliException($"--lrs: learning rates must not be negative, got {F(lr)}");
-        int steps = args.Int("steps", 100, min: 1);
+        int steps = args.Int("steps", 100, min: 1, max: CliArgs.MaxSteps);
         var output = LabOutput.FromArgs(args, "lr-sweep");
         args.EnsureAllUsed();
 

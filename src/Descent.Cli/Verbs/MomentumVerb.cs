@@ -16,7 +16,7 @@ internal static class MomentumVerb
             if (lr < 0) throw new CliException($"--lrs: learning rates must not be negative, got {LabFormat.Setting(lr)}");
         foreach (var m in momenta)
             if (m < 0) throw new CliException($"--momenta: momentum must not be negative, got {LabFormat.Setting(m)}");
-        int steps = args.Int("steps", 100, min: 1);
+        int steps = args.Int("steps", 100, min: 1, max: CliArgs.MaxSteps);
         var output = LabOutput.FromArgs(args, "momentum");
         args.EnsureAllUsed();
 

@@ -21,9 +21,9 @@ internal static class TrainVerb
         var rest = new CliArgs(args.Skip(1));
         string model = rest.String("model") ?? "mlp";
         FashionMnistModels.Create(model); // an unknown name fails here, before any data is read
-        int epochs = rest.Int("epochs", 1, min: 1);
+        int epochs = rest.Int("epochs", 1, min: 1, max: CliArgs.MaxEpochs);
         string data = rest.String("data") ?? FashionMnistTraining.DefaultDataDir;
-        int threads = rest.Int("threads", Environment.ProcessorCount, min: 1);
+        int threads = rest.Int("threads", Environment.ProcessorCount, min: 1, max: CliArgs.MaxThreads);
         int? limit = rest.String("limit") is null ? null : rest.Int("limit", 0, min: 1);
         int seed = rest.Int("seed", 0, min: 0);
         bool json = rest.Flag("json");

@@ -11,7 +11,7 @@ internal static class TrajectoriesVerb
     public static int Run(CliArgs args)
     {
         var functions = ParseFunctions(args.String("functions"));
-        int? steps = args.String("steps") is null ? null : args.Int("steps", 0, min: 1);
+        int? steps = args.String("steps") is null ? null : args.Int("steps", 0, min: 1, max: CliArgs.MaxSteps);
         var optTexts = args.All("opt");
         var optimizers = optTexts.Count == 0 ? Trajectories.AllOptimizers() : optTexts.Select(ParseOptimizer).ToList();
         var output = LabOutput.FromArgs(args, "trajectories");

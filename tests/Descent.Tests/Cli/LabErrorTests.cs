@@ -24,6 +24,10 @@ public class LabErrorTests
     [InlineData("--model applies to --dataset fashion-mnist only", "compare", "--model", "cnn")]
     [InlineData("unknown model 'resnet'; known: mlp, cnn, lstm", "compare", "--dataset", "fashion-mnist", "--model", "resnet")]
     [InlineData("--epochs must be at least 1", "compare", "--epochs", "0")]
+    [InlineData("--epochs must be at most 10000, got 2147483647", "compare", "--epochs", "2147483647")]
+    [InlineData("--steps must be at most 1000000, got 2147483647", "lr-sweep", "--steps", "2147483647")]
+    [InlineData("--steps must be at most 1000000, got 2147483647", "momentum", "--steps", "2147483647")]
+    [InlineData("--batch-size must be at most 1048576", "compare", "--batch-size", "2000000")]
     [InlineData("unknown option '--bogus'", "lr-sweep", "--bogus", "1")]
     [InlineData("--lrs expects comma-separated numbers, got 'a'", "lr-sweep", "--lrs", "0.1,a")]
     [InlineData("learning rates must not be negative", "lr-sweep", "--lrs", "-0.1")]
@@ -63,6 +67,20 @@ public class LabErrorTests
         Assert.Equal(0, code);
         Assert.Equal("", err);
         Assert.Contains(expected, stdout);
+    }
+
+    [Theory]
+    [InlineData("--seconds must be a positive number, got -1", "bench", "optim", "--seconds", "-1")]
+    [InlineData("--seconds must be a positive number, got Infinity", "bench", "optim", "--seconds", "Infinity")]
+    [InlineData("--seconds must be at most 3600, got 86400", "bench", "gemm", "--seconds", "86400")]
+    [InlineData("--epochs must be at most 10000, got 2147483647", "train", "fashion-mnist", "--epochs", "2147483647")]
+    [InlineData("--threads must be at most 1024, got 100000", "train", "fashion-mnist", "--threads", "100000")]
+    public void OutOfRangeValuesAreRefusedBeforeAnyWork(string expected, params string[] args)
+    {
+        var (code, stdout, err) = Run(args);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"descent: {expected}", err.TrimEnd());
     }
 
     [Fact]
