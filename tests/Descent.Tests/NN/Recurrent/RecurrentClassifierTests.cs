@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Descent.Cli.Experiments;
 using Descent.NN;
 using Descent.Tensors;
 using Descent.Tests.Support;
@@ -16,21 +17,6 @@ namespace Descent.Tests.NN.Recurrent;
 public class RecurrentClassifierTests
 {
     internal static JsonElement Golden => GoldenJson.Load("rnn_classifier.json");
-
-    /// <summary>rnn = LSTM(28, 64, batch_first=True), out = Linear(64, 10); out(seq[:, -1, :]).</summary>
-    private sealed class LstmClassifier : Module
-    {
-        private readonly LSTM rnn;
-        private readonly Linear output;
-
-        public LstmClassifier()
-        {
-            rnn = RegisterModule("rnn", new LSTM(28, 64, batchFirst: true));
-            output = RegisterModule("out", new Linear(64, 10));
-        }
-
-        public override Tensor Forward(Tensor input) => output.Forward(rnn.Forward(input).Select(1, -1));
-    }
 
     /// <summary>rnn = GRU(28, 16, 2 layers, batch_first, bidirectional), out = Linear(32, 10); out(cat(h_n[-2], h_n[-1])).</summary>
     private sealed class BiGruClassifier : Module
@@ -53,7 +39,8 @@ public class RecurrentClassifierTests
 
     private static Module Make(string name) => name switch
     {
-        "lstm" => new LstmClassifier(),
+        // The benchmark's own network (descent train --model lstm): rnn = LSTM(28, 64, batch_first), out = Linear(64, 10) on the last step.
+        "lstm" => new FashionMnistModels.LstmClassifier(),
         "bigru" => new BiGruClassifier(),
         _ => throw new ArgumentException(name),
     };
