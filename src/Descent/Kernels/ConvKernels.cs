@@ -137,7 +137,8 @@ internal static class ConvKernels
         public override void RunChunk(int r)
         {
             int l = geo.W.L, kg = geo.Kg, coutG = geo.CoutG, wLength = geo.Cout * kg;
-            int lo = (int)((long)geo.Batch * r / partials), hi = (int)((long)geo.Batch * (r + 1) / partials);
+            var (lo, count) = Part(geo.Batch, r, partials);
+            int hi = lo + count;
             var buffer = ArrayPool<T>.Shared.Rent(geo.ColsLength);
             try
             {

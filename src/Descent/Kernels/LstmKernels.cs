@@ -65,7 +65,7 @@ internal static class LstmKernels
     {
         public override void RunChunk(int block)
         {
-            int lo = (int)((long)sh.Batch * block / blocks), rows = (int)((long)sh.Batch * (block + 1) / blocks) - lo;
+            var (lo, rows) = Part(sh.Batch, block, blocks);
             int hidden = sh.Hidden, g4 = 4 * hidden, bh = sh.Batch * hidden, bg = sh.Batch * g4;
             var weights = w.Span(0, g4 * hidden);
             var bias = b is { } bb ? bb.Span(0, g4) : default;
@@ -150,7 +150,7 @@ internal static class LstmKernels
     {
         public override void RunChunk(int block)
         {
-            int lo = (int)((long)sh.Batch * block / blocks), rows = (int)((long)sh.Batch * (block + 1) / blocks) - lo;
+            var (lo, rows) = Part(sh.Batch, block, blocks);
             int hidden = sh.Hidden, g4 = 4 * hidden, bh = sh.Batch * hidden, bg = sh.Batch * g4;
             var weights = w.Span(0, g4 * hidden);
             var dhBlock = dh.AsSpan(lo * hidden, rows * hidden);

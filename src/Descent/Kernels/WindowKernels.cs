@@ -147,19 +147,18 @@ internal static class WindowKernels
     /// </summary>
     public static void MaxPool<T>(T[] x, int xOffset, T[] y, long[] indices, int planes, Window w) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var job = new MaxPoolJob<T>(x, xOffset, y, indices, planes, w);
         int chunks = Math.Min(planes, 64);
+        var job = new MaxPoolJob<T>(x, xOffset, y, indices, planes, chunks, w);
         WorkerPool.Run(job, chunks, (long)planes * w.L * w.K < ParallelElements ? 1 : WorkerPool.NumThreads);
     }
 
-    private sealed class MaxPoolJob<T>(T[] x, int xOffset, T[] y, long[] indices, int planes, Window w) : ChunkWork
+    private sealed class MaxPoolJob<T>(T[] x, int xOffset, T[] y, long[] indices, int planes, int chunks, Window w) : ChunkWork
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public override void RunChunk(int chunk)
         {
-            int chunks = Math.Min(planes, 64);
-            int lo = (int)((long)planes * chunk / chunks), hi = (int)((long)planes * (chunk + 1) / chunks);
-            for (int p = lo; p < hi; p++)
+            var (lo, count) = Part(planes, chunk, chunks);
+            for (int p = lo; p < lo + count; p++)
                 MaxPoolPlane(ref x[xOffset + p * w.Plane], ref y[p * w.L], ref indices[p * w.L], w);
         }
     }

@@ -7,6 +7,13 @@ internal abstract class ChunkWork
 {
     /// <summary>Runs chunk number <paramref name="chunk"/>.</summary>
     public abstract void RunChunk(int chunk);
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="total"/> items cut into <paramref name="parts"/> contiguous parts of near-equal size.</summary>
+    protected static (int Start, int Length) Part(int total, int part, int parts)
+    {
+        int start = (int)((long)total * part / parts);
+        return (start, (int)((long)total * (part + 1) / parts) - start);
+    }
 }
 
 /// <summary>
