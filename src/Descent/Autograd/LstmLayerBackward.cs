@@ -67,7 +67,7 @@ internal sealed class LstmLayerBackward : Node
         var st = state!;
         Tensor xp = sxp.Value(Name), w = sw.Value(Name);
         Tensor? b = sb?.Value(Name);
-        int steps = st.Steps, n = st.Hidden;
+        int steps = st.Steps;
         var hPrev = new Tensor[steps];
         var cPrev = new Tensor[steps];
         var acts = new (Tensor I, Tensor F, Tensor G, Tensor O, Tensor Tc)[steps];
@@ -76,16 +76,10 @@ internal sealed class LstmLayerBackward : Node
         {
             int t = st.Reverse ? steps - 1 - s : s;
             var lin = Tensor.LinearFused(h, w, b) ?? (b is null ? h.Mm(w.T()) : h.Mm(w.T()).Add(b));
-            var gates = xp.Select(0, t).Add(lin);
-            var i = gates.Narrow(1, 0, n).Sigmoid();
-            var f = gates.Narrow(1, n, n).Sigmoid();
-            var gg = gates.Narrow(1, 2 * n, n).Tanh();
-            var o = gates.Narrow(1, 3 * n, n).Sigmoid();
             (hPrev[s], cPrev[s]) = (h, c);
-            c = f.Mul(c).Add(i.Mul(gg));
-            var tc = c.Tanh();
-            h = o.Mul(tc);
-            acts[s] = (i, f, gg, o, tc);
+            var cell = Tensor.LstmCell(xp.Select(0, t).Add(lin), c);
+            (h, c) = (cell.H, cell.C);
+            acts[s] = (cell.I, cell.F, cell.G, cell.O, cell.TanhC);
         }
         var dh = g[1] ?? Tensor.ZerosLike(h);
         var dc = g[2] ?? Tensor.ZerosLike(c);

@@ -45,6 +45,23 @@ public sealed partial class Tensor
         return (output, hT, cT);
     }
 
+    /// <summary>
+    /// The LSTM cell on its gates [..., 4H] (x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh, in the order i, f, g, o) and c, in recorded
+    /// ops: c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'), with the activations the backward formulas read. The per-step
+    /// layers and cells and the fused layer's create_graph replay all run this one definition.
+    /// </summary>
+    internal static (Tensor H, Tensor C, Tensor I, Tensor F, Tensor G, Tensor O, Tensor TanhC) LstmCell(Tensor gates, Tensor c)
+    {
+        int d = gates.Dim - 1, n = c.shape[^1];
+        var i = gates.Narrow(d, 0, n).Sigmoid();
+        var f = gates.Narrow(d, n, n).Sigmoid();
+        var g = gates.Narrow(d, 2 * n, n).Tanh();
+        var o = gates.Narrow(d, 3 * n, n).Sigmoid();
+        var cy = f.Mul(c).Add(i.Mul(g));
+        var tc = cy.Tanh();
+        return (o.Mul(tc), cy, i, f, g, o, tc);
+    }
+
     private static void Forward<T>(LstmShape sh, Tensor xp, Tensor w, Tensor? b, LstmLayerState state, Tensor output, bool keep)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         LstmKernels.Forward(sh, new Operand<T>(xp.Data<T>(), xp.offset), new Operand<T>(w.Data<T>(), w.offset),

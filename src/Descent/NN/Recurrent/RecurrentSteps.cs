@@ -19,14 +19,8 @@ internal static class RecurrentSteps
     // Gates i, f, g, o; c' = f·c + i·g, h' = o·tanh(c').
     public static (Tensor H, Tensor C) Lstm(Tensor xp, Tensor h, Tensor c, Tensor wHh, Tensor? bHh)
     {
-        var gates = xp.Add(Functional.Linear(h, wHh, bHh));
-        int d = gates.Dim - 1, n = c.shape[^1];
-        var i = gates.Narrow(d, 0, n).Sigmoid();
-        var f = gates.Narrow(d, n, n).Sigmoid();
-        var g = gates.Narrow(d, 2 * n, n).Tanh();
-        var o = gates.Narrow(d, 3 * n, n).Sigmoid();
-        var cy = f.Mul(c).Add(i.Mul(g));
-        return (o.Mul(cy.Tanh()), cy);
+        var cell = Tensor.LstmCell(xp.Add(Functional.Linear(h, wHh, bHh)), c);
+        return (cell.H, cell.C);
     }
 
     // Gates r, z, n; n = tanh(x_n + r·(W_hn·h + b_hn)), h' = n + z·(h − n) = (1 − z)·n + z·h.
