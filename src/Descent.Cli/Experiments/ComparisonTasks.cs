@@ -54,7 +54,7 @@ public static class ComparisonTasks
     /// </summary>
     public static ComparisonTask FashionMnist(string directory, int trainLimit = DefaultFashionMnistLimit, string model = "mlp")
     {
-        if (model != "mlp") FashionMnistModels.Create(model); // an unknown name fails before the data is read
+        FashionMnistModels.Check(model); // an unknown name fails before the data is read
         string Require(string name) => Descent.Data.IdxReader.Find(directory, name) ?? throw new CliException(
             $"Fashion-MNIST not found in {directory} (need {name}[.gz]); install it with 'apt-get install dataset-fashion-mnist' or pass --data DIR");
         string trainImages = Require("train-images-idx3-ubyte"), trainLabels = Require("train-labels-idx1-ubyte");

@@ -13,13 +13,17 @@ public static class FashionMnistModels
     /// <summary>The names accepted by <c>--model</c>.</summary>
     public static readonly string[] Names = ["mlp", "cnn", "lstm"];
 
+    /// <summary>Refuses a name that is not one of <see cref="Names"/>, as a command-line error, without building anything.</summary>
+    public static string Check(string name) => Array.IndexOf(Names, name) >= 0
+        ? name
+        : throw new CliException($"--model: unknown model '{name}'; known: {string.Join(", ", Names)}");
+
     /// <summary>The network called <paramref name="name"/>; unknown names are a command-line error.</summary>
-    public static Module Create(string name) => name switch
+    public static Module Create(string name) => Check(name) switch
     {
         "mlp" => Mlp(),
         "cnn" => new LeNet5(),
-        "lstm" => new LstmClassifier(),
-        _ => throw new CliException($"--model: unknown model '{name}'; known: {string.Join(", ", Names)}"),
+        _ => new LstmClassifier(),
     };
 
     /// <summary>One line saying what the network is, for tables and reports.</summary>

@@ -19,8 +19,7 @@ internal static class TrainVerb
         if (args.Length == 0 || args[0] != "fashion-mnist")
             throw new CliException("usage: descent train fashion-mnist [--model mlp|cnn|lstm] [--epochs N] [--data DIR] [--threads N] [--seed N] [--json]");
         var rest = new CliArgs(args.Skip(1));
-        string model = rest.String("model") ?? "mlp";
-        FashionMnistModels.Create(model); // an unknown name fails here, before any data is read
+        string model = FashionMnistModels.Check(rest.String("model") ?? "mlp"); // before any data is read
         int epochs = rest.Int("epochs", 1, min: 1, max: CliArgs.MaxEpochs);
         string data = rest.String("data") ?? FashionMnistTraining.DefaultDataDir;
         int threads = rest.Int("threads", Environment.ProcessorCount, min: 1, max: CliArgs.MaxThreads);
